@@ -1,0 +1,45 @@
+namespace AspNetSessions;
+
+/// <summary>
+/// A server-side session as apps see it: who it belongs to, when it lives, and what it carries.
+/// It never holds the token or its digest, so it is safe to serialize into API responses.
+/// </summary>
+public sealed record Session
+{
+    /// <summary>The session id: 22 URL-safe characters, unique within the kind, not a secret.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The session kind (namespace) this session belongs to, e.g. <c>Session</c> or <c>ApiKey</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The id of the user who owns the session.</summary>
+    public required string UserId { get; init; }
+
+    /// <summary>When the session was created.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the session was last used to authenticate (accurate to the kind's sliding granularity).</summary>
+    public required DateTimeOffset LastSeenAt { get; init; }
+
+    /// <summary>
+    /// When the session expires unless it is used again: the idle expiry, capped by <see cref="AbsoluteExpiresAt"/>.
+    /// <see cref="DateTimeOffset.MaxValue"/> when the kind has neither an idle nor an absolute timeout.
+    /// </summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>The hard end of the session's life, fixed at creation; <see langword="null"/> when the kind has no absolute timeout.</summary>
+    public DateTimeOffset? AbsoluteExpiresAt { get; init; }
+
+    /// <summary>Claims added to the principal of every request authenticated by this session.</summary>
+    public IReadOnlyList<SessionClaim> Claims { get; init; } = [];
+
+    /// <summary>Application data kept with the session; not added to the principal.</summary>
+    public IReadOnlyDictionary<string, string> Data { get; init; } = SessionMaps.Empty;
+
+    /// <summary>Descriptive fields (device, user agent, IP address, ...) that sessions can be filtered on.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = SessionMaps.Empty;
+
+    /// <summary>Whether the session is still valid at <paramref name="now"/>.</summary>
+    /// <param name="now">The instant to check against.</param>
+    public bool IsValidAt(DateTimeOffset now) => ExpiresAt > now;
+}

@@ -1,0 +1,14 @@
+namespace AspNetSessions;
+
+/// <summary>What <see cref="ISessionManager.UpdateAsync"/> replaces; fields left <see langword="null"/> are kept.</summary>
+public sealed record SessionUpdate
+{
+    /// <summary>New claims.</summary>
+    public IReadOnlyList<SessionClaim>? Claims { get; init; }
+
+    /// <summary>New application data.</summary>
+    public IReadOnlyDictionary<string, string>? Data { get; init; }
+
+    /// <summary>New metadata.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+}

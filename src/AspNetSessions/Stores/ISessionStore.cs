@@ -1,0 +1,80 @@
+namespace AspNetSessions;
+
+/// <summary>
+/// A session backend: storage only. It keeps records per kind with a time to live, finds them by id or by
+/// a query, and never returns a session past its expiry. It knows nothing about tokens or expiry policy;
+/// those live in <see cref="ISessionManager"/>. Every backend passes the same contract test suite.
+/// </summary>
+/// <remarks>
+/// Instants are always passed in by the caller (the manager reads its <see cref="TimeProvider"/>), so a store
+/// never reads a clock to decide validity; it may use one only to reclaim space. Session ids start with the
+/// user group of their user id (<see cref="SessionUserGroup.Of(string)"/>), which lets a store place a session
+/// next to its user's index (e.g. in one Redis Cluster hash slot) knowing only the id.
+/// Failures to reach the backend are reported as <see cref="SessionStoreUnavailableException"/>.
+/// </remarks>
+public interface ISessionStore
+{
+    /// <summary>A short backend name for logs, metrics and health reports, e.g. <c>Memory</c> or <c>Redis</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Writes a session (creating or replacing it) with a time to live up to its expiry.</summary>
+    /// <param name="record">The session and its digest.</param>
+    /// <param name="now">The current instant, from which the time to live is computed.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Writes several sessions, each as <see cref="SetAsync(SessionRecord, DateTimeOffset, CancellationToken)"/> would.</summary>
+    /// <param name="records">The sessions and their digests.</param>
+    /// <param name="now">The current instant.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Reads a session by id, or <see langword="null"/> if it does not exist or is not valid at <paramref name="now"/>.</summary>
+    /// <param name="kind">The session kind.</param>
+    /// <param name="id">The session id.</param>
+    /// <param name="now">The current instant.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The hot path, one call per authenticated request: finds a valid session whose digest matches and touches it
+    /// as <see cref="SessionLookup"/> describes, atomically. Returns the session as it is after the touch, or
+    /// <see langword="null"/> (missing, expired, or digest mismatch: the caller cannot tell which).
+    /// </summary>
+    /// <param name="lookup">What to find and how to touch it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken);
+
+    /// <summary>Applies a partial change to a valid session; returns it as changed, or <see langword="null"/> if there is no valid session.</summary>
+    /// <param name="kind">The session kind.</param>
+    /// <param name="id">The session id.</param>
+    /// <param name="patch">The fields to change.</param>
+    /// <param name="now">The current instant.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a session (valid or expired); <see langword="true"/> if one was deleted.</summary>
+    /// <param name="kind">The session kind.</param>
+    /// <param name="id">The session id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken);
+
+    /// <summary>All sessions matching the query, oldest first.</summary>
+    /// <param name="query">What to match.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken);
+
+    /// <summary>How many sessions match the query.</summary>
+    /// <param name="query">What to match.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every session matching the query; returns how many were deleted.</summary>
+    /// <param name="query">What to match.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Checks that the backend answers; throws <see cref="SessionStoreUnavailableException"/> if it does not.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask PingAsync(CancellationToken cancellationToken);
+}
