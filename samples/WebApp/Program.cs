@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using AspNetSessions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using WebApp;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Never a stack trace to the client, even in Development: errors become RFC 7807 problem details.
+builder.Services.AddProblemDetails();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+
+// Sessions: the "SessionAuth" section picks the store (Memory | Redis), lifetimes, cookie and kinds.
+builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"));
+builder.Services.AddSingleton<DemoUsers>();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseSessionAuth();
+
+var api = app.MapGroup("/api");
+
+// Bearer sign-in for API clients: the token is returned once, in the body.
+api.MapPost("/login", async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResult, BadRequest<string>>> (
+    HttpContext context, DemoUsers users, ISessionManager sessions) =>
+{
+    var credentials = await LoginRequest.ReadAsync(context.Request);
+    if (credentials is null)
+    {
+        return TypedResults.BadRequest("Expected a JSON body {\"username\": \"...\", \"password\": \"...\"}.");
+    }
+
+    if (!users.Verify(credentials.Username!, credentials.Password!))
+    {
+        return TypedResults.Unauthorized();
+    }
+
+    var created = await sessions.CreateAsync(new SessionCreateRequest
+    {
+        UserId = credentials.Username!,
+        Metadata = SessionRequestMetadata.Capture(context),
+    }, context.RequestAborted);
+    return TypedResults.Ok(LoginResponse.From(created));
+}).AllowAnonymous();
+
+// Who am I: accepts a browser session (bearer or cookie) or an API key.
+api.MapGet("/me", (ClaimsPrincipal user) => new
+{
+    userId = user.FindFirstValue(ClaimTypes.NameIdentifier),
+    sessionId = user.FindFirstValue(SessionClaimTypes.SessionId),
+    kind = user.FindFirstValue(SessionClaimTypes.Kind),
+}).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = $"{SessionAuthenticationDefaults.AuthenticationScheme},{DemoUsers.ApiKeyScheme}" });
+
+// The caller's own sessions: list, revoke one, revoke all others.
+app.MapSessionEndpoints("/api/sessions");
+
+// Logout: revokes the calling session (and clears the cookie if it came from one).
+api.MapPost("/logout", async (HttpContext context) =>
+{
+    await context.SignOutAsync(SessionAuthenticationDefaults.AuthenticationScheme);
+    return Results.NoContent();
+}).RequireAuthorization();
+
+// A second session kind side by side: API keys (prefix "key_", no idle expiry), created from a browser session.
+api.MapPost("/keys", async (ClaimsPrincipal user, [FromKeyedServices(DemoUsers.ApiKeyScheme)] ISessionManager keys, HttpContext context) =>
+{
+    var created = await keys.CreateAsync(new SessionCreateRequest
+    {
+        UserId = user.FindFirstValue(ClaimTypes.NameIdentifier)!,
+        Metadata = SessionRequestMetadata.Capture(context),
+    }, context.RequestAborted);
+    return TypedResults.Ok(LoginResponse.From(created));
+}).RequireAuthorization();
+app.MapSessionEndpoints("/api/keys", DemoUsers.ApiKeyScheme, SessionAuthenticationDefaults.AuthenticationScheme);
+
+// Browser sign-in: form post, cookie session (no fixation: a fresh session every time).
+app.MapPost("/login", async (HttpContext context, DemoUsers users) =>
+{
+    if (!context.Request.HasFormContentType)
+    {
+        return Results.BadRequest();
+    }
+
+    var form = await context.Request.ReadFormAsync(context.RequestAborted);
+    var username = form["username"].ToString();
+    if (!users.Verify(username, form["password"].ToString()))
+    {
+        return Results.Redirect("/?error=1", permanent: false);
+    }
+
+    var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, username)], "password"));
+    await context.SignInAsync(SessionAuthenticationDefaults.AuthenticationScheme, principal,
+        new AuthenticationProperties { IsPersistent = true });
+    return Results.Redirect("/", permanent: false);
+}).AllowAnonymous().DisableAntiforgery();
+
+app.MapPost("/logout", async (HttpContext context) =>
+{
+    await context.SignOutAsync(SessionAuthenticationDefaults.AuthenticationScheme);
+    return Results.Redirect("/", permanent: false);
+});
+
+app.Run();
+
+/// <summary>The sample's entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

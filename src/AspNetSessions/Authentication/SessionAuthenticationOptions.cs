@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+
+namespace AspNetSessions;
+
+/// <summary>
+/// Options of one session kind and its authentication scheme. Bound from the <c>SessionAuth</c> configuration
+/// section (the default kind) or from <c>SessionAuth:Kinds:{Scheme}</c> (further kinds), and validated at startup.
+/// </summary>
+public sealed class SessionAuthenticationOptions : AuthenticationSchemeOptions
+{
+    /// <summary>Creates the options with their secure defaults.</summary>
+    public SessionAuthenticationOptions()
+    {
+        Events = new SessionAuthenticationEvents();
+    }
+
+    /// <summary>The store namespace of this kind: letters, digits, '-' or '_', at most 32. Defaults to the scheme name.</summary>
+    public string? Kind { get; set; }
+
+    /// <summary>The token prefix (1–16 lowercase letters or digits, starting with a letter), unique per kind. Default <c>sess</c>.</summary>
+    public string TokenPrefix { get; set; } = SessionAuthenticationDefaults.TokenPrefix;
+
+    /// <summary>
+    /// How long a session lives without being used; every authenticated request moves expiry to now + this.
+    /// <see langword="null"/> (an empty configuration value) switches idle expiry off. Default 30 minutes.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// The longest a session can live from its creation, however often it is used.
+    /// <see langword="null"/> (an empty configuration value) switches it off. Default 7 days.
+    /// </summary>
+    public TimeSpan? AbsoluteTimeout { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Write throttle for sliding: a request writes its new expiry only when at least this much time has passed since
+    /// the session's last write, so observed expiry is within this of "last request + IdleTimeout". Default: a tenth of
+    /// <see cref="IdleTimeout"/>, at most one minute. Must not exceed half of <see cref="IdleTimeout"/>.
+    /// </summary>
+    public TimeSpan? SlidingGranularity { get; set; }
+
+    /// <summary>
+    /// Where the handler looks for a token, in order; the first source that has one decides.
+    /// <see langword="null"/> (the default) means the bearer header, then the cookie.
+    /// </summary>
+    public SessionTokenSource[]? TokenSources { get; set; }
+
+    /// <summary>
+    /// The session cookie: by default <c>__Host-session</c>, HttpOnly, Secure, SameSite=Lax, Path=/, essential.
+    /// A non-persistent sign-in sets a browser-session cookie; a persistent one lasts until the absolute expiry.
+    /// </summary>
+    public CookieBuilder Cookie { get; set; } = new()
+    {
+        Name = SessionAuthenticationDefaults.CookieName,
+        HttpOnly = true,
+        SecurePolicy = CookieSecurePolicy.Always,
+        SameSite = SameSiteMode.Lax,
+        Path = "/",
+        IsEssential = true,
+    };
+
+    /// <summary>
+    /// Base64 server keys (at least 32 bytes each) for HMAC-SHA256 digests, newest first. The first signs new
+    /// sessions; the others still validate sessions created under them, until removed. Empty: plain SHA-256.
+    /// </summary>
+    public string[] HashingKeys { get; set; } = [];
+
+    /// <summary>
+    /// Refuse cookie-authenticated unsafe requests (POST, PUT, PATCH, DELETE, …) that a browser marks as cross-site
+    /// (<c>Sec-Fetch-Site: cross-site</c>) or whose <c>Origin</c> differs from the request's host. Default on.
+    /// </summary>
+    public bool RejectCrossSiteCookieRequests { get; set; } = true;
+
+    /// <summary>The <c>Retry-After</c> sent with the 503 answered while the store cannot be reached. Default 5 seconds.</summary>
+    public TimeSpan StoreUnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Record the user agent and IP address of the signing-in request as session metadata. Default on.</summary>
+    public bool CaptureRequestMetadata { get; set; } = true;
+
+    /// <summary>The events of this scheme; see <see cref="SessionAuthenticationEvents"/>.</summary>
+    public new SessionAuthenticationEvents Events
+    {
+        get => (SessionAuthenticationEvents)base.Events!;
+        set => base.Events = value;
+    }
+}

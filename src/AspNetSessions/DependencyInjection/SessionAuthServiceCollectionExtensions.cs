@@ -1,0 +1,91 @@
+using AspNetSessions;
+using AspNetSessions.Stores;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds session authentication to an app's services.</summary>
+public static class SessionAuthServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds session authentication configured from a section (usually <c>SessionAuth</c>): the default kind and
+    /// scheme <c>Session</c>, the kinds under <c>Kinds</c>, the store named by <c>Store</c> (in-memory by default),
+    /// authorization, and an <see cref="ISessionManager"/> per kind. Options are validated at startup.
+    /// </summary>
+    /// <param name="services">The app's services.</param>
+    /// <param name="configuration">The <c>SessionAuth</c> section.</param>
+    public static SessionAuthBuilder AddSessionAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddSessionAuth(configuration, configure: null);
+    }
+
+    /// <summary>Adds session authentication configured in code; see <see cref="AddSessionAuth(IServiceCollection, IConfiguration)"/>.</summary>
+    /// <param name="services">The app's services.</param>
+    /// <param name="configure">Configures the default kind.</param>
+    public static SessionAuthBuilder AddSessionAuth(this IServiceCollection services, Action<SessionAuthenticationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return services.AddSessionAuth(configuration: null, configure);
+    }
+
+    /// <summary>Adds session authentication with its defaults; see <see cref="AddSessionAuth(IServiceCollection, IConfiguration)"/>.</summary>
+    /// <param name="services">The app's services.</param>
+    public static SessionAuthBuilder AddSessionAuth(this IServiceCollection services) =>
+        services.AddSessionAuth(configuration: null, configure: null);
+
+    /// <summary>
+    /// Adds session authentication configured from a section and then in code; see
+    /// <see cref="AddSessionAuth(IServiceCollection, IConfiguration)"/>. Calling it again adds nothing twice.
+    /// </summary>
+    /// <param name="services">The app's services.</param>
+    /// <param name="configuration">The <c>SessionAuth</c> section, or <see langword="null"/>.</param>
+    /// <param name="configure">Configures the default kind after binding, or <see langword="null"/>.</param>
+    public static SessionAuthBuilder AddSessionAuth(this IServiceCollection services, IConfiguration? configuration, Action<SessionAuthenticationOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        const string scheme = SessionAuthenticationDefaults.AuthenticationScheme;
+
+        var authentication = services.AddAuthentication();
+        services.Configure<AuthenticationOptions>(o => o.DefaultScheme ??= scheme);
+        services.AddAuthorization();
+        var builder = new SessionAuthBuilder(services, authentication, configuration);
+
+        if (services.Any(d => d.ServiceType == typeof(SessionStoreRegistration)))
+        {
+            return builder; // already added: TryAdd semantics for the whole call
+        }
+
+        var selection = services.AddOptions<SessionStoreSelection>();
+        if (configuration is not null)
+        {
+            selection.Configure(o =>
+            {
+                o.Store = configuration["Store"] is { Length: > 0 } store ? store : null;
+                o.StoreKey = configuration is IConfigurationSection section ? $"{section.Path}:Store" : "Store";
+            });
+        }
+
+        selection.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreSelection>, SessionStoreSelectionValidator>());
+        services.TryAddSingleton<ISessionStore>(SessionStoreSelectionValidator.Create);
+        builder.AddStore("Memory", static sp => new MemorySessionStore(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemorySessionStore>>()));
+
+        authentication.AddSession(scheme, configuration, configure);
+        if (configuration is not null)
+        {
+            foreach (var kind in configuration.GetSection("Kinds").GetChildren())
+            {
+                builder.AddKind(kind.Key);
+            }
+        }
+
+        services.TryAddSingleton<ISessionManager>(static sp => sp.GetRequiredKeyedService<ISessionManager>(scheme));
+        return builder;
+    }
+}

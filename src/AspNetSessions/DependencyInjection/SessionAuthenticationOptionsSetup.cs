@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace AspNetSessions;
+
+/// <summary>Fills the defaults that depend on other options (kind name, sliding granularity).</summary>
+internal sealed class SessionAuthenticationOptionsPostConfigure : IPostConfigureOptions<SessionAuthenticationOptions>
+{
+    private static readonly TimeSpan MaxDefaultGranularity = TimeSpan.FromMinutes(1);
+
+    public void PostConfigure(string? name, SessionAuthenticationOptions options)
+    {
+        options.Kind ??= name;
+        options.TokenSources ??= [SessionTokenSource.Bearer, SessionTokenSource.Cookie];
+        if (options.SlidingGranularity is null && options.IdleTimeout is { } idle && idle > TimeSpan.Zero)
+        {
+            var tenth = idle / 10;
+            options.SlidingGranularity = tenth < MaxDefaultGranularity ? tenth : MaxDefaultGranularity;
+        }
+    }
+}
+
+/// <summary>Checks one scheme's options at startup; every message names the configuration key and what it allows.</summary>
+internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<SessionSchemeRegistration> registrations)
+    : IValidateOptions<SessionAuthenticationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SessionAuthenticationOptions options)
+    {
+        var registration = registrations.LastOrDefault(r => r.Scheme == name);
+        if (registration is null)
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        var errors = new List<string>();
+        if (options.Kind is null || !KindPattern().IsMatch(options.Kind))
+        {
+            errors.Add($"{registration.Key("Kind")} must be 1-32 letters, digits, '-' or '_'; got '{options.Kind}'.");
+        }
+
+        if (options.TokenPrefix is null || !PrefixPattern().IsMatch(options.TokenPrefix))
+        {
+            errors.Add($"{registration.Key("TokenPrefix")} must be 1-16 lowercase letters or digits starting with a letter; got '{options.TokenPrefix}'.");
+        }
+
+        if (options.IdleTimeout is { } idle && idle <= TimeSpan.Zero)
+        {
+            errors.Add($"{registration.Key("IdleTimeout")} must be a positive duration such as '00:30:00', or empty to switch idle expiry off; got '{idle}'.");
+        }
+
+        if (options.AbsoluteTimeout is { } absolute && absolute <= TimeSpan.Zero)
+        {
+            errors.Add($"{registration.Key("AbsoluteTimeout")} must be a positive duration such as '7.00:00:00', or empty to switch it off; got '{absolute}'.");
+        }
+
+        if (options.SlidingGranularity is { } granularity
+            && (granularity < TimeSpan.Zero || (options.IdleTimeout is { } idleTimeout && idleTimeout > TimeSpan.Zero && granularity > idleTimeout / 2)))
+        {
+            errors.Add($"{registration.Key("SlidingGranularity")} must be between 00:00:00 and half of IdleTimeout; got '{granularity}'.");
+        }
+
+        if (options.TokenSources is not { Length: > 0 } sources || sources.Distinct().Count() != sources.Length
+            || sources.Any(s => !Enum.IsDefined(s)))
+        {
+            errors.Add($"{registration.Key("TokenSources")} must list each of 'Bearer' and 'Cookie' at most once, and at least one of them.");
+        }
+
+        ValidateCookie(options, registration, errors);
+        ValidateKeys(options, registration, errors);
+
+        if (options.StoreUnavailableRetryAfter < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{registration.Key("StoreUnavailableRetryAfter")} must be at least 00:00:01; got '{options.StoreUnavailableRetryAfter}'.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateCookie(SessionAuthenticationOptions options, SessionSchemeRegistration registration, List<string> errors)
+    {
+        var cookie = options.Cookie;
+        if (options.TokenSources?.Contains(SessionTokenSource.Cookie) != true)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(cookie.Name))
+        {
+            errors.Add($"{registration.Key("Cookie:Name")} must not be empty while 'Cookie' is one of the TokenSources.");
+            return;
+        }
+
+        var secure = cookie.SecurePolicy == CookieSecurePolicy.Always;
+        if (cookie.Name.StartsWith("__Host-", StringComparison.Ordinal) && (!secure || cookie.Path != "/" || cookie.Domain is not null))
+        {
+            errors.Add($"{registration.Key("Cookie:Name")} starts with '__Host-', which browsers accept only with Cookie:SecurePolicy 'Always', Cookie:Path '/' and no Cookie:Domain.");
+        }
+
+        if (cookie.Name.StartsWith("__Secure-", StringComparison.Ordinal) && !secure)
+        {
+            errors.Add($"{registration.Key("Cookie:Name")} starts with '__Secure-', which browsers accept only with Cookie:SecurePolicy 'Always'.");
+        }
+
+        if (cookie.SameSite == SameSiteMode.None && !secure)
+        {
+            errors.Add($"{registration.Key("Cookie:SameSite")} is 'None', which browsers accept only with Cookie:SecurePolicy 'Always'.");
+        }
+
+        if (!cookie.HttpOnly)
+        {
+            errors.Add($"{registration.Key("Cookie:HttpOnly")} must be true: a session cookie readable by script can be stolen by any XSS.");
+        }
+    }
+
+    private static void ValidateKeys(SessionAuthenticationOptions options, SessionSchemeRegistration registration, List<string> errors)
+    {
+        for (var i = 0; i < options.HashingKeys.Length; i++)
+        {
+            var key = options.HashingKeys[i];
+            var bytes = new byte[((key?.Length ?? 0) * 3 / 4) + 3];
+            if (key is null || !Convert.TryFromBase64String(key, bytes, out var length) || length < 32)
+            {
+                errors.Add($"{registration.Key($"HashingKeys:{i}")} must be base64 of at least 32 random bytes (e.g. 'openssl rand -base64 32').");
+            }
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    private static partial Regex KindPattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9]{0,15}$")]
+    private static partial Regex PrefixPattern();
+}

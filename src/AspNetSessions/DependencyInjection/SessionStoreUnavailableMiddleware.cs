@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AspNetSessions;
+
+/// <summary>Turns an unreachable store anywhere in the request (sign-in, session API calls) into 503 + Retry-After.</summary>
+internal sealed partial class SessionStoreUnavailableMiddleware(
+    RequestDelegate next,
+    IOptionsMonitor<SessionAuthenticationOptions> options,
+    ILogger<SessionStoreUnavailableMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (SessionStoreUnavailableException) when (!context.Response.HasStarted)
+        {
+            Log.AnsweredUnavailable(logger, context.Request.Path);
+            context.Response.Clear();
+            SessionAuthenticationHandler.WriteStoreUnavailable(
+                context.Response, options.Get(SessionAuthenticationDefaults.AuthenticationScheme).StoreUnavailableRetryAfter);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1301, EventName = "AnsweredStoreUnavailable", Level = LogLevel.Debug,
+            Message = "Answered 503 to {Path}: the session store is unavailable.")]
+        public static partial void AnsweredUnavailable(ILogger logger, PathString path);
+    }
+}

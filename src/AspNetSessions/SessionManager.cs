@@ -1,0 +1,336 @@
+using System.Security.Cryptography;
+using AspNetSessions.Tokens;
+using Microsoft.Extensions.Logging;
+
+namespace AspNetSessions;
+
+/// <summary>
+/// The session API of one kind, over an <see cref="ISessionStore"/>. It owns everything that is policy: the token
+/// format, digests, and expiry (idle sliding capped by an absolute lifetime). All instants are read from the
+/// <see cref="TimeProvider"/> and truncated to whole milliseconds, so every backend round-trips them exactly.
+/// </summary>
+internal sealed partial class SessionManager : ISessionManager
+{
+    private readonly ISessionStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SessionAuthenticationEvents _events;
+    private readonly SessionTokenCodec _codec;
+    private readonly TokenHasher _hasher;
+    private readonly TimeSpan? _idleTimeout;
+    private readonly TimeSpan? _absoluteTimeout;
+    private readonly TimeSpan _touchInterval;
+
+    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger)
+    {
+        Scheme = scheme;
+        Kind = options.Kind ?? scheme;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _events = options.Events ?? new SessionAuthenticationEvents();
+        _codec = new SessionTokenCodec(options.TokenPrefix);
+        _hasher = new TokenHasher([.. options.HashingKeys.Select(Convert.FromBase64String)]);
+        _idleTimeout = options.IdleTimeout;
+        _absoluteTimeout = options.AbsoluteTimeout;
+        _touchInterval = options.SlidingGranularity ?? TimeSpan.Zero;
+    }
+
+    public string Kind { get; }
+
+    public string Scheme { get; }
+
+    /// <summary>The store backend's name, for diagnostics.</summary>
+    public string StoreName => _store.Name;
+
+    internal SessionTokenCodec Codec => _codec;
+
+    public async Task<CreatedSession> CreateAsync(SessionCreateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.UserId, nameof(request));
+
+        var now = Now();
+        var keyMaterial = new byte[SessionTokenCodec.KeyMaterialBytes];
+        try
+        {
+            SessionTokenCodec.Generate(request.UserId, keyMaterial);
+            var absoluteExpiresAt = _absoluteTimeout is { } absolute ? now + absolute : (DateTimeOffset?)null;
+            var session = new Session
+            {
+                Id = SessionTokenCodec.GetSessionId(keyMaterial),
+                Kind = Kind,
+                UserId = request.UserId,
+                CreatedAt = now,
+                LastSeenAt = now,
+                ExpiresAt = ExpiryAfterUse(now, absoluteExpiresAt),
+                AbsoluteExpiresAt = absoluteExpiresAt,
+                Claims = request.Claims is { Count: > 0 } claims ? [.. claims] : [],
+                Data = SessionMaps.Freeze(request.Data),
+                Metadata = SessionMaps.Freeze(request.Metadata),
+            };
+
+            await _store.SetAsync(new SessionRecord(session, _hasher.Digest(keyMaterial)), now, cancellationToken).ConfigureAwait(false);
+            var created = new CreatedSession(session, _codec.Format(keyMaterial));
+            Log.SessionCreated(_logger, Kind, session.Id, session.UserId);
+            await _events.SessionCreated(new SessionCreatedContext(this, session)).ConfigureAwait(false);
+            return created;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keyMaterial);
+        }
+    }
+
+    public async ValueTask<Session?> AuthenticateAsync(string token, CancellationToken cancellationToken = default) =>
+        (await AuthenticateCoreAsync(token.AsMemory(), cancellationToken).ConfigureAwait(false)).Session;
+
+    /// <summary>The handler's call: tells a malformed token (no I/O was done) from an unknown one.</summary>
+    internal async ValueTask<SessionAuthenticationOutcome> AuthenticateCoreAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
+    {
+        var keyMaterial = new byte[SessionTokenCodec.KeyMaterialBytes];
+        if (!_codec.TryParse(token.Span, keyMaterial))
+        {
+            return SessionAuthenticationOutcome.Malformed;
+        }
+
+        var now = Now();
+        var id = SessionTokenCodec.GetSessionId(keyMaterial);
+        DateTimeOffset? slideTo = _idleTimeout is { } idle ? now + idle : null;
+        try
+        {
+            for (var generation = 0; generation < _hasher.Generations; generation++)
+            {
+                var lookup = new SessionLookup(Kind, id, _hasher.Digest(keyMaterial, generation), now, slideTo, _touchInterval);
+                var record = await _store.FindAndSlideAsync(lookup, cancellationToken).ConfigureAwait(false);
+                if (record is not null)
+                {
+                    return new SessionAuthenticationOutcome(record.Session);
+                }
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keyMaterial);
+        }
+
+        return SessionAuthenticationOutcome.NotFound;
+    }
+
+    public async Task<Session?> FindAsync(string token, CancellationToken cancellationToken = default)
+    {
+        var keyMaterial = new byte[SessionTokenCodec.KeyMaterialBytes];
+        if (!_codec.TryParse(token, keyMaterial))
+        {
+            return null;
+        }
+
+        try
+        {
+            var record = await _store.GetAsync(Kind, SessionTokenCodec.GetSessionId(keyMaterial), Now(), cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                return null;
+            }
+
+            for (var generation = 0; generation < _hasher.Generations; generation++)
+            {
+                if (SessionRecords.DigestMatches(record, _hasher.Digest(keyMaterial, generation)))
+                {
+                    return record.Session;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keyMaterial);
+        }
+    }
+
+    public async Task<Session?> FindByIdAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        if (!SessionTokenCodec.IsSessionId(sessionId))
+        {
+            return null;
+        }
+
+        return (await _store.GetAsync(Kind, sessionId, Now(), cancellationToken).ConfigureAwait(false))?.Session;
+    }
+
+    public async Task<IReadOnlyList<Session>> ListAsync(SessionFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        var records = await _store.QueryAsync(ToQuery(filter, SessionStatus.Valid), cancellationToken).ConfigureAwait(false);
+        var sessions = new Session[records.Count];
+        for (var i = 0; i < sessions.Length; i++)
+        {
+            sessions[i] = records[i].Session;
+        }
+
+        return sessions;
+    }
+
+    public async Task<long> CountAsync(SessionFilter? filter = null, CancellationToken cancellationToken = default) =>
+        await _store.CountAsync(ToQuery(filter, SessionStatus.Valid), cancellationToken).ConfigureAwait(false);
+
+    public async Task<Session?> RefreshAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        if (!SessionTokenCodec.IsSessionId(sessionId))
+        {
+            return null;
+        }
+
+        var now = Now();
+        var patch = new SessionPatch { LastSeenAt = now, ExpiresAt = ExpiryAfterUse(now, absoluteExpiresAt: null) };
+        return (await _store.UpdateAsync(Kind, sessionId, patch, now, cancellationToken).ConfigureAwait(false))?.Session;
+    }
+
+    public async Task<Session?> UpdateAsync(string sessionId, SessionUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (!SessionTokenCodec.IsSessionId(sessionId))
+        {
+            return null;
+        }
+
+        var patch = new SessionPatch
+        {
+            Claims = update.Claims is null ? null : [.. update.Claims],
+            Data = update.Data is null ? null : SessionMaps.Freeze(update.Data),
+            Metadata = update.Metadata is null ? null : SessionMaps.Freeze(update.Metadata),
+        };
+        return (await _store.UpdateAsync(Kind, sessionId, patch, Now(), cancellationToken).ConfigureAwait(false))?.Session;
+    }
+
+    public async Task<CreatedSession?> RotateAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        if (!SessionTokenCodec.IsSessionId(sessionId))
+        {
+            return null;
+        }
+
+        // The id (and with it the user group) stays; only the secret changes.
+        var keyMaterial = new byte[SessionTokenCodec.KeyMaterialBytes];
+        try
+        {
+            System.Buffers.Text.Base64Url.DecodeFromChars(sessionId, keyMaterial);
+            RandomNumberGenerator.Fill(keyMaterial.AsSpan(SessionTokenCodec.IdBytes));
+            var patch = new SessionPatch { Digest = _hasher.Digest(keyMaterial) };
+            var record = await _store.UpdateAsync(Kind, sessionId, patch, Now(), cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                return null;
+            }
+
+            Log.SessionRotated(_logger, Kind, sessionId);
+            return new CreatedSession(record.Session, _codec.Format(keyMaterial));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keyMaterial);
+        }
+    }
+
+    public async Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        if (!SessionTokenCodec.IsSessionId(sessionId))
+        {
+            return false;
+        }
+
+        var deleted = await _store.DeleteAsync(Kind, sessionId, cancellationToken).ConfigureAwait(false);
+        if (deleted)
+        {
+            Log.SessionRevoked(_logger, Kind, sessionId);
+            await _events.SessionRevoked(new SessionRevokedContext(this, sessionId, userId: null, count: 1)).ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    public async Task<long> RevokeAllAsync(string userId, string? exceptSessionId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var filter = new SessionFilter { UserId = userId, ExceptSessionId = exceptSessionId };
+        var count = await _store.DeleteManyAsync(ToQuery(filter, SessionStatus.All), cancellationToken).ConfigureAwait(false);
+        Log.UserSessionsRevoked(_logger, Kind, userId, count);
+        if (count > 0)
+        {
+            await _events.SessionRevoked(new SessionRevokedContext(this, sessionId: null, userId, count)).ConfigureAwait(false);
+        }
+
+        return count;
+    }
+
+    public async Task<long> DeleteAsync(SessionFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return await _store.DeleteManyAsync(ToQuery(filter, SessionStatus.All), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<long> DeleteExpiredAsync(CancellationToken cancellationToken = default) =>
+        DeleteAsync(new SessionFilter { Status = SessionStatus.Expired }, cancellationToken);
+
+    public bool TryReadSessionId(string? token, out string sessionId)
+    {
+        Span<byte> keyMaterial = stackalloc byte[SessionTokenCodec.KeyMaterialBytes];
+        if (_codec.TryParse(token, keyMaterial))
+        {
+            sessionId = SessionTokenCodec.GetSessionId(keyMaterial);
+            CryptographicOperations.ZeroMemory(keyMaterial);
+            return true;
+        }
+
+        sessionId = string.Empty;
+        return false;
+    }
+
+    /// <summary>Now, truncated to whole milliseconds (the precision every backend keeps).</summary>
+    private DateTimeOffset Now()
+    {
+        var now = _time.GetUtcNow();
+        return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+    }
+
+    /// <summary>The expiry a session earns by being used at <paramref name="now"/>, before the store's absolute cap.</summary>
+    private DateTimeOffset ExpiryAfterUse(DateTimeOffset now, DateTimeOffset? absoluteExpiresAt)
+    {
+        if (_idleTimeout is { } idle)
+        {
+            var idleExpiry = now + idle;
+            return absoluteExpiresAt is { } absolute && absolute < idleExpiry ? absolute : idleExpiry;
+        }
+
+        return absoluteExpiresAt ?? DateTimeOffset.MaxValue;
+    }
+
+    private SessionQuery ToQuery(SessionFilter? filter, SessionStatus defaultStatus) => new()
+    {
+        Kind = Kind,
+        Now = Now(),
+        UserId = filter?.UserId,
+        Status = filter?.Status ?? defaultStatus,
+        Metadata = filter?.Metadata,
+        ExceptSessionId = filter?.ExceptSessionId,
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, EventName = "SessionCreated", Level = LogLevel.Information,
+            Message = "Created {Kind} session {SessionId} for user {UserId}.")]
+        public static partial void SessionCreated(ILogger logger, string kind, string sessionId, string userId);
+
+        [LoggerMessage(EventId = 1002, EventName = "SessionRevoked", Level = LogLevel.Information,
+            Message = "Revoked {Kind} session {SessionId}.")]
+        public static partial void SessionRevoked(ILogger logger, string kind, string sessionId);
+
+        [LoggerMessage(EventId = 1003, EventName = "UserSessionsRevoked", Level = LogLevel.Information,
+            Message = "Revoked {Count} {Kind} sessions of user {UserId}.")]
+        public static partial void UserSessionsRevoked(ILogger logger, string kind, string userId, long count);
+
+        [LoggerMessage(EventId = 1004, EventName = "SessionRotated", Level = LogLevel.Information,
+            Message = "Rotated the token of {Kind} session {SessionId}.")]
+        public static partial void SessionRotated(ILogger logger, string kind, string sessionId);
+    }
+}
