@@ -1,0 +1,410 @@
+using System.Security.Cryptography;
+using AspNetSessions.Tokens;
+
+namespace AspNetSessions.Testing;
+
+/// <summary>
+/// The behaviour every <see cref="ISessionStore"/> must have. A backend's test class derives from this and supplies
+/// the store; the suite runs unchanged against each. Every test works in its own fresh kind, so a store shared by
+/// several tests (one Redis server) is fine.
+/// </summary>
+public abstract class SessionStoreContract
+{
+    protected static readonly DateTimeOffset T0 = FakeTimeProvider.DefaultStart;
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private readonly string _kind = "k" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
+
+    /// <summary>The store under test.</summary>
+    protected abstract ISessionStore Store { get; }
+
+    [Fact]
+    public async Task Set_then_get_round_trips_every_field()
+    {
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromDays(1)) with { };
+        record = record with
+        {
+            Session = record.Session with
+            {
+                Claims = [new SessionClaim("role", "admin"), new SessionClaim("role", "ops"), new SessionClaim("name", "Älice \"q\" ✓")],
+                Data = new Dictionary<string, string> { ["theme"] = "dark", ["empty"] = string.Empty },
+                Metadata = new Dictionary<string, string> { [SessionMetadataKeys.UserAgent] = "UA/1.0", [SessionMetadataKeys.IpAddress] = "10.0.0.1" },
+            },
+        };
+        await Store.SetAsync(record, T0, None);
+
+        var read = await Store.GetAsync(_kind, record.Session.Id, T0, None);
+
+        AssertSameRecord(record, read);
+    }
+
+    [Fact]
+    public async Task A_session_that_never_expires_round_trips()
+    {
+        var record = NewRecord("alice", idle: null, absolute: null);
+        Assert.Equal(DateTimeOffset.MaxValue, record.Session.ExpiresAt);
+        await Store.SetAsync(record, T0, None);
+
+        AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, T0.AddYears(50), None));
+    }
+
+    [Fact]
+    public async Task Get_returns_null_for_unknown_ids_other_kinds_and_expired_sessions()
+    {
+        var record = NewRecord("alice");
+        await Store.SetAsync(record, T0, None);
+
+        Assert.Null(await Store.GetAsync(_kind, NewId("alice"), T0, None));
+        Assert.Null(await Store.GetAsync(_kind + "x", record.Session.Id, T0, None));
+        Assert.Null(await Store.GetAsync(_kind, record.Session.Id, record.Session.ExpiresAt, None));
+        Assert.NotNull(await Store.GetAsync(_kind, record.Session.Id, record.Session.ExpiresAt.AddMilliseconds(-1), None));
+    }
+
+    [Fact]
+    public async Task Set_replaces_an_existing_session()
+    {
+        var record = NewRecord("alice");
+        await Store.SetAsync(record, T0, None);
+        var replaced = record with { Session = record.Session with { Metadata = new Dictionary<string, string> { ["v"] = "2" } } };
+        await Store.SetAsync(replaced, T0, None);
+
+        AssertSameRecord(replaced, await Store.GetAsync(_kind, record.Session.Id, T0, None));
+        Assert.Equal(1, await Store.CountAsync(Query("alice"), None));
+    }
+
+    [Fact]
+    public async Task SetMany_writes_every_record()
+    {
+        var records = Enumerable.Range(0, 5).Select(i => NewRecord("user" + (i % 2))).ToArray();
+        await Store.SetManyAsync(records, T0, None);
+
+        foreach (var record in records)
+        {
+            AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, T0, None));
+        }
+
+        Assert.Equal(3, await Store.CountAsync(Query("user0"), None));
+        Assert.Equal(2, await Store.CountAsync(Query("user1"), None));
+    }
+
+    [Fact]
+    public async Task FindAndSlide_needs_the_right_digest_and_touches_nothing_otherwise()
+    {
+        var record = NewRecord("alice");
+        await Store.SetAsync(record, T0, None);
+        var later = T0.AddMinutes(10);
+
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, later, digest: RandomNumberGenerator.GetBytes(32)), None));
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, later, digest: record.Digest.ToArray()[..31]), None));
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, later) with { Kind = _kind + "x" }, None));
+
+        AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, later, None));
+    }
+
+    [Fact]
+    public async Task FindAndSlide_slides_expiry_and_last_seen()
+    {
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null);
+        await Store.SetAsync(record, T0, None);
+        var later = T0.AddMinutes(20);
+
+        var found = await Store.FindAndSlideAsync(Lookup(record, later, slideTo: later.AddMinutes(30)), None);
+
+        Assert.NotNull(found);
+        Assert.Equal(later, found.Session.LastSeenAt);
+        Assert.Equal(later.AddMinutes(30), found.Session.ExpiresAt);
+        AssertSameRecord(found, await Store.GetAsync(_kind, record.Session.Id, later, None));
+        // Past the original expiry, the slid session is still there.
+        Assert.NotNull(await Store.GetAsync(_kind, record.Session.Id, T0.AddMinutes(45), None));
+    }
+
+    [Fact]
+    public async Task FindAndSlide_is_capped_by_the_absolute_expiry()
+    {
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromMinutes(40));
+        await Store.SetAsync(record, T0, None);
+        var later = T0.AddMinutes(25);
+
+        var found = await Store.FindAndSlideAsync(Lookup(record, later, slideTo: later.AddMinutes(30)), None);
+
+        Assert.Equal(T0.AddMinutes(40), found!.Session.ExpiresAt);
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0.AddMinutes(40), slideTo: T0.AddMinutes(70)), None));
+    }
+
+    [Fact]
+    public async Task FindAndSlide_does_not_write_within_the_touch_interval()
+    {
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null);
+        await Store.SetAsync(record, T0, None);
+        var soon = T0.AddSeconds(30);
+
+        var found = await Store.FindAndSlideAsync(Lookup(record, soon, slideTo: soon.AddMinutes(30), touch: TimeSpan.FromMinutes(1)), None);
+
+        AssertSameRecord(record, found);
+        AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, soon, None));
+    }
+
+    [Fact]
+    public async Task FindAndSlide_never_moves_expiry_backwards_and_updates_last_seen_without_sliding()
+    {
+        var record = NewRecord("alice", idle: null, absolute: TimeSpan.FromDays(90));
+        await Store.SetAsync(record, T0, None);
+        var later = T0.AddDays(1);
+
+        var found = await Store.FindAndSlideAsync(Lookup(record, later, slideTo: null), None);
+        Assert.Equal(later, found!.Session.LastSeenAt);
+        Assert.Equal(record.Session.ExpiresAt, found.Session.ExpiresAt);
+
+        var earlier = await Store.FindAndSlideAsync(Lookup(record, later.AddMinutes(1), slideTo: T0.AddMinutes(5)), None);
+        Assert.Equal(record.Session.ExpiresAt, earlier!.Session.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task FindAndSlide_does_not_find_an_expired_session()
+    {
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null);
+        await Store.SetAsync(record, T0, None);
+
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0.AddMinutes(30), slideTo: T0.AddMinutes(60)), None));
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0.AddMinutes(31), slideTo: T0.AddMinutes(61)), None));
+    }
+
+    [Fact]
+    public async Task Update_replaces_only_the_fields_it_names()
+    {
+        var record = NewRecord("alice");
+        await Store.SetAsync(record, T0, None);
+
+        var updated = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch
+        {
+            Metadata = new Dictionary<string, string> { ["device"] = "phone" },
+            Claims = [new SessionClaim("role", "user")],
+        }, T0, None);
+
+        var expected = record with
+        {
+            Session = record.Session with { Metadata = updated!.Session.Metadata, Claims = updated.Session.Claims },
+        };
+        AssertSameRecord(expected, updated);
+        Assert.Equal("phone", updated.Session.Metadata["device"]);
+        Assert.Equal([new SessionClaim("role", "user")], updated.Session.Claims);
+        Assert.Equal(record.Session.Data.OrderBy(p => p.Key), updated.Session.Data.OrderBy(p => p.Key));
+        AssertSameRecord(updated, await Store.GetAsync(_kind, record.Session.Id, T0, None));
+    }
+
+    [Fact]
+    public async Task Update_with_a_new_digest_rotates_the_token()
+    {
+        var record = NewRecord("alice");
+        await Store.SetAsync(record, T0, None);
+        var newDigest = RandomNumberGenerator.GetBytes(32);
+
+        await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Digest = newDigest }, T0, None);
+
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0), None));
+        Assert.NotNull(await Store.FindAndSlideAsync(Lookup(record, T0, digest: newDigest), None));
+    }
+
+    [Fact]
+    public async Task Update_of_expiry_is_capped_and_missing_or_expired_sessions_are_not_updated()
+    {
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromHours(1));
+        await Store.SetAsync(record, T0, None);
+
+        var refreshed = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { ExpiresAt = T0.AddHours(5), LastSeenAt = T0.AddMinutes(1) }, T0.AddMinutes(1), None);
+        Assert.Equal(T0.AddHours(1), refreshed!.Session.ExpiresAt);
+        Assert.Equal(T0.AddMinutes(1), refreshed.Session.LastSeenAt);
+
+        Assert.Null(await Store.UpdateAsync(_kind, NewId("alice"), new SessionPatch { Data = SessionMaps.Empty }, T0, None));
+        Assert.Null(await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Data = SessionMaps.Empty }, T0.AddHours(1), None));
+    }
+
+    [Fact]
+    public async Task Delete_removes_a_session_once()
+    {
+        var record = NewRecord("alice");
+        await Store.SetAsync(record, T0, None);
+
+        Assert.True(await Store.DeleteAsync(_kind, record.Session.Id, None));
+        Assert.False(await Store.DeleteAsync(_kind, record.Session.Id, None));
+        Assert.Null(await Store.GetAsync(_kind, record.Session.Id, T0, None));
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0), None));
+        Assert.Equal(0, await Store.CountAsync(Query("alice"), None));
+    }
+
+    [Fact]
+    public async Task Query_by_user_lists_only_that_users_sessions_oldest_first()
+    {
+        var first = NewRecord("alice", createdAt: T0);
+        var second = NewRecord("alice", createdAt: T0.AddSeconds(1));
+        var third = NewRecord("alice", createdAt: T0.AddSeconds(2));
+        await Store.SetManyAsync([third, NewRecord("bob"), first, second], T0.AddSeconds(2), None);
+        await Store.SetAsync(NewRecord("alice") with { Session = NewRecord("alice").Session with { Kind = _kind + "x" } }, T0, None);
+
+        var listed = await Store.QueryAsync(Query("alice", now: T0.AddSeconds(2)), None);
+
+        Assert.Equal([first.Session.Id, second.Session.Id, third.Session.Id], listed.Select(r => r.Session.Id));
+        Assert.All(listed, r => Assert.Equal(_kind, r.Session.Kind));
+    }
+
+    [Fact]
+    public async Task Query_filters_by_status()
+    {
+        var shortLived = NewRecord("alice", idle: TimeSpan.FromMinutes(5), absolute: null);
+        var longLived = NewRecord("alice", idle: TimeSpan.FromHours(5), absolute: null);
+        await Store.SetManyAsync([shortLived, longLived], T0, None);
+        var now = T0.AddMinutes(10);
+
+        Assert.Equal([longLived.Session.Id], Ids(await Store.QueryAsync(Query("alice", now), None)));
+        Assert.Equal(1, await Store.CountAsync(Query("alice", now), None));
+        // An expired record may already be gone (native TTL), but it is never reported as valid.
+        var expired = Ids(await Store.QueryAsync(Query("alice", now) with { Status = SessionStatus.Expired }, None));
+        Assert.DoesNotContain(longLived.Session.Id, expired);
+        var all = Ids(await Store.QueryAsync(Query("alice", now) with { Status = SessionStatus.All }, None));
+        Assert.Contains(longLived.Session.Id, all);
+        Assert.True(all.Count == 1 + expired.Count);
+    }
+
+    [Fact]
+    public async Task Query_filters_by_metadata_and_excludes_a_session()
+    {
+        var phone = WithMetadata(NewRecord("alice"), ("device", "phone"), ("ip", "10.0.0.1"));
+        var laptop = WithMetadata(NewRecord("alice"), ("device", "laptop"), ("ip", "10.0.0.1"));
+        var bobPhone = WithMetadata(NewRecord("bob"), ("device", "phone"));
+        await Store.SetManyAsync([phone, laptop, bobPhone], T0, None);
+
+        var byDevice = new Dictionary<string, string> { ["device"] = "phone" };
+        Assert.Equal([phone.Session.Id], Ids(await Store.QueryAsync(Query("alice") with { Metadata = byDevice }, None)));
+        var both = new Dictionary<string, string> { ["device"] = "laptop", ["ip"] = "10.0.0.1" };
+        Assert.Equal([laptop.Session.Id], Ids(await Store.QueryAsync(Query("alice") with { Metadata = both }, None)));
+        var none = new Dictionary<string, string> { ["device"] = "phone", ["ip"] = "10.0.0.2" };
+        Assert.Empty(await Store.QueryAsync(Query("alice") with { Metadata = none }, None));
+        Assert.Equal([laptop.Session.Id], Ids(await Store.QueryAsync(Query("alice") with { ExceptSessionId = phone.Session.Id }, None)));
+
+        // Kind-wide (no user): every user's matching sessions.
+        var everyone = await Store.QueryAsync(Query(null) with { Metadata = byDevice }, None);
+        Assert.Equal(new[] { phone.Session.Id, bobPhone.Session.Id }.Order(), Ids(everyone).Order());
+        Assert.Equal(2, await Store.CountAsync(Query(null) with { Metadata = byDevice }, None));
+        Assert.Equal(3, await Store.CountAsync(Query(null), None));
+    }
+
+    [Fact]
+    public async Task DeleteMany_by_user_keeps_the_excepted_session_and_other_users()
+    {
+        var keep = NewRecord("alice");
+        var records = new[] { keep, NewRecord("alice"), NewRecord("alice"), NewRecord("bob") };
+        await Store.SetManyAsync(records, T0, None);
+
+        var deleted = await Store.DeleteManyAsync(Query("alice") with { Status = SessionStatus.All, ExceptSessionId = keep.Session.Id }, None);
+
+        Assert.Equal(2, deleted);
+        Assert.Equal([keep.Session.Id], Ids(await Store.QueryAsync(Query("alice"), None)));
+        Assert.Equal(1, await Store.CountAsync(Query("bob"), None));
+        Assert.Null(await Store.GetAsync(_kind, records[1].Session.Id, T0, None));
+    }
+
+    [Fact]
+    public async Task DeleteMany_of_expired_sessions_leaves_valid_ones()
+    {
+        var expiring = NewRecord("alice", idle: TimeSpan.FromMinutes(5), absolute: null);
+        var valid = NewRecord("alice", idle: TimeSpan.FromHours(5), absolute: null);
+        await Store.SetManyAsync([expiring, valid], T0, None);
+        var now = T0.AddMinutes(10);
+
+        var deleted = await Store.DeleteManyAsync(Query(null, now) with { Status = SessionStatus.Expired }, None);
+
+        Assert.InRange(deleted, 0, 1);
+        Assert.Equal([valid.Session.Id], Ids(await Store.QueryAsync(Query("alice", now) with { Status = SessionStatus.All }, None)));
+    }
+
+    [Fact]
+    public async Task Concurrent_slides_and_updates_lose_no_field()
+    {
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null);
+        await Store.SetAsync(record, T0, None);
+
+        var slides = Enumerable.Range(1, 40).Select(i =>
+            Store.FindAndSlideAsync(Lookup(record, T0.AddSeconds(i), slideTo: T0.AddSeconds(i).AddMinutes(30)), None).AsTask());
+        var updates = Enumerable.Range(1, 10).Select(i =>
+            Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Data = new Dictionary<string, string> { ["n"] = "x" } }, T0, None).AsTask());
+        await Task.WhenAll(slides.Cast<Task>().Concat(updates));
+
+        var final = await Store.GetAsync(_kind, record.Session.Id, T0, None);
+        Assert.Equal("x", final!.Session.Data["n"]);
+        Assert.True(final.Session.ExpiresAt >= T0.AddSeconds(1).AddMinutes(30));
+        Assert.Equal(record.Digest.ToArray(), final.Digest.ToArray());
+    }
+
+    [Fact]
+    public async Task Ping_answers()
+    {
+        await Store.PingAsync(None);
+    }
+
+    /// <summary>A fresh kind for this test.</summary>
+    protected string Kind => _kind;
+
+    /// <summary>A session with the default lifetimes: 30 minutes idle, no absolute expiry.</summary>
+    protected SessionRecord NewRecord(string userId, DateTimeOffset? createdAt = null) =>
+        NewRecord(userId, TimeSpan.FromMinutes(30), absolute: null, createdAt);
+
+    /// <summary>A session with the given lifetimes; <see langword="null"/> switches one off.</summary>
+    protected SessionRecord NewRecord(string userId, TimeSpan? idle, TimeSpan? absolute, DateTimeOffset? createdAt = null)
+    {
+        var created = createdAt ?? T0;
+        DateTimeOffset? absoluteExpiresAt = absolute is { } a ? created + a : null;
+        var expiresAt = idle is { } i ? created + i : absoluteExpiresAt ?? DateTimeOffset.MaxValue;
+        if (absoluteExpiresAt is { } cap && cap < expiresAt)
+        {
+            expiresAt = cap;
+        }
+
+        return new SessionRecord(
+            new Session
+            {
+                Id = NewId(userId),
+                Kind = _kind,
+                UserId = userId,
+                CreatedAt = created,
+                LastSeenAt = created,
+                ExpiresAt = expiresAt,
+                AbsoluteExpiresAt = absoluteExpiresAt,
+                Data = new Dictionary<string, string> { ["k"] = "v" },
+            },
+            RandomNumberGenerator.GetBytes(32));
+    }
+
+    protected static string NewId(string userId)
+    {
+        Span<byte> keyMaterial = stackalloc byte[SessionTokenCodec.KeyMaterialBytes];
+        SessionTokenCodec.Generate(userId, keyMaterial);
+        return SessionTokenCodec.GetSessionId(keyMaterial);
+    }
+
+    protected SessionQuery Query(string? userId, DateTimeOffset? now = null) => new() { Kind = _kind, UserId = userId, Now = now ?? T0 };
+
+    private static SessionLookup Lookup(SessionRecord record, DateTimeOffset now, byte[]? digest = null, DateTimeOffset? slideTo = null, TimeSpan? touch = null) =>
+        new(record.Session.Kind, record.Session.Id, digest ?? record.Digest, now, slideTo, touch ?? TimeSpan.Zero);
+
+    private static SessionRecord WithMetadata(SessionRecord record, params (string Key, string Value)[] fields) =>
+        record with { Session = record.Session with { Metadata = fields.ToDictionary(f => f.Key, f => f.Value) } };
+
+    private static List<string> Ids(IReadOnlyList<SessionRecord> records) => [.. records.Select(r => r.Session.Id)];
+
+    protected static void AssertSameRecord(SessionRecord expected, SessionRecord? actual)
+    {
+        Assert.NotNull(actual);
+        var (e, a) = (expected.Session, actual.Session);
+        Assert.Equal(e.Id, a.Id);
+        Assert.Equal(e.Kind, a.Kind);
+        Assert.Equal(e.UserId, a.UserId);
+        Assert.Equal(e.CreatedAt, a.CreatedAt);
+        Assert.Equal(e.LastSeenAt, a.LastSeenAt);
+        Assert.Equal(e.ExpiresAt, a.ExpiresAt);
+        Assert.Equal(e.AbsoluteExpiresAt, a.AbsoluteExpiresAt);
+        Assert.Equal(e.Claims, a.Claims);
+        Assert.Equal(e.Data.OrderBy(p => p.Key, StringComparer.Ordinal), a.Data.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(e.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal), a.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.Digest.ToArray(), actual.Digest.ToArray());
+    }
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace AspNetSessions.Tests.Http;
+
+/// <summary>Browser sign-in: the cookie's attributes, cookie authentication, sign-out, fixation and CSRF.</summary>
+public sealed class CookieTests : IClassFixture<SampleContractTests.App>
+{
+    private readonly SampleApp _app;
+
+    public CookieTests(SampleContractTests.App app) => _app = app.Instance;
+
+    [Fact]
+    public async Task Sign_in_sets_a_host_only_secure_http_only_lax_cookie()
+    {
+        using var client = _app.Client();
+        using var response = await SignInAsync(client);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith("__Host-session=sess_", cookie, StringComparison.Ordinal);
+        var attributes = cookie.Split(';', StringSplitOptions.TrimEntries).Skip(1).Select(a => a.ToLowerInvariant()).ToArray();
+        Assert.Contains("httponly", attributes);
+        Assert.Contains("secure", attributes);
+        Assert.Contains("samesite=lax", attributes);
+        Assert.Contains("path=/", attributes);
+        Assert.DoesNotContain(attributes, a => a.StartsWith("domain", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_cookie_authenticates_requests()
+    {
+        using var client = _app.Client(cookies: true);
+        (await SignInAsync(client)).Dispose();
+
+        using var response = await client.GetAsync("/api/me");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("alice", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("userId").GetString());
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_set_no_cookie()
+    {
+        using var client = _app.Client();
+        using var response = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "nope" }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Sign_out_revokes_the_session_and_deletes_the_cookie()
+    {
+        using var client = _app.Client(cookies: true);
+        using var signIn = await SignInAsync(client);
+        var token = CookieValue(signIn);
+
+        using var response = await client.PostAsync("/api/logout", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("__Host-session=;", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", token));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_in_again_starts_a_fresh_session_and_revokes_the_old_one()
+    {
+        using var client = _app.Client(cookies: true);
+        using var first = await SignInAsync(client);
+        var oldToken = CookieValue(first);
+
+        using var second = await SignInAsync(client);
+        var newToken = CookieValue(second);
+
+        Assert.NotEqual(oldToken, newToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", oldToken));
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", newToken));
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("")]
+    [InlineData("sess_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("%00%ff")]
+    [InlineData("a=b; __Host-session=c")]
+    public async Task Garbage_cookies_are_401(string value)
+    {
+        using var client = _app.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        request.Headers.TryAddWithoutValidation("Cookie", "__Host-session=" + value);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_bearer_header_comes_before_the_cookie()
+    {
+        using var client = _app.Client(cookies: true);
+        (await SignInAsync(client, "bob")).Dispose();
+        var alice = await client.LoginAsync("alice");
+
+        Assert.Equal("alice", (await client.MeAsync(alice.Token)).GetProperty("userId").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", "sess_bad"));
+    }
+
+    [Theory]
+    [InlineData("Origin", "https://evil.example")]
+    [InlineData("Origin", "null")]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Site", "same-site")]
+    public async Task A_cross_site_unsafe_request_with_the_cookie_is_refused(string header, string value)
+    {
+        using var client = _app.Client(cookies: true);
+        (await SignInAsync(client)).Dispose();
+
+        using var response = await client.SendAsync(HttpMethod.Post, "/api/logout", null, r => r.Headers.TryAddWithoutValidation(header, value));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/me")).StatusCode); // still signed in
+    }
+
+    [Fact]
+    public async Task Same_origin_unsafe_requests_and_cross_site_reads_with_the_cookie_pass()
+    {
+        using var client = _app.Client(cookies: true);
+        (await SignInAsync(client)).Dispose();
+
+        using var read = await client.SendAsync(HttpMethod.Get, "/api/me", null, r => r.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "cross-site"));
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+
+        using var write = await client.SendAsync(HttpMethod.Delete, "/api/sessions", null, r =>
+        {
+            r.Headers.TryAddWithoutValidation("Origin", "https://localhost");
+            r.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "same-origin");
+        });
+        Assert.Equal(HttpStatusCode.NoContent, write.StatusCode);
+    }
+
+    [Fact]
+    public async Task Bearer_requests_are_not_subject_to_the_cross_site_check()
+    {
+        using var client = _app.Client();
+        var login = await client.LoginAsync();
+
+        var status = await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token, r => r.Headers.TryAddWithoutValidation("Origin", "https://elsewhere.example"));
+
+        Assert.Equal(HttpStatusCode.NoContent, status);
+    }
+
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string user = "alice") =>
+        client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = user, ["password"] = user + "-password" }));
+
+    private static string CookieValue(HttpResponseMessage response)
+    {
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("__Host-session=sess_", StringComparison.Ordinal));
+        return cookie["__Host-session=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];
+    }
+}

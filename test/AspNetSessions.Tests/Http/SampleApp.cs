@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AspNetSessions.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspNetSessions.Tests.Http;
+
+/// <summary>
+/// samples/WebApp in memory, with a fake clock, optional configuration overrides and optional extra services.
+/// Requests come from 127.0.0.1 (the test server has no socket) over https (so Secure cookies are kept).
+/// </summary>
+public sealed class SampleApp(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
+{
+    /// <summary>Starts at the real time, so cookie expiries mean the same to the client's cookie jar.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+
+    public HttpClient Client(bool cookies = false) => CreateClient(new WebApplicationFactoryClientOptions
+    {
+        BaseAddress = new Uri("https://localhost"),
+        HandleCookies = cookies,
+        AllowAutoRedirect = false,
+    });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<TimeProvider>(Time);
+            s.AddSingleton<IStartupFilter, LoopbackClientFilter>();
+            services?.Invoke(s);
+        });
+    }
+
+    private sealed class LoopbackClientFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress ??= IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+}
+
+/// <summary>The sample's API, as a test client calls it.</summary>
+public static class SampleApi
+{
+    public sealed record Login(string Token, string SessionId, DateTimeOffset ExpiresAt);
+
+    public static async Task<Login> LoginAsync(this HttpClient client, string user = "alice", string? password = null)
+    {
+        using var response = await client.PostAsJsonAsync("/api/login", new { username = user, password = password ?? user + "-password" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var session = body.GetProperty("session");
+        return new Login(body.GetProperty("token").GetString()!, session.GetProperty("id").GetString()!, session.GetProperty("expiresAt").GetDateTimeOffset());
+    }
+
+    public static Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string path, string? token, Action<HttpRequestMessage>? configure = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        configure?.Invoke(request);
+        return client.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> MeAsync(this HttpClient client, string token)
+    {
+        using var response = await client.SendAsync(HttpMethod.Get, "/api/me", token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public static async Task<HttpStatusCode> StatusAsync(this HttpClient client, HttpMethod method, string path, string? token, Action<HttpRequestMessage>? configure = null)
+    {
+        using var response = await client.SendAsync(method, path, token, configure);
+        return response.StatusCode;
+    }
+}

@@ -1,0 +1,281 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace AspNetSessions.Tests.Http;
+
+/// <summary>The sample's fixed HTTP contract, endpoint by endpoint, with bearer tokens on the memory store.</summary>
+public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
+{
+    private readonly SampleApp _app;
+
+    public SampleContractTests(App app) => _app = app.Instance;
+
+    public sealed class App : IDisposable
+    {
+        public SampleApp Instance { get; } = new();
+
+        public void Dispose() => Instance.Dispose();
+    }
+
+    [Fact]
+    public async Task Login_returns_a_token_and_the_session()
+    {
+        using var client = _app.Client();
+        using var response = await client.PostAsJsonAsync("/api/login", new { username = "alice", password = "alice-password" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Matches("^sess_[A-Za-z0-9_-]{70}$", body.GetProperty("token").GetString());
+        Assert.Matches("^[A-Za-z0-9_-]{22}$", body.GetProperty("session").GetProperty("id").GetString());
+        Assert.Equal(_app.Time.GetUtcNow().AddMinutes(30), body.GetProperty("session").GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Theory]
+    [InlineData("alice", "bob-password")]
+    [InlineData("alice", "")]
+    [InlineData("mallory", "mallory-password")]
+    [InlineData("ALICE", "alice-password")]
+    public async Task Login_with_wrong_credentials_is_401(string username, string password)
+    {
+        using var client = _app.Client();
+        using var response = await client.PostAsJsonAsync("/api/login", new { username, password });
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("")]
+    [InlineData("[]")]
+    [InlineData("\"alice\"")]
+    [InlineData("{\"username\":\"alice\"}")]
+    [InlineData("{\"username\":5,\"password\":\"alice-password\"}")]
+    [InlineData("{\"password\":\"alice-password\"}")]
+    public async Task Login_with_a_malformed_body_is_400(string json)
+    {
+        using var client = _app.Client();
+        using var response = await client.PostAsync("/api/login", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("   at ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_without_a_json_body_is_400()
+    {
+        using var client = _app.Client();
+        using var response = await client.PostAsync("/api/login", new StringContent("username=alice&password=alice-password", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Me_returns_the_user_and_session_for_a_bearer_token()
+    {
+        using var client = _app.Client();
+        var login = await client.LoginAsync("bob");
+
+        var me = await client.MeAsync(login.Token);
+
+        Assert.Equal("bob", me.GetProperty("userId").GetString());
+        Assert.Equal(login.SessionId, me.GetProperty("sessionId").GetString());
+    }
+
+    [Theory]
+    [InlineData("bearer")]
+    [InlineData("BEARER")]
+    [InlineData("Bearer ")]
+    public async Task The_bearer_scheme_name_is_case_insensitive(string scheme)
+    {
+        using var client = _app.Client();
+        var login = await client.LoginAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        request.Headers.TryAddWithoutValidation("Authorization", $"{scheme} {login.Token}");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task No_token_is_401_with_a_plain_bearer_challenge()
+    {
+        using var client = _app.Client();
+        using var response = await client.GetAsync("/api/me");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString()));
+        Assert.StartsWith("Bearer", challenge, StringComparison.Ordinal);
+        Assert.DoesNotContain("error=", challenge, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("sess_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("sess_")]
+    public async Task A_rejected_token_is_401_with_invalid_token(string token)
+    {
+        using var client = _app.Client();
+        using var response = await client.SendAsync(HttpMethod.Get, "/api/me", token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer" && h.Parameter!.Contains("error=\"invalid_token\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_well_formed_token_with_a_wrong_secret_is_401_with_invalid_token()
+    {
+        using var client = _app.Client();
+        var login = await client.LoginAsync();
+        var forged = login.Token[..^6] + "AAAAAA";
+
+        using var response = await client.SendAsync(HttpMethod.Get, "/api/me", forged);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(response.Headers.WwwAuthenticate, h => h.Parameter?.Contains("invalid_token", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task Sessions_lists_the_callers_sessions_with_metadata_and_the_current_one_marked()
+    {
+        using var client = _app.Client();
+        var first = await client.LoginAsync("alice");
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("TestPhone/2.0");
+        var second = await client.LoginAsync("alice");
+        await client.LoginAsync("bob");
+
+        using var response = await client.SendAsync(HttpMethod.Get, "/api/sessions", second.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await response.Content.ReadAsStringAsync();
+        var sessions = JsonDocument.Parse(json).RootElement.EnumerateArray().ToArray();
+
+        var mine = sessions.Select(s => s.GetProperty("id").GetString()).ToArray();
+        Assert.Contains(first.SessionId, mine);
+        Assert.Contains(second.SessionId, mine);
+        var current = Assert.Single(sessions, s => s.GetProperty("current").GetBoolean());
+        Assert.Equal(second.SessionId, current.GetProperty("id").GetString());
+        Assert.Equal("TestPhone/2.0", current.GetProperty("metadata").GetProperty("userAgent").GetString());
+        Assert.Equal("127.0.0.1", current.GetProperty("metadata").GetProperty("ip").GetString());
+        foreach (var property in new[] { "createdAt", "lastSeenAt", "expiresAt" })
+        {
+            Assert.True(current.GetProperty(property).TryGetDateTimeOffset(out _), property);
+        }
+
+        Assert.DoesNotContain("sess_", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("digest", json, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("token", json, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("\"bob\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deleting_one_of_my_sessions_is_204_and_kills_its_token()
+    {
+        using var client = _app.Client();
+        var phone = await client.LoginAsync("alice");
+        var laptop = await client.LoginAsync("alice");
+
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Delete, $"/api/sessions/{phone.SessionId}", laptop.Token));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", phone.Token));
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", laptop.Token));
+        Assert.Equal(HttpStatusCode.NotFound, await client.StatusAsync(HttpMethod.Delete, $"/api/sessions/{phone.SessionId}", laptop.Token));
+    }
+
+    [Theory]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("not-a-session-id")]
+    [InlineData("%E2%9C%93")]
+    public async Task Deleting_an_unknown_session_is_404(string id)
+    {
+        using var client = _app.Client();
+        var login = await client.LoginAsync();
+        Assert.Equal(HttpStatusCode.NotFound, await client.StatusAsync(HttpMethod.Delete, $"/api/sessions/{id}", login.Token));
+    }
+
+    [Fact]
+    public async Task Deleting_another_users_session_is_404_and_leaves_it_alone()
+    {
+        using var client = _app.Client();
+        var alice = await client.LoginAsync("alice");
+        var bob = await client.LoginAsync("bob");
+
+        Assert.Equal(HttpStatusCode.NotFound, await client.StatusAsync(HttpMethod.Delete, $"/api/sessions/{bob.SessionId}", alice.Token));
+
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", bob.Token));
+    }
+
+    [Fact]
+    public async Task Deleting_all_revokes_my_other_sessions_but_not_the_current_one_or_other_users()
+    {
+        using var client = _app.Client();
+        var others = new[] { await client.LoginAsync("alice"), await client.LoginAsync("alice") };
+        var current = await client.LoginAsync("alice");
+        var bob = await client.LoginAsync("bob");
+
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Delete, "/api/sessions", current.Token));
+
+        foreach (var other in others)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", other.Token));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", current.Token));
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", bob.Token));
+        using var list = await client.SendAsync(HttpMethod.Get, "/api/sessions", current.Token);
+        Assert.Single((await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Logout_is_204_and_the_token_is_dead_afterwards()
+    {
+        using var client = _app.Client();
+        var login = await client.LoginAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token));
+    }
+
+    [Fact]
+    public async Task Session_endpoints_need_authentication()
+    {
+        using var client = _app.Client();
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/sessions", null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Delete, "/api/sessions", null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Delete, "/api/sessions/AAAAAAAAAAAAAAAAAAAAAA", null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Post, "/api/logout", null));
+    }
+
+    [Theory]
+    [InlineData("Basic YWxpY2U6YWxpY2UtcGFzc3dvcmQ=")]
+    [InlineData("Bearer")]
+    [InlineData("Bearer    ")]
+    [InlineData("Bearersess_x")]
+    [InlineData("Bearer sess_x sess_y")]
+    [InlineData("Bearer \u00e9\u00e9\u00e9")]
+    public async Task Odd_authorization_headers_are_401_never_500(string header)
+    {
+        using var client = _app.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_authorization_headers_are_refused_even_if_one_is_valid()
+    {
+        using var client = _app.Client();
+        var login = await client.LoginAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        request.Headers.TryAddWithoutValidation("Authorization", ["Bearer " + login.Token, "Bearer " + login.Token]);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(response.Headers.WwwAuthenticate, h => h.Parameter?.Contains("invalid_request", StringComparison.Ordinal) == true);
+    }
+}

@@ -1,0 +1,93 @@
+using AspNetSessions.Stores;
+using AspNetSessions.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AspNetSessions.Tests.Stores;
+
+/// <summary>The store contract, on the in-memory backend.</summary>
+public sealed class MemorySessionStoreContractTests : SessionStoreContract, IDisposable
+{
+    private readonly MemorySessionStore _store = new(new FakeTimeProvider(), NullLogger<MemorySessionStore>.Instance);
+
+    protected override ISessionStore Store => _store;
+
+    public void Dispose() => _store.Dispose();
+}
+
+/// <summary>What only the in-memory backend does: sweeping expired records on its timer.</summary>
+public sealed class MemorySessionStoreTests
+{
+    [Fact]
+    public async Task The_sweeper_removes_expired_sessions_when_its_interval_passes()
+    {
+        var time = new FakeTimeProvider();
+        using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance, TimeSpan.FromMinutes(1));
+        var now = time.GetUtcNow();
+        await store.SetAsync(Record("alice", now, now.AddSeconds(30)), now, default);
+        await store.SetAsync(Record("alice", now, now.AddMinutes(10)), now, default);
+        Assert.Equal(2, store.Count);
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(2, store.Count);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, store.Count);
+        var query = new SessionQuery { Kind = "k", UserId = "alice", Now = time.GetUtcNow(), Status = SessionStatus.All };
+        Assert.Single(await store.QueryAsync(query, default));
+    }
+
+    [Fact]
+    public async Task An_emptied_user_index_is_removed_and_recreated()
+    {
+        var time = new FakeTimeProvider();
+        using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance);
+        var now = time.GetUtcNow();
+        var first = Record("alice", now, now.AddHours(1));
+        await store.SetAsync(first, now, default);
+        await store.DeleteAsync("k", first.Session.Id, default);
+        var second = Record("alice", now, now.AddHours(1));
+        await store.SetAsync(second, now, default);
+
+        var listed = await store.QueryAsync(new SessionQuery { Kind = "k", UserId = "alice", Now = now }, default);
+        Assert.Equal(second.Session.Id, Assert.Single(listed).Session.Id);
+    }
+
+    [Fact]
+    public async Task Parallel_creates_and_deletes_for_one_user_keep_the_index_exact()
+    {
+        var time = new FakeTimeProvider();
+        using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance);
+        var now = time.GetUtcNow();
+        var records = Enumerable.Range(0, 2000).Select(_ => Record("alice", now, now.AddHours(1))).ToArray();
+
+        await Parallel.ForEachAsync(records, async (record, ct) =>
+        {
+            await store.SetAsync(record, now, ct);
+            if (record.Session.Id[^1] % 2 == 0)
+            {
+                await store.DeleteAsync("k", record.Session.Id, ct);
+            }
+        });
+
+        var expected = records.Where(r => r.Session.Id[^1] % 2 != 0).Select(r => r.Session.Id).Order();
+        var listed = await store.QueryAsync(new SessionQuery { Kind = "k", UserId = "alice", Now = now }, default);
+        Assert.Equal(expected, listed.Select(r => r.Session.Id).Order());
+    }
+
+    private static SessionRecord Record(string userId, DateTimeOffset now, DateTimeOffset expiresAt)
+    {
+        Span<byte> keyMaterial = stackalloc byte[Tokens.SessionTokenCodec.KeyMaterialBytes];
+        Tokens.SessionTokenCodec.Generate(userId, keyMaterial);
+        return new SessionRecord(
+            new Session
+            {
+                Id = Tokens.SessionTokenCodec.GetSessionId(keyMaterial),
+                Kind = "k",
+                UserId = userId,
+                CreatedAt = now,
+                LastSeenAt = now,
+                ExpiresAt = expiresAt,
+            },
+            new byte[32]);
+    }
+}

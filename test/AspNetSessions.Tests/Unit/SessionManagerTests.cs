@@ -1,0 +1,310 @@
+using System.Security.Cryptography;
+using AspNetSessions.Stores;
+using AspNetSessions.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AspNetSessions.Tests.Unit;
+
+/// <summary>The session API and its expiry policy, on the memory store, under a fake clock.</summary>
+public sealed class SessionManagerTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly MemorySessionStore _store;
+
+    // A long sweep interval: these tests look at expired sessions the store still holds.
+    public SessionManagerTests() => _store = new MemorySessionStore(_time, NullLogger<MemorySessionStore>.Instance, TimeSpan.FromDays(1));
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public async Task Create_returns_a_token_that_authenticates_and_stores_only_a_digest()
+    {
+        var manager = Manager();
+        var created = await manager.CreateAsync(new SessionCreateRequest
+        {
+            UserId = "alice",
+            Claims = [new SessionClaim("role", "admin")],
+            Data = new Dictionary<string, string> { ["theme"] = "dark" },
+            Metadata = new Dictionary<string, string> { ["device"] = "phone" },
+        });
+
+        Assert.StartsWith("sess_", created.Token, StringComparison.Ordinal);
+        Assert.Equal("alice", created.Session.UserId);
+        Assert.Equal(_time.GetUtcNow().AddMinutes(30), created.Session.ExpiresAt);
+        Assert.Equal(_time.GetUtcNow().AddDays(7), created.Session.AbsoluteExpiresAt);
+        var authenticated = await manager.AuthenticateAsync(created.Token);
+        Assert.Equal(created.Session.Id, authenticated!.Id);
+        Assert.Equal([new SessionClaim("role", "admin")], authenticated.Claims);
+        Assert.Equal("dark", authenticated.Data["theme"]);
+
+        var stored = await _store.GetAsync("Session", created.Session.Id, _time.GetUtcNow(), default);
+        Assert.Equal(32, stored!.Digest.Length);
+        Assert.DoesNotContain(created.Token, stored.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Token = sess_", created.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Idle_expiry_slides_with_use()
+    {
+        var manager = Manager(o => o.SlidingGranularity = TimeSpan.Zero);
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(TimeSpan.FromMinutes(25));
+            var session = await manager.AuthenticateAsync(created.Token);
+            Assert.NotNull(session);
+            Assert.Equal(_time.GetUtcNow().AddMinutes(30), session.ExpiresAt);
+            Assert.Equal(_time.GetUtcNow(), session.LastSeenAt);
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Null(await manager.AuthenticateAsync(created.Token));
+    }
+
+    [Fact]
+    public async Task Sliding_writes_are_throttled_by_the_granularity_but_stay_within_it()
+    {
+        var manager = Manager(o => o.SlidingGranularity = TimeSpan.FromMinutes(1));
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var start = _time.GetUtcNow();
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var early = await manager.AuthenticateAsync(created.Token);
+        Assert.Equal(start.AddMinutes(30), early!.ExpiresAt); // not written yet
+        Assert.InRange(_time.GetUtcNow().AddMinutes(30) - early.ExpiresAt, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var written = await manager.AuthenticateAsync(created.Token);
+        Assert.Equal(_time.GetUtcNow().AddMinutes(30), written!.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task The_default_granularity_is_a_tenth_of_the_idle_timeout_at_most_a_minute()
+    {
+        var options = Options(o => o.IdleTimeout = TimeSpan.FromMinutes(5));
+        Assert.Equal(TimeSpan.FromSeconds(30), options.SlidingGranularity);
+        Assert.Equal(TimeSpan.FromMinutes(1), Options(o => o.IdleTimeout = TimeSpan.FromHours(2)).SlidingGranularity);
+        Assert.Null(Options(o => o.IdleTimeout = null).SlidingGranularity);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_absolute_timeout_caps_a_session_that_is_used_all_the_time()
+    {
+        var manager = Manager(o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMinutes(30);
+            o.AbsoluteTimeout = TimeSpan.FromHours(1);
+            o.SlidingGranularity = TimeSpan.Zero;
+        });
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var start = _time.GetUtcNow();
+
+        _time.Advance(TimeSpan.FromMinutes(25));
+        Assert.Equal(start.AddMinutes(55), (await manager.AuthenticateAsync(created.Token))!.ExpiresAt);
+        _time.Advance(TimeSpan.FromMinutes(25));
+        var session = await manager.AuthenticateAsync(created.Token);
+        Assert.Equal(start.AddHours(1), session!.ExpiresAt);
+
+        _time.Advance(TimeSpan.FromMinutes(9));
+        Assert.NotNull(await manager.AuthenticateAsync(created.Token));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(await manager.AuthenticateAsync(created.Token));
+        Assert.Null(await manager.RefreshAsync(created.Session.Id));
+    }
+
+    [Fact]
+    public async Task Either_timeout_can_be_switched_off()
+    {
+        var absoluteOnly = Manager(o => o.IdleTimeout = null, kind: "ApiKey", prefix: "key");
+        var key = await absoluteOnly.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        Assert.Equal(key.Session.AbsoluteExpiresAt, key.Session.ExpiresAt);
+        _time.Advance(TimeSpan.FromDays(6));
+        Assert.NotNull(await absoluteOnly.AuthenticateAsync(key.Token));
+
+        var idleOnly = Manager(o => o.AbsoluteTimeout = null, kind: "Idle", prefix: "idle");
+        var idle = await idleOnly.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        Assert.Null(idle.Session.AbsoluteExpiresAt);
+
+        var forever = Manager(o => (o.IdleTimeout, o.AbsoluteTimeout) = (null, null), kind: "Forever", prefix: "pat");
+        var token = await forever.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        Assert.Equal(DateTimeOffset.MaxValue, token.Session.ExpiresAt);
+        _time.Advance(TimeSpan.FromDays(3650));
+        Assert.NotNull(await forever.AuthenticateAsync(token.Token));
+    }
+
+    [Fact]
+    public async Task Find_does_not_slide_but_authenticate_does()
+    {
+        var manager = Manager(o => o.SlidingGranularity = TimeSpan.Zero);
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(created.Session.ExpiresAt, (await manager.FindAsync(created.Token))!.ExpiresAt);
+        Assert.Equal(created.Session.ExpiresAt, (await manager.FindByIdAsync(created.Session.Id))!.ExpiresAt);
+        Assert.True((await manager.AuthenticateAsync(created.Token))!.ExpiresAt > created.Session.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Wrong_secrets_malformed_tokens_and_other_kinds_do_not_authenticate()
+    {
+        var sessions = Manager();
+        var keys = Manager(kind: "ApiKey", prefix: "key");
+        var created = await sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+
+        Assert.Null(await keys.AuthenticateAsync(created.Token));
+        Assert.Null(await sessions.AuthenticateAsync(created.Token[..^2] + "AA"));
+        Assert.Null(await sessions.AuthenticateAsync("garbage"));
+        Assert.Null(await sessions.AuthenticateAsync(string.Empty));
+        Assert.False(sessions.TryReadSessionId("garbage", out _));
+        Assert.True(sessions.TryReadSessionId(created.Token, out var id));
+        Assert.Equal(created.Session.Id, id);
+
+        // Same id, a forged secret with a valid checksum: the digest check refuses it.
+        var material = new byte[Tokens.SessionTokenCodec.KeyMaterialBytes];
+        System.Buffers.Text.Base64Url.DecodeFromChars(created.Session.Id, material);
+        RandomNumberGenerator.Fill(material.AsSpan(16));
+        var forged = new Tokens.SessionTokenCodec("sess").Format(material);
+        Assert.True(sessions.TryReadSessionId(forged, out _));
+        Assert.Null(await sessions.AuthenticateAsync(forged));
+    }
+
+    [Fact]
+    public async Task Revoke_kills_one_session_and_revoke_all_keeps_only_the_exception()
+    {
+        var manager = Manager();
+        var a1 = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var a2 = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var a3 = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var b1 = await manager.CreateAsync(new SessionCreateRequest { UserId = "bob" });
+        var revoked = new List<SessionRevokedContext>();
+        var observed = Manager(o => o.Events.OnSessionRevoked = c => { revoked.Add(c); return Task.CompletedTask; });
+
+        Assert.True(await observed.RevokeAsync(a1.Session.Id));
+        Assert.False(await observed.RevokeAsync(a1.Session.Id));
+        Assert.Null(await manager.AuthenticateAsync(a1.Token));
+
+        Assert.Equal(1, await observed.RevokeAllAsync("alice", exceptSessionId: a3.Session.Id));
+        Assert.Null(await manager.AuthenticateAsync(a2.Token));
+        Assert.NotNull(await manager.AuthenticateAsync(a3.Token));
+        Assert.NotNull(await manager.AuthenticateAsync(b1.Token));
+        Assert.Equal(1, await manager.RevokeAllAsync("alice"));
+        Assert.Null(await manager.AuthenticateAsync(a3.Token));
+
+        Assert.Equal(2, revoked.Count);
+        Assert.Equal(a1.Session.Id, revoked[0].SessionId);
+        Assert.Equal(("alice", 1L), (revoked[1].UserId, revoked[1].Count));
+    }
+
+    [Fact]
+    public async Task Rotate_issues_a_new_token_and_kills_the_old_one_at_once()
+    {
+        var manager = Manager();
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+
+        var rotated = await manager.RotateAsync(created.Session.Id);
+
+        Assert.NotNull(rotated);
+        Assert.Equal(created.Session.Id, rotated.Session.Id);
+        Assert.NotEqual(created.Token, rotated.Token);
+        Assert.Null(await manager.AuthenticateAsync(created.Token));
+        Assert.Equal(created.Session.Id, (await manager.AuthenticateAsync(rotated.Token))!.Id);
+        Assert.Null(await manager.RotateAsync("not-an-id"));
+    }
+
+    [Fact]
+    public async Task Update_and_refresh_change_a_valid_session()
+    {
+        var manager = Manager(o => o.SlidingGranularity = TimeSpan.Zero);
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", Data = new Dictionary<string, string> { ["a"] = "1" } });
+
+        var updated = await manager.UpdateAsync(created.Session.Id, new SessionUpdate { Metadata = new Dictionary<string, string> { ["device"] = "tv" } });
+        Assert.Equal("tv", updated!.Metadata["device"]);
+        Assert.Equal("1", updated.Data["a"]);
+
+        _time.Advance(TimeSpan.FromMinutes(20));
+        var refreshed = await manager.RefreshAsync(created.Session.Id);
+        Assert.Equal(_time.GetUtcNow().AddMinutes(30), refreshed!.ExpiresAt);
+        Assert.Equal(_time.GetUtcNow(), refreshed.LastSeenAt);
+
+        Assert.Null(await manager.UpdateAsync("AAAAAAAAAAAAAAAAAAAAAA", new SessionUpdate()));
+    }
+
+    [Fact]
+    public async Task List_count_and_delete_filter_by_user_status_and_metadata()
+    {
+        var manager = Manager(o => o.IdleTimeout = TimeSpan.FromMinutes(10));
+        var phone = new Dictionary<string, string> { ["device"] = "phone" };
+        var old = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", Metadata = phone });
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var laptop = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", Metadata = new Dictionary<string, string> { ["device"] = "laptop" } });
+        var bob = await manager.CreateAsync(new SessionCreateRequest { UserId = "bob", Metadata = phone });
+
+        Assert.Equal([old.Session.Id, laptop.Session.Id], (await manager.ListAsync(new SessionFilter { UserId = "alice" })).Select(s => s.Id));
+        Assert.Equal(2, await manager.CountAsync(new SessionFilter { Metadata = phone }));
+        Assert.Equal(3, await manager.CountAsync());
+
+        _time.Advance(TimeSpan.FromMinutes(6)); // the first session's idle expiry has passed
+        Assert.Equal([laptop.Session.Id], (await manager.ListAsync(new SessionFilter { UserId = "alice" })).Select(s => s.Id));
+        Assert.Equal(1, await manager.CountAsync(new SessionFilter { Status = SessionStatus.Expired }));
+        Assert.Equal(3, await manager.CountAsync(new SessionFilter { Status = SessionStatus.All }));
+
+        Assert.Equal(1, await manager.DeleteExpiredAsync());
+        Assert.Equal(0, await manager.DeleteExpiredAsync());
+        Assert.Equal(1, await manager.DeleteAsync(new SessionFilter { Metadata = phone }));
+        Assert.Equal([laptop.Session.Id], (await manager.ListAsync()).Select(s => s.Id));
+        Assert.NotNull(bob);
+    }
+
+    [Fact]
+    public async Task Sessions_created_under_an_old_hashing_key_validate_until_that_key_is_removed()
+    {
+        var oldKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var newKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var before = Manager(o => o.HashingKeys = [oldKey]);
+        var created = await before.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+
+        var rotated = Manager(o => o.HashingKeys = [newKey, oldKey]);
+        Assert.NotNull(await rotated.AuthenticateAsync(created.Token));
+        Assert.NotNull(await rotated.FindAsync(created.Token));
+        var fresh = await rotated.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        Assert.Null(await before.AuthenticateAsync(fresh.Token));
+
+        var retired = Manager(o => o.HashingKeys = [newKey]);
+        Assert.Null(await retired.AuthenticateAsync(created.Token));
+        Assert.NotNull(await retired.AuthenticateAsync(fresh.Token));
+        Assert.Null(await Manager().AuthenticateAsync(fresh.Token)); // plain SHA-256 does not match an HMAC digest
+    }
+
+    [Fact]
+    public async Task Created_event_sees_the_session_but_not_the_token()
+    {
+        SessionCreatedContext? seen = null;
+        var manager = Manager(o => o.Events.OnSessionCreated = c => { seen = c; return Task.CompletedTask; });
+
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+
+        Assert.Equal(created.Session, seen!.Session);
+        Assert.Same(manager, seen.Manager);
+    }
+
+    [Fact]
+    public async Task Instants_are_kept_to_the_millisecond()
+    {
+        _time.Advance(TimeSpan.FromTicks(1234567));
+        var created = await Manager().CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        Assert.Equal(0, created.Session.CreatedAt.UtcTicks % TimeSpan.TicksPerMillisecond);
+    }
+
+    private SessionManager Manager(Action<SessionAuthenticationOptions>? configure = null, string kind = "Session", string prefix = "sess") =>
+        new(kind, Options(o => { o.TokenPrefix = prefix; configure?.Invoke(o); }, kind), _store, _time, NullLogger<SessionManager>.Instance);
+
+    private static SessionAuthenticationOptions Options(Action<SessionAuthenticationOptions> configure, string scheme = "Session")
+    {
+        var options = new SessionAuthenticationOptions();
+        configure(options);
+        new SessionAuthenticationOptionsPostConfigure().PostConfigure(scheme, options);
+        return options;
+    }
+}
