@@ -66,12 +66,25 @@ internal sealed class SessionStoreSelectionValidator(
     /// <summary>Creates the chosen backend.</summary>
     public static ISessionStore Create(IServiceProvider services)
     {
-        var selection = services.GetRequiredService<IOptions<SessionStoreSelection>>().Value;
-        var all = services.GetServices<SessionStoreRegistration>().ToArray();
-        var chosen = selection.Store is { } name
-            ? all.LastOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
-            : all.LastOrDefault();
+        var chosen = Choose(services, out var selection);
         return chosen?.Factory(services)
             ?? throw new InvalidOperationException($"{selection.StoreKey} names no registered session store.");
+    }
+
+    /// <summary>The name of the backend in use: <c>Store</c> if set, else the one added last.</summary>
+    public static string? ChosenStore(IServiceProvider services) => Choose(services, out _)?.Name;
+
+    private static SessionStoreRegistration? Choose(IServiceProvider services, out SessionStoreSelection selection)
+    {
+        // Built from its configure actions, without validation: validators call this and must not recurse into it.
+        selection = new SessionStoreSelection();
+        foreach (var configure in services.GetServices<IConfigureOptions<SessionStoreSelection>>())
+        {
+            configure.Configure(selection);
+        }
+
+        var name = selection.Store;
+        var all = services.GetServices<SessionStoreRegistration>().ToArray();
+        return name is null ? all.LastOrDefault() : all.LastOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
     }
 }

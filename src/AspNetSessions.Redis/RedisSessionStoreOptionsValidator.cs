@@ -1,0 +1,44 @@
+using AspNetSessions.Redis.Resp;
+using Microsoft.Extensions.Options;
+
+namespace AspNetSessions.Redis;
+
+/// <summary>Checks the Redis options at startup, when Redis is the store in use; messages name the keys.</summary>
+internal sealed class RedisSessionStoreOptionsValidator(string? configurationPath, Func<string?> chosenStore) : IValidateOptions<RedisSessionStoreOptions>
+{
+    public const string StoreName = "Redis";
+
+    public ValidateOptionsResult Validate(string? name, RedisSessionStoreOptions options)
+    {
+        if (!string.Equals(chosenStore(), StoreName, StringComparison.OrdinalIgnoreCase))
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Configuration))
+        {
+            errors.Add($"{Key("Configuration")} is required when the session store is Redis, e.g. '127.0.0.1:6379'.");
+        }
+        else
+        {
+            try
+            {
+                RedisConfiguration.Parse(options.Configuration);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"{Key("Configuration")} is not valid: {e.Message}");
+            }
+        }
+
+        if (options.KeyPrefix is null || options.KeyPrefix.Length > 64 || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            errors.Add($"{Key("KeyPrefix")} must be at most 64 characters without '{{' or '}}' (braces would move the cluster hash tag); got '{options.KeyPrefix}'.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private string Key(string option) => configurationPath is null ? $"{nameof(RedisSessionStoreOptions)}.{option}" : $"{configurationPath}:{option}";
+}
