@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspNetSessions.Benchmarks;
+
+/// <summary>
+/// What one request pays for authentication: the real <c>SessionAuthenticationHandler</c> behind
+/// <see cref="IAuthenticationService.AuthenticateAsync"/>, resolved from a real container (<c>AddSessionAuth()</c>,
+/// memory store), with a fresh request scope and <see cref="DefaultHttpContext"/> per call as ASP.NET Core makes
+/// them. The baseline is the same call without a token (NoResult): the difference is the sessions' own cost.
+/// </summary>
+[MemoryDiagnoser]
+public class HandlerBenchmarks
+{
+    private ServiceProvider _services = null!;
+    private IAuthenticationService _authentication = null!;
+    private string _authorization = string.Empty;
+    private string _cookie = string.Empty;
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSessionAuth();
+        _services = services.BuildServiceProvider();
+        _authentication = _services.GetRequiredService<IAuthenticationService>();
+
+        var created = await _services.GetRequiredService<ISessionManager>().CreateAsync(new SessionCreateRequest
+        {
+            UserId = "alice",
+            Claims = [new SessionClaim(ClaimTypes.Role, "user")],
+        });
+        _authorization = "Bearer " + created.Token;
+        _cookie = SessionAuthenticationDefaults.CookieName + "=" + created.Token;
+
+        // Fail fast if a variant does not do what it claims.
+        Check(await Authenticate(null, null), expectSuccess: false);
+        Check(await Authenticate(_authorization, null), expectSuccess: true);
+        Check(await Authenticate(null, _cookie), expectSuccess: true);
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup() => await _services.DisposeAsync();
+
+    [Benchmark(Baseline = true, Description = "no token (NoResult)")]
+    public Task<AuthenticateResult> NoToken() => Authenticate(null, null);
+
+    [Benchmark(Description = "bearer, memory store")]
+    public Task<AuthenticateResult> Bearer() => Authenticate(_authorization, null);
+
+    [Benchmark(Description = "cookie, memory store")]
+    public Task<AuthenticateResult> Cookie() => Authenticate(null, _cookie);
+
+    private async Task<AuthenticateResult> Authenticate(string? authorization, string? cookie)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Request.Method = HttpMethods.Get;
+        if (authorization is not null)
+        {
+            context.Request.Headers.Authorization = authorization;
+        }
+
+        if (cookie is not null)
+        {
+            context.Request.Headers.Cookie = cookie;
+        }
+
+        return await _authentication.AuthenticateAsync(context, SessionAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    private static void Check(AuthenticateResult result, bool expectSuccess)
+    {
+        if (result.Succeeded != expectSuccess || (!expectSuccess && !result.None))
+        {
+            throw new InvalidOperationException($"Unexpected authentication result: succeeded={result.Succeeded}, none={result.None}, failure={result.Failure?.Message}.");
+        }
+    }
+}

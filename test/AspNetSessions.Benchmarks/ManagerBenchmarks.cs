@@ -1,0 +1,61 @@
+using System.Security.Claims;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspNetSessions.Benchmarks;
+
+/// <summary>
+/// The handler's hot path without ASP.NET Core around it: <c>SessionManager.AuthenticateCoreAsync</c> on the memory
+/// store (parse, digest, one find-and-slide), for a valid token, an unknown one and a malformed one.
+/// </summary>
+[MemoryDiagnoser]
+public class ManagerBenchmarks
+{
+    private ServiceProvider _services = null!;
+    private SessionManager _manager = null!;
+    private ReadOnlyMemory<char> _valid;
+    private ReadOnlyMemory<char> _unknown;
+    private ReadOnlyMemory<char> _malformed;
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSessionAuth();
+        _services = services.BuildServiceProvider();
+        _manager = _services.GetRequiredKeyedService<SessionManager>(SessionAuthenticationDefaults.AuthenticationScheme);
+
+        var created = await _manager.CreateAsync(new SessionCreateRequest { UserId = "alice", Claims = [new SessionClaim(ClaimTypes.Role, "user")] });
+        _valid = created.Token.AsMemory();
+        var revoked = await _manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        await _manager.RevokeAsync(revoked.Session.Id);
+        _unknown = revoked.Token.AsMemory();
+        _malformed = (created.Token[..^2] + "AA").AsMemory();
+        if ((await _manager.AuthenticateCoreAsync(_valid, default)).Session is null
+            || (await _manager.AuthenticateCoreAsync(_unknown, default)).Session is not null
+            || !(await _manager.AuthenticateCoreAsync(_malformed, default)).IsMalformed)
+        {
+            throw new InvalidOperationException("The fixture tokens do not behave as named.");
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup() => await _services.DisposeAsync();
+
+    [Benchmark(Baseline = true, Description = "valid token")]
+    public Session? Valid() => Authenticate(_valid);
+
+    [Benchmark(Description = "unknown (revoked) token")]
+    public Session? Unknown() => Authenticate(_unknown);
+
+    [Benchmark(Description = "malformed token (no store access)")]
+    public Session? Malformed() => Authenticate(_malformed);
+
+    // The memory store completes synchronously; reading the result in place keeps an async wrapper out of the numbers.
+    private Session? Authenticate(ReadOnlyMemory<char> token)
+    {
+        var pending = _manager.AuthenticateCoreAsync(token, default);
+        return pending.IsCompletedSuccessfully ? pending.Result.Session : pending.AsTask().GetAwaiter().GetResult().Session;
+    }
+}

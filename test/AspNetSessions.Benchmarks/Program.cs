@@ -1,0 +1,20 @@
+using System.Reflection;
+using AspNetSessions.Benchmarks;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project test/AspNetSessions.Benchmarks -- --filter '*'              (full BenchmarkDotNet runs)
+// dotnet run -c Release --project test/AspNetSessions.Benchmarks -- --filter '*' --job short  (quick: 3 iterations)
+// dotnet run -c Release --project test/AspNetSessions.Benchmarks -- --memory [count]          (bytes per stored session)
+if (args.Length > 0 && args[0] == "--memory")
+{
+    var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    return await MemoryFootprint.RunAsync(count);
+}
+
+// "--short" is kept as an alias of BenchmarkDotNet's own "--job short".
+var forwarded = args.Select(a => a == "--short" ? "--job short" : a).SelectMany(a => a.Split(' ', 2)).ToArray();
+var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
+var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(forwarded, config);
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
