@@ -16,7 +16,6 @@ namespace AspNetSessions.Benchmarks;
 public class HandlerBenchmarks
 {
     private ServiceProvider _services = null!;
-    private IAuthenticationService _authentication = null!;
     private string _authorization = string.Empty;
     private string _cookie = string.Empty;
 
@@ -26,8 +25,9 @@ public class HandlerBenchmarks
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSessionAuth();
-        _services = services.BuildServiceProvider();
-        _authentication = _services.GetRequiredService<IAuthenticationService>();
+        // Scope validation: request-scoped services (the authentication service and its handler cache) must come
+        // from each request's scope, as in ASP.NET Core, never from the root.
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
 
         var created = await _services.GetRequiredService<ISessionManager>().CreateAsync(new SessionCreateRequest
         {
@@ -41,6 +41,7 @@ public class HandlerBenchmarks
         Check(await Authenticate(null, null), expectSuccess: false);
         Check(await Authenticate(_authorization, null), expectSuccess: true);
         Check(await Authenticate(null, _cookie), expectSuccess: true);
+        Check(await Authenticate(null, null), expectSuccess: false); // nothing carried over from one request to the next
     }
 
     [GlobalCleanup]
@@ -70,7 +71,8 @@ public class HandlerBenchmarks
             context.Request.Headers.Cookie = cookie;
         }
 
-        return await _authentication.AuthenticateAsync(context, SessionAuthenticationDefaults.AuthenticationScheme);
+        // What the authentication middleware does: the request scope's IAuthenticationService, then the handler.
+        return await context.AuthenticateAsync(SessionAuthenticationDefaults.AuthenticationScheme);
     }
 
     private static void Check(AuthenticateResult result, bool expectSuccess)

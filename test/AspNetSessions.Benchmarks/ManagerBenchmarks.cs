@@ -23,7 +23,7 @@ public class ManagerBenchmarks
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSessionAuth();
-        _services = services.BuildServiceProvider();
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         _manager = _services.GetRequiredKeyedService<SessionManager>(SessionAuthenticationDefaults.AuthenticationScheme);
 
         var created = await _manager.CreateAsync(new SessionCreateRequest { UserId = "alice", Claims = [new SessionClaim(ClaimTypes.Role, "user")] });

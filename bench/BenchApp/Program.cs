@@ -1,0 +1,110 @@
+using System.Security.Claims;
+using System.Text.Json;
+using AspNetSessions;
+using BenchApp;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+// One process serves GET /hello ("hello") under ONE authentication variant, so that variants never share a process
+// (or a heap, or a thread pool) while one of them is measured:
+//   dotnet BenchApp.dll --variant sessions-memory-bearer --urls http://127.0.0.1:0
+// POST /credential signs "alice" in through the variant's own sign-in and answers the one request header that
+// authenticates her (e.g. "Authorization: Bearer sess_..." or "Cookie: ..."), which wrk then sends on every request.
+var builder = WebApplication.CreateBuilder(args);
+var variant = builder.Configuration["variant"] ?? Environment.GetEnvironmentVariable("BENCH_VARIANT") ?? "none";
+builder.Logging.SetMinimumLevel(LogLevel.Warning); // no per-request logging in any variant
+
+string? scheme = null;
+switch (variant)
+{
+    case "none":
+        break;
+    case "sessions-memory-bearer":
+    case "sessions-memory-cookie":
+        builder.Services.AddSessionAuth(); // memory store (the default)
+        scheme = SessionAuthenticationDefaults.AuthenticationScheme;
+        break;
+    case "bearertoken":
+        builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
+        builder.Services.AddAuthorization();
+        scheme = BearerTokenDefaults.AuthenticationScheme;
+        break;
+    case "cookie":
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        builder.Services.AddAuthorization();
+        scheme = CookieAuthenticationDefaults.AuthenticationScheme;
+        break;
+    case "cookie-ticketstore":
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o => o.SessionStore = new MemoryTicketStore());
+        builder.Services.AddAuthorization();
+        scheme = CookieAuthenticationDefaults.AuthenticationScheme;
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown variant '{variant}'.");
+        return 2;
+}
+
+var app = builder.Build();
+if (scheme == SessionAuthenticationDefaults.AuthenticationScheme)
+{
+    app.UseSessionAuth();
+}
+else if (scheme is not null)
+{
+    app.UseAuthentication();
+    app.UseAuthorization();
+}
+
+var hello = app.MapGet("/hello", () => "hello");
+if (scheme is not null)
+{
+    hello.RequireAuthorization();
+}
+
+app.MapPost("/credential", async (HttpContext context) =>
+{
+    if (scheme is null)
+    {
+        return Results.Text("X-None: none");
+    }
+
+    var principal = new ClaimsPrincipal(new ClaimsIdentity(
+        [new Claim(ClaimTypes.NameIdentifier, "alice"), new Claim(ClaimTypes.Name, "alice"), new Claim(ClaimTypes.Role, "user")],
+        "password"));
+    var body = context.Response.Body;
+    using var captured = new MemoryStream();
+    context.Response.Body = captured; // AddBearerToken's sign-in writes its token response as JSON
+    try
+    {
+        await context.SignInAsync(scheme, principal);
+    }
+    finally
+    {
+        context.Response.Body = body;
+    }
+
+    var header = variant switch
+    {
+        "sessions-memory-bearer" => "Authorization: Bearer " + context.Features.GetRequiredFeature<ISessionSignInFeature>().Created.Token,
+        "bearertoken" => "Authorization: Bearer " + JsonDocument.Parse(captured.ToArray()).RootElement.GetProperty("accessToken").GetString(),
+        _ => "Cookie: " + string.Join("; ", context.Response.Headers.SetCookie.Select(c => c!.Split(';', 2)[0])),
+    };
+    context.Response.Headers.Remove("Set-Cookie");
+    context.Response.Headers.Remove("Content-Type");
+    return Results.Text(header);
+}).AllowAnonymous();
+
+// Tell the load script where we listen (the script starts us on port 0: no port races).
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+    Console.WriteLine($"variant {variant} listening on {addresses.First()}");
+});
+
+await app.RunAsync();
+return 0;

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# HTTP load test of AspNetSessions against other ASP.NET Core authentication schemes, with wrk.
+#
+#   bench/http-load.sh                       # defaults below: a full run takes about 4 minutes
+#   ROUNDS=3 DURATION=3 bench/http-load.sh   # a quick look
+#
+# Each variant of bench/BenchApp (the same GET /hello under one authentication scheme) runs in its own process on
+# its own loopback port. After a warm-up, the variants are measured INTERLEAVED: every round runs each variant once
+# (the order rotates from round to round), so slow drifts of a shared machine hit all variants alike. The table
+# gives the median requests/s over the rounds, its ratio to the no-authentication baseline of the same run, and the
+# median p99 latency. Every response must be 2xx: a variant that answers anything else fails the run.
+#
+# Parameters (environment): ROUNDS (5), DURATION seconds per measurement (6), WARMUP seconds per variant (5),
+# THREADS (2), CONNECTIONS (32), VARIANTS (all), OUT (bench/results).
+# Writes $OUT/http.md (table), $OUT/http.csv (summary), $OUT/http-rounds.csv (every measurement), $OUT/http.svg.
+# Loopback only; everything started here is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-6}
+WARMUP=${WARMUP:-5}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+ALL_VARIANTS="none sessions-memory-bearer sessions-memory-cookie bearertoken cookie cookie-ticketstore"
+VARIANTS=${VARIANTS:-$ALL_VARIANTS}
+OUT=${OUT:-bench/results}
+read -r -a variants <<<"$VARIANTS"
+[ "${variants[0]}" = none ] || { echo "http-load: the first variant must be 'none' (the baseline)" >&2; exit 2; }
+
+log() { echo "http-load: $*" >&2; }
+
+# --- tools -------------------------------------------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [[ " ${variants[*]} " == *" sessions-redis"* ]]; then
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]} from Debian packages"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The Debian package starts a system-wide server on 6379; this script runs its own on a free port.
+  [[ " ${missing[*]} " != *" redis-server "* ]] || $sudo service redis-server stop >/dev/null 2>&1 || true
+fi
+
+# --- build once --------------------------------------------------------------------------------------------------
+log "building bench/BenchApp (Release)"
+dotnet build bench/BenchApp/BenchApp.csproj -c Release -nologo -v quiet >/dev/null
+app=bench/BenchApp/bin/Release/net10.0/BenchApp.dll
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+redis_port=""
+start_redis() {
+  redis_port=$(free_port)
+  redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --protected-mode yes \
+    >"$work/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do
+    if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  log "redis-server did not start"; cat "$work/redis.log" >&2; exit 1
+}
+
+declare -A url header
+start_variant() {
+  local v=$1
+  local env=()
+  if [[ $v == sessions-redis* ]]; then
+    [ -n "$redis_port" ] || start_redis
+    env=(SessionAuth__Redis__Configuration="127.0.0.1:$redis_port")
+  fi
+  env "${env[@]}" DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$app" --variant "$v" --urls "http://127.0.0.1:0" >"$work/$v.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 300); do
+    if grep -q "listening on" "$work/$v.log"; then
+      url[$v]=$(grep -o "listening on .*" "$work/$v.log" | head -n 1 | cut -d' ' -f3)
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "variant $v did not start:"; cat "$work/$v.log" >&2; exit 1
+}
+
+for v in "${variants[@]}"; do start_variant "$v"; done
+
+for v in "${variants[@]}"; do
+  u=${url[$v]}
+  header[$v]=$(curl -sf --max-time 10 -X POST "$u/credential")
+  got=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -H "${header[$v]}" "$u/hello")
+  [ "$got" = 200 ] || { log "$v: GET /hello with its credential answered $got, not 200"; exit 1; }
+  if [ "$v" != none ]; then
+    got=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$u/hello")
+    [ "$got" = 401 ] || { log "$v: GET /hello without a credential answered $got, not 401"; exit 1; }
+  fi
+  log "$v on $u: ready (${header[$v]%%:*} credential, ${#header[$v]} bytes)"
+done
+
+run_wrk() { # variant seconds output
+  timeout $(( $2 + 30 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --timeout 5s --latency \
+    -H "${header[$1]}" "${url[$1]}/hello" >"$3"
+}
+
+log "warm-up: ${WARMUP}s per variant"
+for v in "${variants[@]}"; do run_wrk "$v" "$WARMUP" "$work/warmup-$v.txt"; done
+
+n=${#variants[@]}
+for r in $(seq 1 "$ROUNDS"); do
+  for i in $(seq 0 $((n - 1))); do
+    v=${variants[$(( (i + r - 1) % n ))]}
+    run_wrk "$v" "$DURATION" "$work/$v.round$r.txt"
+    log "round $r/$ROUNDS $v: $(grep -o 'Requests/sec: *[0-9.]*' "$work/$v.round$r.txt" | tr -s ' ')"
+  done
+done
+
+mkdir -p "$OUT"
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//' || true)
+python3 - "$work" "$OUT" "$ROUNDS" "$DURATION" "$THREADS" "$CONNECTIONS" "$WARMUP" "$(nproc)" "${cpu:-unknown CPU}" \
+  "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "${variants[@]}" <<'PY'
+import re, statistics, sys, datetime, html
+
+work, out, rounds, duration, threads, conns, warmup, cores, cpu, commit, *variants = sys.argv[1:]
+rounds = int(rounds)
+
+def millis(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+rows, summary, failed = [], [], []
+for v in variants:
+    rps, p99 = [], []
+    for r in range(1, rounds + 1):
+        text = open(f"{work}/{v}.round{r}.txt").read()
+        m = re.search(r"Requests/sec:\s*([0-9.]+)", text)
+        q = re.search(r"^\s*99%\s+([0-9.]+)(us|ms|s)\s*$", text, re.M)
+        bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", text)
+        errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+        non2xx = int(bad.group(1)) if bad else 0
+        socket_errors = sum(int(x) for x in errors.groups()) if errors else 0
+        if not m or non2xx or socket_errors:
+            failed.append(f"{v} round {r}: non-2xx={non2xx}, socket errors={socket_errors}")
+        rps.append(float(m.group(1)) if m else 0.0)
+        p99.append(millis(*q.groups()) if q else float("nan"))
+        rows.append((v, r, rps[-1], p99[-1], non2xx, socket_errors))
+    summary.append((v, statistics.median(rps), min(rps), max(rps), statistics.median(p99)))
+
+base = summary[0][1]
+with open(f"{out}/http-rounds.csv", "w") as f:
+    f.write("variant,round,requests_per_sec,p99_ms,non_2xx,socket_errors\n")
+    for v, r, x, p, b, e in rows:
+        f.write(f"{v},{r},{x:.2f},{p:.3f},{b},{e}\n")
+with open(f"{out}/http.csv", "w") as f:
+    f.write("variant,median_requests_per_sec,min_requests_per_sec,max_requests_per_sec,ratio_to_none,median_p99_ms\n")
+    for v, med, lo, hi, p in summary:
+        f.write(f"{v},{med:.0f},{lo:.0f},{hi:.0f},{med / base:.3f},{p:.2f}\n")
+
+date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+lines = [
+    "| Variant | Requests/s (median) | min–max over rounds | Ratio to `none` | p99 latency (median) |",
+    "|---|---:|---:|---:|---:|",
+]
+for v, med, lo, hi, p in summary:
+    lines.append(f"| `{v}` | {med:,.0f} | {lo:,.0f}–{hi:,.0f} | {med / base:.2f}× | {p:.2f} ms |")
+table = "\n".join(lines)
+setup = (f"{rounds} interleaved rounds × {len(variants)} variants × {duration} s, wrk -t{threads} -c{conns}, "
+         f"{warmup} s warm-up each; {cores} cores ({cpu}) shared by wrk and the server; commit {commit}; {date}.")
+with open(f"{out}/http.md", "w") as f:
+    f.write("# HTTP load: GET /hello under each authentication variant\n\n")
+    f.write(f"Produced by `ROUNDS={rounds} DURATION={duration} WARMUP={warmup} THREADS={threads} CONNECTIONS={conns} bench/http-load.sh`: {setup}\n\n")
+    f.write(table + "\n\n![](http.svg)\n")
+print(setup)
+print(table)
+
+# The chart: one bar per variant, its ratio to the baseline, with the targets drawn in.
+width, left, bar, gap, top = 760, 230, 26, 10, 50
+scale = 420  # pixels for a ratio of 1.0
+height = top + len(summary) * (bar + gap) + 50
+x = lambda ratio: left + ratio * scale
+svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="13">',
+       f'<rect width="{width}" height="{height}" fill="white"/>',
+       f'<text x="{left}" y="22" font-size="15" font-weight="bold">Requests/s relative to no authentication (median of {rounds} rounds)</text>']
+for ratio, label, color in ((1.0, "1.0 baseline", "#555"), (0.9, "0.90 memory target", "#2a7"), (0.6, "0.60 Redis target", "#c70")):
+    svg.append(f'<line x1="{x(ratio):.1f}" y1="{top - 8}" x2="{x(ratio):.1f}" y2="{height - 40}" stroke="{color}" stroke-dasharray="4 3"/>')
+    svg.append(f'<text x="{x(ratio):.1f}" y="{height - 24 - (12 if ratio == 0.9 else 0)}" fill="{color}" text-anchor="middle" font-size="11">{label}</text>')
+for i, (v, med, lo, hi, p) in enumerate(summary):
+    y = top + i * (bar + gap)
+    ratio = med / base
+    color = "#888" if v == "none" else ("#3b6fb6" if v.startswith("sessions") else "#b65a3b")
+    svg.append(f'<text x="{left - 8}" y="{y + bar * 0.68:.1f}" text-anchor="end">{html.escape(v)}</text>')
+    svg.append(f'<rect x="{left}" y="{y}" width="{max(ratio, 0) * scale:.1f}" height="{bar}" fill="{color}"/>')
+    svg.append(f'<text x="{x(ratio) + 6:.1f}" y="{y + bar * 0.68:.1f}">{ratio:.2f}× ({med:,.0f}/s)</text>')
+svg.append(f'<text x="8" y="{height - 6}" font-size="10" fill="#555">{html.escape(setup)}</text>')
+svg.append("</svg>")
+with open(f"{out}/http.svg", "w") as f:
+    f.write("\n".join(svg) + "\n")
+
+if failed:
+    print("FAILED measurements (not 2xx, or socket errors):\n  " + "\n  ".join(failed), file=sys.stderr)
+    sys.exit(1)
+PY
+log "wrote $OUT/http.md, $OUT/http.csv, $OUT/http-rounds.csv, $OUT/http.svg"
