@@ -34,13 +34,17 @@ switch (variant)
         scheme = BearerTokenDefaults.AuthenticationScheme;
         break;
     case "cookie":
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(Answer401);
         builder.Services.AddAuthorization();
         scheme = CookieAuthenticationDefaults.AuthenticationScheme;
         break;
     case "cookie-ticketstore":
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(o => o.SessionStore = new MemoryTicketStore());
+            .AddCookie(o =>
+            {
+                Answer401(o);
+                o.SessionStore = new MemoryTicketStore();
+            });
         builder.Services.AddAuthorization();
         scheme = CookieAuthenticationDefaults.AuthenticationScheme;
         break;
@@ -108,3 +112,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
 
 await app.RunAsync();
 return 0;
+
+// A refused request answers 401 instead of a redirect to a login page: wrk counts 3xx as success, 401 as an error.
+static void Answer401(CookieAuthenticationOptions options) =>
+    options.Events.OnRedirectToLogin = context =>
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Task.CompletedTask;
+    };
