@@ -11,7 +11,8 @@
 # median p99 latency. Every response must be 2xx: a variant that answers anything else fails the run.
 #
 # Parameters (environment): ROUNDS (5), DURATION seconds per measurement (6), WARMUP seconds per variant (5),
-# THREADS (2), CONNECTIONS (32), VARIANTS (all), OUT (bench/results).
+# THREADS (2), CONNECTIONS (32), VARIANTS (all), OUT (bench/results), QUIET (20: before each measurement, wait up to
+# QUIET_WAIT=120 seconds for the machine's CPU use, ours idle, to fall below QUIET percent; what was seen is recorded).
 # Writes $OUT/http.md (table), $OUT/http.csv (summary), $OUT/http-rounds.csv (every measurement), $OUT/http.svg.
 # Loopback only; everything started here is stopped on exit.
 set -euo pipefail
@@ -25,6 +26,8 @@ CONNECTIONS=${CONNECTIONS:-32}
 ALL_VARIANTS="none sessions-memory-bearer sessions-memory-cookie bearertoken cookie cookie-ticketstore"
 VARIANTS=${VARIANTS:-$ALL_VARIANTS}
 OUT=${OUT:-bench/results}
+QUIET=${QUIET:-20}
+QUIET_WAIT=${QUIET_WAIT:-120}
 read -r -a variants <<<"$VARIANTS"
 [ "${variants[0]}" = none ] || { echo "http-load: the first variant must be 'none' (the baseline)" >&2; exit 2; }
 
@@ -113,6 +116,26 @@ for v in "${variants[@]}"; do
   log "$v on $u: ready (${header[$v]%%:*} credential, ${#header[$v]} bytes)"
 done
 
+# Percent of all CPU time that was busy over one second (our servers are idle between measurements, so this is
+# everyone else: builds, tests and other benchmarks sharing the machine).
+cpu_busy() {
+  local a b c d e f g h t1 i1 t2 i2
+  read -r _ a b c d e f g h _ </proc/stat; t1=$((a + b + c + d + e + f + g + h)); i1=$((d + e))
+  sleep 1
+  read -r _ a b c d e f g h _ </proc/stat; t2=$((a + b + c + d + e + f + g + h)); i2=$((d + e))
+  echo $(( 100 * ((t2 - t1) - (i2 - i1)) / (t2 - t1 > 0 ? t2 - t1 : 1) ))
+}
+
+wait_quiet() { # prints the busy percent last seen
+  local busy waited=0
+  busy=$(cpu_busy)
+  while [ "$busy" -gt "$QUIET" ] && [ "$waited" -lt "$QUIET_WAIT" ]; do
+    sleep 2; waited=$((waited + 3)); busy=$(cpu_busy)
+  done
+  [ "$busy" -le "$QUIET" ] || log "the machine is still ${busy}% busy with other work; measuring anyway (recorded)"
+  echo "$busy"
+}
+
 run_wrk() { # variant seconds output
   timeout $(( $2 + 30 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --timeout 5s --latency \
     -H "${header[$1]}" "${url[$1]}/hello" >"$3"
@@ -125,8 +148,9 @@ n=${#variants[@]}
 for r in $(seq 1 "$ROUNDS"); do
   for i in $(seq 0 $((n - 1))); do
     v=${variants[$(( (i + r - 1) % n ))]}
+    wait_quiet >"$work/$v.round$r.busy"
     run_wrk "$v" "$DURATION" "$work/$v.round$r.txt"
-    log "round $r/$ROUNDS $v: $(grep -o 'Requests/sec: *[0-9.]*' "$work/$v.round$r.txt" | tr -s ' ')"
+    log "round $r/$ROUNDS $v: $(grep -o 'Requests/sec: *[0-9.]*' "$work/$v.round$r.txt" | tr -s ' ') (machine $(cat "$work/$v.round$r.busy")% busy before)"
   done
 done
 
@@ -157,14 +181,15 @@ for v in variants:
             failed.append(f"{v} round {r}: non-2xx={non2xx}, socket errors={socket_errors}")
         rps.append(float(m.group(1)) if m else 0.0)
         p99.append(millis(*q.groups()) if q else float("nan"))
-        rows.append((v, r, rps[-1], p99[-1], non2xx, socket_errors))
+        busy = int(open(f"{work}/{v}.round{r}.busy").read().strip() or 0)
+        rows.append((v, r, rps[-1], p99[-1], non2xx, socket_errors, busy))
     summary.append((v, statistics.median(rps), min(rps), max(rps), statistics.median(p99)))
 
 base = summary[0][1]
 with open(f"{out}/http-rounds.csv", "w") as f:
-    f.write("variant,round,requests_per_sec,p99_ms,non_2xx,socket_errors\n")
-    for v, r, x, p, b, e in rows:
-        f.write(f"{v},{r},{x:.2f},{p:.3f},{b},{e}\n")
+    f.write("variant,round,requests_per_sec,p99_ms,non_2xx,socket_errors,cpu_busy_before_pct\n")
+    for v, r, x, p, b, e, busy in rows:
+        f.write(f"{v},{r},{x:.2f},{p:.3f},{b},{e},{busy}\n")
 with open(f"{out}/http.csv", "w") as f:
     f.write("variant,median_requests_per_sec,min_requests_per_sec,max_requests_per_sec,ratio_to_none,median_p99_ms\n")
     for v, med, lo, hi, p in summary:
@@ -180,24 +205,28 @@ for v, med, lo, hi, p in summary:
 table = "\n".join(lines)
 setup = (f"{rounds} interleaved rounds × {len(variants)} variants × {duration} s, wrk -t{threads} -c{conns}, "
          f"{warmup} s warm-up each; {cores} cores ({cpu}) shared by wrk and the server; commit {commit}; {date}.")
+busiest = max(row[6] for row in rows)
+noise = (f"Other work on the machine just before each measurement: at most {busiest}% of the CPU "
+         f"(median {statistics.median(row[6] for row in rows):.0f}%).")
 with open(f"{out}/http.md", "w") as f:
     f.write("# HTTP load: GET /hello under each authentication variant\n\n")
     f.write(f"Produced by `ROUNDS={rounds} DURATION={duration} WARMUP={warmup} THREADS={threads} CONNECTIONS={conns} bench/http-load.sh`: {setup}\n\n")
-    f.write(table + "\n\n![](http.svg)\n")
+    f.write(table + "\n\n" + noise + " Every measurement: `http-rounds.csv`.\n\n![](http.svg)\n")
 print(setup)
+print(noise)
 print(table)
 
 # The chart: one bar per variant, its ratio to the baseline, with the targets drawn in.
-width, left, bar, gap, top = 760, 230, 26, 10, 50
+width, left, bar, gap, top = 860, 230, 26, 10, 50
 scale = 420  # pixels for a ratio of 1.0
-height = top + len(summary) * (bar + gap) + 50
+height = top + len(summary) * (bar + gap) + 62
 x = lambda ratio: left + ratio * scale
 svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="13">',
        f'<rect width="{width}" height="{height}" fill="white"/>',
        f'<text x="{left}" y="22" font-size="15" font-weight="bold">Requests/s relative to no authentication (median of {rounds} rounds)</text>']
 for ratio, label, color in ((1.0, "1.0 baseline", "#555"), (0.9, "0.90 memory target", "#2a7"), (0.6, "0.60 Redis target", "#c70")):
-    svg.append(f'<line x1="{x(ratio):.1f}" y1="{top - 8}" x2="{x(ratio):.1f}" y2="{height - 40}" stroke="{color}" stroke-dasharray="4 3"/>')
-    svg.append(f'<text x="{x(ratio):.1f}" y="{height - 24 - (12 if ratio == 0.9 else 0)}" fill="{color}" text-anchor="middle" font-size="11">{label}</text>')
+    svg.append(f'<line x1="{x(ratio):.1f}" y1="{top - 8}" x2="{x(ratio):.1f}" y2="{height - 52}" stroke="{color}" stroke-dasharray="4 3"/>')
+    svg.append(f'<text x="{x(ratio):.1f}" y="{height - 36 - (12 if ratio == 0.9 else 0)}" fill="{color}" text-anchor="middle" font-size="11">{label}</text>')
 for i, (v, med, lo, hi, p) in enumerate(summary):
     y = top + i * (bar + gap)
     ratio = med / base
@@ -205,7 +234,8 @@ for i, (v, med, lo, hi, p) in enumerate(summary):
     svg.append(f'<text x="{left - 8}" y="{y + bar * 0.68:.1f}" text-anchor="end">{html.escape(v)}</text>')
     svg.append(f'<rect x="{left}" y="{y}" width="{max(ratio, 0) * scale:.1f}" height="{bar}" fill="{color}"/>')
     svg.append(f'<text x="{x(ratio) + 6:.1f}" y="{y + bar * 0.68:.1f}">{ratio:.2f}× ({med:,.0f}/s)</text>')
-svg.append(f'<text x="8" y="{height - 6}" font-size="10" fill="#555">{html.escape(setup)}</text>')
+svg.append(f'<text x="8" y="{height - 18}" font-size="10" fill="#555">{html.escape(setup)}</text>')
+svg.append(f'<text x="8" y="{height - 6}" font-size="10" fill="#555">{html.escape(noise)}</text>')
 svg.append("</svg>")
 with open(f"{out}/http.svg", "w") as f:
     f.write("\n".join(svg) + "\n")
