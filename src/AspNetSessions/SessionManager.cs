@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using AspNetSessions.Tokens;
 using Microsoft.Extensions.Logging;
@@ -88,20 +89,23 @@ internal sealed partial class SessionManager : ISessionManager
     /// <summary>The handler's call: tells a malformed token (no I/O was done) from an unknown one.</summary>
     internal async ValueTask<SessionAuthenticationOutcome> AuthenticateCoreAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
-        var keyMaterial = new byte[SessionTokenCodec.KeyMaterialBytes];
-        if (!_codec.TryParse(token.Span, keyMaterial))
+        // Pooled (and zeroed before it goes back): this runs on every request, and most requests need no new array.
+        var rented = ArrayPool<byte>.Shared.Rent(SessionTokenCodec.KeyMaterialBytes);
+        var keyMaterial = rented.AsMemory(0, SessionTokenCodec.KeyMaterialBytes);
+        if (!_codec.TryParse(token.Span, keyMaterial.Span))
         {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
             return SessionAuthenticationOutcome.Malformed;
         }
 
         var now = Now();
-        var id = SessionTokenCodec.GetSessionId(keyMaterial);
+        var id = SessionTokenCodec.GetSessionId(keyMaterial.Span);
         DateTimeOffset? slideTo = _idleTimeout is { } idle ? now + idle : null;
         try
         {
             for (var generation = 0; generation < _hasher.Generations; generation++)
             {
-                var lookup = new SessionLookup(Kind, id, _hasher.Digest(keyMaterial, generation), now, slideTo, _touchInterval);
+                var lookup = new SessionLookup(Kind, id, _hasher.Digest(keyMaterial.Span, generation), now, slideTo, _touchInterval);
                 var record = await _store.FindAndSlideAsync(lookup, cancellationToken).ConfigureAwait(false);
                 if (record is not null)
                 {
@@ -111,7 +115,8 @@ internal sealed partial class SessionManager : ISessionManager
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(keyMaterial);
+            CryptographicOperations.ZeroMemory(keyMaterial.Span);
+            ArrayPool<byte>.Shared.Return(rented);
         }
 
         return SessionAuthenticationOutcome.NotFound;

@@ -27,7 +27,7 @@ public class HandlerBenchmarks
         services.AddSessionAuth();
         // Scope validation: request-scoped services (the authentication service and its handler cache) must come
         // from each request's scope, as in ASP.NET Core, never from the root.
-        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
         var created = await _services.GetRequiredService<ISessionManager>().CreateAsync(new SessionCreateRequest
         {

@@ -231,22 +231,26 @@ internal sealed partial class SessionAuthenticationHandler(
             hasName = stored[i].Type == ClaimTypes.Name;
         }
 
-        var claims = new Claim[(hasName ? 3 : 4) + stored.Count];
-        var n = 0;
-        claims[n++] = new Claim(ClaimTypes.NameIdentifier, session.UserId);
+        // Each claim is created bound to its identity: ClaimsIdentity copies every claim whose Subject is not itself,
+        // which would allocate each claim twice on every request.
+        var identity = new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
+        AddClaim(identity, ClaimTypes.NameIdentifier, session.UserId);
         if (!hasName)
         {
-            claims[n++] = new Claim(ClaimTypes.Name, session.UserId);
+            AddClaim(identity, ClaimTypes.Name, session.UserId);
         }
 
-        claims[n++] = new Claim(SessionClaimTypes.SessionId, session.Id);
-        claims[n++] = new Claim(SessionClaimTypes.Kind, session.Kind);
+        AddClaim(identity, SessionClaimTypes.SessionId, session.Id);
+        AddClaim(identity, SessionClaimTypes.Kind, session.Kind);
         foreach (var claim in stored)
         {
-            claims[n++] = new Claim(claim.Type, claim.Value);
+            AddClaim(identity, claim.Type, claim.Value);
         }
 
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role));
+        return new ClaimsPrincipal(identity);
+
+        static void AddClaim(ClaimsIdentity identity, string type, string value) =>
+            identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
     }
 
     private TokenRead ReadToken(out ReadOnlyMemory<char> token, out SessionTokenSource source)
