@@ -97,6 +97,9 @@ app.MapPost("/login", async (HttpContext context, DemoUsers users) =>
     return Results.Redirect("/", permanent: false);
 }).AllowAnonymous().DisableAntiforgery();
 
+// The session store's health (memory: always healthy; Redis: a PING with a timeout).
+app.MapHealthChecks("/healthz");
+
 app.MapPost("/logout", async (HttpContext context) =>
 {
     await context.SignOutAsync(SessionAuthenticationDefaults.AuthenticationScheme);

@@ -18,7 +18,8 @@ internal sealed partial class SessionAuthenticationHandler(
     IOptionsMonitor<SessionAuthenticationOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    SessionKindRegistry kinds)
+    SessionKindRegistry kinds,
+    SessionMetrics metrics)
     : SignInAuthenticationHandler<SessionAuthenticationOptions>(options, logger, encoder)
 {
     private static readonly AuthenticateResult MalformedToken = Failure(SessionFailureReason.MalformedToken, "The token is malformed.");
@@ -66,6 +67,7 @@ internal sealed partial class SessionAuthenticationHandler(
         if (source == SessionTokenSource.Cookie && Options.RejectCrossSiteCookieRequests && IsCrossSiteUnsafeRequest())
         {
             Log.CrossSiteRequestRefused(Logger, Scheme.Name);
+            metrics.Rejected(_manager.Kind, "cross_site");
             return CrossSiteRequest;
         }
 
@@ -78,6 +80,7 @@ internal sealed partial class SessionAuthenticationHandler(
         {
             // Never authenticate without the store; the outage itself is logged once by the store.
             Log.StoreUnavailable(Logger, Scheme.Name);
+            metrics.Rejected(_manager.Kind, "store_unavailable");
             return StoreUnavailable;
         }
 
@@ -90,27 +93,27 @@ internal sealed partial class SessionAuthenticationHandler(
             }
 
             Log.TokenRejected(Logger, Scheme.Name, "malformed");
+            metrics.Rejected(_manager.Kind, "malformed");
             return MalformedToken;
         }
 
         if (outcome.Session is not { } session)
         {
             Log.TokenRejected(Logger, Scheme.Name, "unknown, revoked or expired");
+            metrics.Rejected(_manager.Kind, "invalid");
             return InvalidToken;
         }
 
         var validate = new SessionValidateContext(Context, Scheme, Options, session, CreatePrincipal(session));
         await Events.ValidateSession(validate).ConfigureAwait(false);
-        if (validate.Result is not null)
+        if (validate.Result is { Succeeded: false, None: false } || (validate.Result is null && validate.Principal is null))
         {
-            return validate.Result.Succeeded || validate.Result.None
-                ? validate.Result
-                : Failure(SessionFailureReason.RejectedByEvent, validate.Result.Failure?.Message ?? "The session was rejected.");
+            metrics.Rejected(_manager.Kind, "event");
+            return Failure(SessionFailureReason.RejectedByEvent, validate.Result?.Failure?.Message ?? "The session was rejected.");
         }
 
-        return validate.Principal is null
-            ? Failure(SessionFailureReason.RejectedByEvent, "The session was rejected.")
-            : AuthenticateResult.Success(new AuthenticationTicket(validate.Principal, Scheme.Name));
+        metrics.Validated(_manager.Kind);
+        return validate.Result ?? AuthenticateResult.Success(new AuthenticationTicket(validate.Principal!, Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

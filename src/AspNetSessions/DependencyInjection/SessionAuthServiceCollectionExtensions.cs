@@ -73,6 +73,7 @@ public static class SessionAuthServiceCollectionExtensions
         selection.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreSelection>, SessionStoreSelectionValidator>());
         services.TryAddSingleton<ISessionStore>(SessionStoreSelectionValidator.Create);
+        services.AddHealthChecks().AddCheck<SessionStoreHealthCheck>(SessionStoreHealthCheck.Name, tags: ["ready"]);
         builder.AddStore("Memory", static sp => new MemorySessionStore(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemorySessionStore>>()));
 

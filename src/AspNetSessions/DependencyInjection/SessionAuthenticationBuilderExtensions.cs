@@ -54,6 +54,8 @@ public static class SessionAuthenticationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionAuthenticationOptions>, SessionAuthenticationOptionsValidator>());
         services.TryAddSingleton<SessionKindRegistry>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SessionMetrics>();
 
         services.AddKeyedSingleton(scheme, static (sp, key) =>
         {
@@ -63,7 +65,8 @@ public static class SessionAuthenticationBuilderExtensions
                 sp.GetRequiredService<IOptionsMonitor<SessionAuthenticationOptions>>().Get(name),
                 sp.GetRequiredService<ISessionStore>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<SessionManager>>());
+                sp.GetRequiredService<ILogger<SessionManager>>(),
+                sp.GetRequiredService<SessionMetrics>());
         });
         services.AddKeyedSingleton<ISessionManager>(scheme, static (sp, key) => sp.GetRequiredKeyedService<SessionManager>(key));
         services.TryAddSingleton<ISessionManager>(sp => sp.GetRequiredKeyedService<ISessionManager>(scheme));
