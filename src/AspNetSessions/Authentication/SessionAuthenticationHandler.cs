@@ -159,7 +159,7 @@ internal sealed partial class SessionAuthenticationHandler(
 
         // Sign-in always starts a fresh session; the one this browser held (if genuine) is revoked, so a
         // planted or stolen pre-login token gains nothing.
-        if (ReadCookie() is { Length: > 0 } previous && await _manager.FindAsync(previous, Context.RequestAborted).ConfigureAwait(false) is { } old)
+        if (ReadCookie() is { IsEmpty: false } previous && await _manager.FindAsync(previous.ToString(), Context.RequestAborted).ConfigureAwait(false) is { } old)
         {
             await _manager.RevokeAsync(old.Id, Context.RequestAborted).ConfigureAwait(false);
         }
@@ -277,9 +277,9 @@ internal sealed partial class SessionAuthenticationHandler(
                     return read;
                 }
             }
-            else if (ReadCookie() is { Length: > 0 } cookie)
+            else if (ReadCookie() is { IsEmpty: false } cookie)
             {
-                token = cookie.AsMemory();
+                token = cookie;
                 return TokenRead.Found;
             }
         }
@@ -315,8 +315,36 @@ internal sealed partial class SessionAuthenticationHandler(
 
     private bool UsesCookie => Array.IndexOf(Options.TokenSources!, SessionTokenSource.Cookie) >= 0;
 
-    private string? ReadCookie() =>
-        UsesCookie ? Request.Cookies[Options.Cookie.Name!] : null;
+    /// <summary>
+    /// The session cookie's value exactly as sent (the first one, if repeated), read from the raw <c>Cookie</c>
+    /// headers. Unlike <c>Request.Cookies</c> it does not percent-decode, so a token has one spelling here too,
+    /// and it allocates nothing.
+    /// </summary>
+    private ReadOnlyMemory<char> ReadCookie()
+    {
+        if (!UsesCookie)
+        {
+            return default;
+        }
+
+        var name = Options.Cookie.Name!;
+        foreach (var header in Request.Headers.Cookie)
+        {
+            var rest = header.AsMemory();
+            while (!rest.IsEmpty)
+            {
+                var end = rest.Span.IndexOf(';');
+                var pair = (end < 0 ? rest : rest[..end]).Trim(' ');
+                rest = end < 0 ? default : rest[(end + 1)..];
+                if (pair.Length > name.Length && pair.Span[name.Length] == '=' && pair.Span.StartsWith(name, StringComparison.Ordinal))
+                {
+                    return pair[(name.Length + 1)..];
+                }
+            }
+        }
+
+        return default;
+    }
 
     /// <summary>An unsafe method that the browser says, or the Origin shows, comes from another site.</summary>
     private bool IsCrossSiteUnsafeRequest()
