@@ -19,6 +19,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDefaultFiles();   // GET / → wwwroot/index.html: the sign-in form and the session list (plain HTML + JS)
+app.UseStaticFiles();
 app.UseSessionAuth();
 
 var api = app.MapGroup("/api");
