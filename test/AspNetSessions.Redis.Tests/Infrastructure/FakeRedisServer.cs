@@ -20,6 +20,7 @@ internal sealed class FakeRedisServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _clients = [];
     private readonly Task _acceptLoop;
+    private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
     private int _connections;
 
     /// <summary>Starts listening.</summary>
@@ -35,7 +36,32 @@ internal sealed class FakeRedisServer : IAsyncDisposable
 
     public string ConfigurationString => $"127.0.0.1:{Port}";
 
-    public int Connections => Volatile.Read(ref _connections);
+    public int Connections
+    {
+        get
+        {
+            lock (_waiters)
+            {
+                return _connections;
+            }
+        }
+    }
+
+    /// <summary>Completes once <paramref name="count"/> connections have been accepted in total.</summary>
+    public Task WaitForConnectionsAsync(int count)
+    {
+        lock (_waiters)
+        {
+            if (_connections >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, done));
+            return done.Task;
+        }
+    }
 
     /// <summary>A handler that answers the handshake like a RESP3 server and delegates everything else.</summary>
     public static Func<string[], byte[]?> AfterHandshake(Func<string[], byte[]?> other) => command => command[0].ToUpperInvariant() switch
@@ -83,7 +109,15 @@ internal sealed class FakeRedisServer : IAsyncDisposable
                 return;
             }
 
-            Interlocked.Increment(ref _connections);
+            lock (_waiters)
+            {
+                _connections++;
+                foreach (var waiter in _waiters.Where(w => w.Count <= _connections).ToList())
+                {
+                    waiter.Done.TrySetResult();
+                    _waiters.Remove(waiter);
+                }
+            }
             lock (_clients)
             {
                 _clients.Add(client);
