@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace AspNetSessions.Redis.Tests.Infrastructure;
@@ -36,6 +38,11 @@ public sealed class RedisServer : IAsyncDisposable
         _executable = executable;
         Port = port;
         DataDirectory = directory;
+        if (options.Tls)
+        {
+            TlsPort = GetFreePort();
+            TlsCertificate = CreateCertificate(directory);
+        }
     }
 
     /// <summary>The loopback address the server binds.</summary>
@@ -43,6 +50,16 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>The TCP port (kept across <see cref="RestartAsync"/>).</summary>
     public int Port { get; }
+
+    /// <summary>The TLS port when <see cref="RedisServerOptions.Tls"/> is set, otherwise 0.</summary>
+    public int TlsPort { get; }
+
+    /// <summary>The server's self-signed certificate when <see cref="RedisServerOptions.Tls"/> is set.</summary>
+    public X509Certificate2? TlsCertificate { get; }
+
+    /// <summary>A client configuration string for the TLS port: <c>127.0.0.1:TLSPORT,ssl=true,sslHost=localhost</c>, plus the password.</summary>
+    public string TlsConfigurationString => string.Create(CultureInfo.InvariantCulture, $"{Host}:{TlsPort},ssl=true,sslHost=localhost")
+        + (_options.Password is null ? string.Empty : ",password=" + _options.Password);
 
     /// <summary>The server's fresh temporary directory (deleted on dispose).</summary>
     public string DataDirectory { get; }
@@ -142,6 +159,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Kills the server and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {
+        TlsCertificate?.Dispose();
         try
         {
             await StopAsync();
@@ -195,6 +213,22 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    private static X509Certificate2 CreateCertificate(string directory)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(Path.Combine(directory, "server.crt"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(directory, "server.key"), key.ExportPkcs8PrivateKeyPem());
+        return certificate;
+    }
+
     private List<string> BuildArguments()
     {
         var args = new List<string>
@@ -224,6 +258,16 @@ public sealed class RedisServer : IAsyncDisposable
         if (_options.AclUser is not null)
         {
             args.AddRange(["--user", _options.AclUser, "on", ">" + (_options.AclPassword ?? string.Empty), "~*", "&*", "+@all"]);
+        }
+
+        if (_options.Tls)
+        {
+            args.AddRange([
+                "--tls-port", TlsPort.ToString(CultureInfo.InvariantCulture),
+                "--tls-cert-file", Path.Combine(DataDirectory, "server.crt"),
+                "--tls-key-file", Path.Combine(DataDirectory, "server.key"),
+                "--tls-auth-clients", "no",
+            ]);
         }
 
         args.AddRange(_options.ExtraArguments);

@@ -15,6 +15,12 @@ public sealed class RedisServerOptions
     /// <summary>Turns on the append-only file (fsync on every write), so data survives <see cref="RedisServer.RestartAsync"/>.</summary>
     public bool AppendOnly { get; init; }
 
+    /// <summary>
+    /// Also listens with TLS on <see cref="RedisServer.TlsPort"/>, with a fresh self-signed certificate for
+    /// <c>localhost</c> / <c>127.0.0.1</c> (<see cref="RedisServer.TlsCertificate"/>); clients need not present one.
+    /// </summary>
+    public bool Tls { get; init; }
+
     /// <summary>More <c>redis-server</c> arguments, e.g. <c>["--rename-command", "HELLO", ""]</c>.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }
