@@ -44,6 +44,9 @@ internal readonly struct RespValue
     /// </summary>
     public ReadOnlySpan<RespValue> Items => _items ?? EmptyItems;
 
+    /// <summary>The same elements as <see cref="Items"/>, as memory that can be kept across <c>await</c>s.</summary>
+    public ReadOnlyMemory<RespValue> ItemsMemory => _items;
+
     /// <summary>The number of elements in <see cref="Items"/>.</summary>
     public int Count => _items?.Length ?? 0;
 
