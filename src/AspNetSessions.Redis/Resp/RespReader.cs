@@ -128,9 +128,10 @@ internal static class RespReader
                     return false;
                 }
 
-                if (line.Length == 1 && line.FirstSpan[0] is (byte)'t' or (byte)'f')
+                var flag = line.Length == 1 ? ByteAt(line, 0) : (byte)0;
+                if (flag is (byte)'t' or (byte)'f')
                 {
-                    value = RespValue.Boolean(line.FirstSpan[0] == (byte)'t');
+                    value = RespValue.Boolean(flag == (byte)'t');
                     return true;
                 }
 
@@ -369,7 +370,7 @@ internal static class RespReader
         }
 
         var perEntry = kind == RespKind.Map ? 2 : 1;
-        if (count < 0 || count * perEntry > MaxAggregateLength)
+        if (count < 0 || count > MaxAggregateLength / perEntry)
         {
             throw new RedisProtocolException($"Invalid RESP aggregate length {count}.");
         }
@@ -481,14 +482,14 @@ internal static class RespReader
         return true;
     }
 
-    private static bool EndsWithCr(in ReadOnlySequence<byte> line)
-    {
-        if (line.IsSingleSegment)
-        {
-            return line.FirstSpan[^1] == (byte)'\r';
-        }
+    private static bool EndsWithCr(in ReadOnlySequence<byte> line) => ByteAt(line, line.Length - 1) == (byte)'\r';
 
-        return line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r';
+    // Robust to empty segments, which a sliced sequence may start with.
+    private static byte ByteAt(in ReadOnlySequence<byte> sequence, long index)
+    {
+        Span<byte> one = stackalloc byte[1];
+        sequence.Slice(index, 1).CopyTo(one);
+        return one[0];
     }
 
     private static bool TryReadCrlf(ref SequenceReader<byte> reader)
@@ -517,7 +518,7 @@ internal static class RespReader
         return true;
     }
 
-    private static bool IsQuestionMark(in ReadOnlySequence<byte> line) => line.Length == 1 && line.FirstSpan[0] == (byte)'?';
+    private static bool IsQuestionMark(in ReadOnlySequence<byte> line) => line.Length == 1 && ByteAt(line, 0) == (byte)'?';
 
     private static long ParseInteger(in ReadOnlySequence<byte> line, string what)
     {

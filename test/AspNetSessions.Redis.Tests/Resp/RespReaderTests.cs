@@ -152,6 +152,25 @@ public sealed class RespReaderTests
 
     [Theory]
     [MemberData(nameof(FrameNames))]
+    public void Reads_frame_with_empty_segments_between_its_bytes(string name)
+    {
+        var (frame, check) = Frames[name];
+        var segments = new List<byte[]> { Array.Empty<byte>() };
+        foreach (var b in Encoding.UTF8.GetBytes(frame))
+        {
+            segments.Add([b]);
+            segments.Add([]);
+        }
+
+        var buffer = SegmentedSequence.Create([.. segments]);
+
+        Assert.True(RespReader.TryRead(buffer, out var value, out var consumed));
+        check(value);
+        Assert.Equal(buffer.Length, buffer.Slice(0, consumed).Length);
+    }
+
+    [Theory]
+    [MemberData(nameof(FrameNames))]
     public void Every_proper_prefix_needs_more_data(string name)
     {
         var bytes = Encoding.UTF8.GetBytes(Frames[name].Frame);
@@ -247,6 +266,10 @@ public sealed class RespReaderTests
         "$3\r\nabcX\r\n",
         "$600000000\r\n",
         "*-2\r\n",
+        "%4611686018427387904\r\n",
+        "*9223372036854775807\r\n",
+        "~-1\r\n",
+        "%-1\r\n",
         "*x\r\n",
         "*1\r\nZ",
         "#x\r\n",
