@@ -81,6 +81,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// <returns>The reply; never an error reply.</returns>
     public ValueTask<RespValue> ExecuteAsync(in RedisCommand command, CancellationToken cancellationToken)
     {
+        // Checked here: a failure half-way through writing would take the shared connection down with it.
+        ArgumentException.ThrowIfNullOrEmpty(command.Name, nameof(command));
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<RespValue>(cancellationToken);

@@ -111,6 +111,19 @@ public sealed class RedisClientTests(RedisServerFixture fixture)
     }
 
     [Fact]
+    public async Task Invalid_command_name_throws_without_harming_the_connection()
+    {
+        await using var client = CreateClient();
+        await client.Execute("PING");
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await client.Execute(null!));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await client.Execute(string.Empty));
+
+        Assert.True(client.IsConnected);
+        Assert.Equal("ok", (await client.Execute("ECHO", "ok")).AsString());
+    }
+
+    [Fact]
     public async Task Resp3_replies_arrive_as_maps()
     {
         await using var client = CreateClient();
