@@ -12,7 +12,8 @@ builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
 // Sessions: the "SessionAuth" section picks the store (Memory | Redis), lifetimes, cookie and kinds.
-builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"));
+// AddRedisStore() makes Redis available; SessionAuth:Store decides (appsettings.json says Memory).
+builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth")).AddRedisStore();
 builder.Services.AddSingleton<DemoUsers>();
 
 var app = builder.Build();

@@ -104,7 +104,11 @@ internal static class RedisSessionCodec
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static DateTimeOffset FromMillis(RespValue value) => DateTimeOffset.FromUnixTimeMilliseconds(value.AsInt64());
+    private static DateTimeOffset FromMillis(RespValue value)
+    {
+        var millis = value.AsInt64();
+        return millis >= RedisSessionScripts.Never ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeMilliseconds(millis);
+    }
 
     private static SessionClaim[] ReadClaims(ReadOnlySpan<byte> json)
     {

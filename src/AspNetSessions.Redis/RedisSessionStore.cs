@@ -50,7 +50,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             return null;
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Get, [SessionKey(kind, id)], [RedisSessionCodec.Millis(now)], cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(RedisSessionScripts.Get, new RedisArg[] { SessionKey(kind, id) }, new RedisArg[] { RedisSessionCodec.Millis(now) }, cancellationToken).ConfigureAwait(false);
         return RedisSessionCodec.ReadRecord(kind, id, reply);
     }
 
@@ -114,7 +114,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             args.AddRange(["m", RedisSessionCodec.Map(metadata)]);
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Update, [SessionKey(kind, id)], args.ToArray(), cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(RedisSessionScripts.Update, new RedisArg[] { SessionKey(kind, id) }, args.ToArray(), cancellationToken).ConfigureAwait(false);
         return RedisSessionCodec.ReadRecord(kind, id, reply);
     }
 
@@ -125,7 +125,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             return false;
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id], cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(RedisSessionScripts.Delete, new RedisArg[] { SessionKey(kind, id) }, new RedisArg[] { IndexPrefix(kind, id), id }, cancellationToken).ConfigureAwait(false);
         return reply.AsInt64() == 1;
     }
 
@@ -149,7 +149,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         {
             // Index scores are expiries: a count is one ZCOUNT, O(log n).
             var (min, max) = ScoreRange(query);
-            var reply = await ExecuteAsync("ZCOUNT", [IndexKey(query.Kind, query.UserId), min, max], cancellationToken).ConfigureAwait(false);
+            var reply = await ExecuteAsync("ZCOUNT", new RedisArg[] { IndexKey(query.Kind, query.UserId), min, max }, cancellationToken).ConfigureAwait(false);
             return reply.AsInt64();
         }
 
@@ -177,7 +177,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
                 args.AddRange(matching.Select(r => (RedisArg)r.Session.Id));
             }
 
-            var reply = await RunAsync(RedisSessionScripts.DeleteMany, [index.Key], args.ToArray(), cancellationToken).ConfigureAwait(false);
+            var reply = await RunAsync(RedisSessionScripts.DeleteMany, new RedisArg[] { index.Key }, args.ToArray(), cancellationToken).ConfigureAwait(false);
             deleted += reply.AsInt64();
         }
 
@@ -192,7 +192,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
     private async ValueTask QueryIndexAsync(UserIndex index, SessionQuery query, List<SessionRecord> found, CancellationToken cancellationToken)
     {
         var (min, max) = ScoreRange(query);
-        var reply = await RunAsync(RedisSessionScripts.Query, [index.Key], [min, max, SessionPrefix(query.Kind, index.Group)], cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(RedisSessionScripts.Query, new RedisArg[] { index.Key }, new RedisArg[] { min, max, SessionPrefix(query.Kind, index.Group) }, cancellationToken).ConfigureAwait(false);
         const int stride = 1 + RedisSessionCodec.FieldCount;
         for (var i = 0; i + stride <= reply.Count; i += stride)
         {
@@ -217,7 +217,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         var cursor = "0";
         do
         {
-            var reply = await ExecuteAsync("SCAN", [cursor, "MATCH", pattern, "COUNT", 1000], cancellationToken).ConfigureAwait(false);
+            var reply = await ExecuteAsync("SCAN", new RedisArg[] { cursor, "MATCH", pattern, "COUNT", 1000 }, cancellationToken).ConfigureAwait(false);
             cursor = reply[0].AsString()!;
             foreach (var key in reply[1].Items)
             {
@@ -250,10 +250,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         }
         catch (RedisConnectionException e)
         {
-            throw Unavailable(e);
-        }
-        catch (RedisAuthenticationException e)
-        {
+            // Includes timeouts, protocol errors and authentication failures: no answer we can trust.
             throw Unavailable(e);
         }
     }
@@ -266,10 +263,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         }
         catch (RedisConnectionException e)
         {
-            throw Unavailable(e);
-        }
-        catch (RedisAuthenticationException e)
-        {
+            // Includes timeouts, protocol errors and authentication failures: no answer we can trust.
             throw Unavailable(e);
         }
     }

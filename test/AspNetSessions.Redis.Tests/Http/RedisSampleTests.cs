@@ -20,7 +20,9 @@ public sealed class RedisSampleTests(RedisServerFixture redis)
         Assert.Equal("Redis", app.Services.GetRequiredService<ISessionStore>().Name);
 
         var phone = await client.LoginAsync("alice");
+        app.Time.Advance(TimeSpan.FromSeconds(1));
         var laptop = await client.LoginAsync("alice");
+        app.Time.Advance(TimeSpan.FromSeconds(1));
         var other = await client.LoginAsync("alice");
         var bob = await client.LoginAsync("bob");
 
@@ -83,7 +85,7 @@ public sealed class RedisSampleTests(RedisServerFixture redis)
         using var app = RedisSampleApp.Create(redis.Server, prefix);
         using var client = app.Client();
 
-        var logins = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => client.LoginAsync("carol")));
+        var logins = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => client.LoginAsync("alice")));
         var revoked = logins.Where((_, i) => i % 3 == 0).ToArray();
         var keeper = logins[1];
         await Task.WhenAll(logins.Select(l => client.StatusAsync(HttpMethod.Get, "/api/me", l.Token))
@@ -93,7 +95,7 @@ public sealed class RedisSampleTests(RedisServerFixture redis)
         var ids = (await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToArray();
         Assert.Equal(logins.Except(revoked).Select(l => l.SessionId).Order(), ids.Order());
         Assert.Equal(ids.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            await redis.Server.ExecuteAsync("ZCARD", $"{prefix}Session:{{{SessionUserGroup.Of("carol")}}}:u:carol"));
+            await redis.Server.ExecuteAsync("ZCARD", $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice"));
         foreach (var r in revoked)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", r.Token));
@@ -139,9 +141,13 @@ public sealed class RedisDedicatedServerTests
             Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
         }
 
+        // Redis counts the commands a script runs too: 25 EVALSHA round trips, and everything else in the
+        // delta is a command only our scripts issue (the client itself never sends them).
         var info = (await server.ExecuteAsync("INFO", "commandstats"))!;
         Assert.Equal(25, RedisInfo.Calls(info, "evalsha"));
-        Assert.Equal(25, RedisInfo.AllCallsExcept(info, "info", "config", "ping"));
+        Assert.Equal(25, RedisInfo.Calls(info, "hmget"));
+        string[] insideScripts = ["hmget", "hset", "pexpire", "persist", "zadd", "pttl"];
+        Assert.Equal(25, RedisInfo.AllCallsExcept(info, ["info", "config|resetstat", .. insideScripts]));
     }
 
     [Fact]
