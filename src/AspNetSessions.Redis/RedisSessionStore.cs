@@ -24,7 +24,11 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         args[1] = session.Id;
         RedisSessionCodec.WriteFields(record, args.AsSpan(2));
         RedisArg[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
-        await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken).ConfigureAwait(false);
+        if (RedisSessionCodec.Integer(reply) != 1)
+        {
+            throw RedisSessionCodec.UnexpectedReply(reply);
+        }
     }
 
     public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
@@ -126,7 +130,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         }
 
         var reply = await RunAsync(RedisSessionScripts.Delete, new RedisArg[] { SessionKey(kind, id) }, new RedisArg[] { IndexPrefix(kind, id), id }, cancellationToken).ConfigureAwait(false);
-        return reply.AsInt64() == 1;
+        return RedisSessionCodec.Integer(reply) == 1;
     }
 
     public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
@@ -150,7 +154,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             // Index scores are expiries: a count is one ZCOUNT, O(log n).
             var (min, max) = ScoreRange(query);
             var reply = await ExecuteAsync("ZCOUNT", new RedisArg[] { IndexKey(query.Kind, query.UserId), min, max }, cancellationToken).ConfigureAwait(false);
-            return reply.AsInt64();
+            return RedisSessionCodec.Integer(reply);
         }
 
         return (await QueryAsync(query, cancellationToken).ConfigureAwait(false)).Count;
@@ -178,22 +182,30 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             }
 
             var reply = await RunAsync(RedisSessionScripts.DeleteMany, new RedisArg[] { index.Key }, args.ToArray(), cancellationToken).ConfigureAwait(false);
-            deleted += reply.AsInt64();
+            deleted += RedisSessionCodec.Integer(reply);
         }
 
         return deleted;
     }
 
-    public async ValueTask PingAsync(CancellationToken cancellationToken) =>
-        await ExecuteAsync("PING", ReadOnlyMemory<RedisArg>.Empty, cancellationToken).ConfigureAwait(false);
+    public async ValueTask PingAsync(CancellationToken cancellationToken)
+    {
+        var reply = await ExecuteAsync("PING", ReadOnlyMemory<RedisArg>.Empty, cancellationToken).ConfigureAwait(false);
+        if (!reply.PayloadEquals("PONG"u8))
+        {
+            throw RedisSessionCodec.UnexpectedReply(reply);
+        }
+    }
 
     public ValueTask DisposeAsync() => client.DisposeAsync();
 
     private async ValueTask QueryIndexAsync(UserIndex index, SessionQuery query, List<SessionRecord> found, CancellationToken cancellationToken)
     {
         var (min, max) = ScoreRange(query);
-        var reply = await RunAsync(RedisSessionScripts.Query, new RedisArg[] { index.Key }, new RedisArg[] { min, max, SessionPrefix(query.Kind, index.Group) }, cancellationToken).ConfigureAwait(false);
         const int stride = 1 + RedisSessionCodec.FieldCount;
+        var reply = RedisSessionCodec.Array(
+            await RunAsync(RedisSessionScripts.Query, new RedisArg[] { index.Key }, new RedisArg[] { min, max, SessionPrefix(query.Kind, index.Group) }, cancellationToken).ConfigureAwait(false),
+            stride);
         for (var i = 0; i + stride <= reply.Count; i += stride)
         {
             var id = reply[i].AsString()!;
@@ -218,6 +230,11 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         do
         {
             var reply = await ExecuteAsync("SCAN", new RedisArg[] { cursor, "MATCH", pattern, "COUNT", 1000 }, cancellationToken).ConfigureAwait(false);
+            if (reply.Kind != RespKind.Array || reply.Count != 2)
+            {
+                throw RedisSessionCodec.UnexpectedReply(reply);
+            }
+
             cursor = reply[0].AsString()!;
             foreach (var key in reply[1].Items)
             {

@@ -28,6 +28,39 @@ public sealed class SampleApp(IReadOnlyDictionary<string, string?>? settings = n
         AllowAutoRedirect = false,
     });
 
+    /// <summary>
+    /// Starts apps made by <paramref name="create"/> until one fails to start, and returns the failure with all its
+    /// inner exceptions. When the app's startup throws, WebApplicationFactory can lose the race with the host's
+    /// disposal and report only an <see cref="ObjectDisposedException"/>; that is retried (at most 3 times), any
+    /// other outcome is returned as it is. A start that succeeds fails the test.
+    /// </summary>
+    public static IReadOnlyList<Exception> StartupFailure(Func<SampleApp> create)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var app = create();
+            var error = Record.Exception(() => app.Client().Dispose());
+            Assert.True(error is not null, "the app started although its configuration is invalid");
+            var all = Flatten(error).ToArray();
+            if (attempt < 3 && all.All(e => e is ObjectDisposedException or AggregateException))
+            {
+                continue;
+            }
+
+            return all;
+        }
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception error)
+    {
+        yield return error;
+        var inner = error is AggregateException aggregate ? aggregate.InnerExceptions : (error.InnerException is { } one ? [one] : []);
+        foreach (var child in inner.SelectMany(Flatten))
+        {
+            yield return child;
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");

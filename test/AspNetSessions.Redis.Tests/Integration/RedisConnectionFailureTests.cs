@@ -27,7 +27,7 @@ public sealed class RedisConnectionFailureTests
         }
 
         Assert.True(stopwatch.Elapsed < FailFast, $"50 commands took {stopwatch.Elapsed}");
-        Assert.Single(logger.Entries, e => e.EventId.Id == 4);
+        Assert.Single(logger.Entries, e => e.EventId.Id == 1404);
     }
 
     [Fact]
@@ -57,9 +57,9 @@ public sealed class RedisConnectionFailureTests
         Assert.Equal("yes", value.AsString());
         Assert.True(client.IsConnected);
         var entries = logger.Entries;
-        Assert.Single(entries, e => e.EventId.Id == 1); // connected
-        Assert.Single(entries, e => e.EventId.Id == 2); // lost: once per outage, not per failed command
-        Assert.Single(entries, e => e.EventId.Id == 3); // reconnected
+        Assert.Single(entries, e => e.EventId.Id == 1401); // connected
+        Assert.Single(entries, e => e.EventId.Id == 1402); // lost: once per outage, not per failed command
+        Assert.Single(entries, e => e.EventId.Id == 1403); // reconnected
         Assert.All(entries, e => Assert.DoesNotContain(Password, e.FullText, StringComparison.Ordinal));
         Assert.All(entries, e => Assert.DoesNotContain("survives", e.FullText, StringComparison.Ordinal));
     }
