@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of AspNetSessions: ./test.sh
-# Installs what the tests need when it is missing (redis-server from Debian packages), builds the whole
+# Installs what the tests need when it is missing (redis-server and chromium from Debian packages), builds the whole
 # solution (library, sample, tests, benchmarks) in Release, then runs each test project and writes its
 # results to TestResults/<project>.trx. Exits non-zero if anything fails.
 set -euo pipefail
@@ -8,6 +8,8 @@ cd "$(dirname "$0")"
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# The browser tests drive Debian's Chromium through Playwright (never a browser download of Playwright's own).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} from Debian packages"
   sudo=""

@@ -12,13 +12,16 @@ builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
 // Sessions: the "SessionAuth" section picks the store (Memory | Redis), lifetimes, cookie and kinds.
-builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"));
+// AddRedisStore() makes Redis available; SessionAuth:Store decides (appsettings.json says Memory).
+builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth")).AddRedisStore();
 builder.Services.AddSingleton<DemoUsers>();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDefaultFiles();   // GET / → wwwroot/index.html: the sign-in form and the session list (plain HTML + JS)
+app.UseStaticFiles();
 app.UseSessionAuth();
 
 var api = app.MapGroup("/api");
@@ -96,6 +99,9 @@ app.MapPost("/login", async (HttpContext context, DemoUsers users) =>
         new AuthenticationProperties { IsPersistent = true });
     return Results.Redirect("/", permanent: false);
 }).AllowAnonymous().DisableAntiforgery();
+
+// The session store's health (memory: always healthy; Redis: a PING with a timeout).
+app.MapHealthChecks("/healthz");
 
 app.MapPost("/logout", async (HttpContext context) =>
 {

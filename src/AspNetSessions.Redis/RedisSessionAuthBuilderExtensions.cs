@@ -2,7 +2,6 @@ using AspNetSessions;
 using AspNetSessions.Redis;
 using AspNetSessions.Redis.Resp;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -42,8 +41,8 @@ public static class RedisSessionAuthBuilderExtensions
         }
 
         options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisSessionStoreOptions>>(
-            sp => new RedisSessionStoreOptionsValidator(path, () => SessionStoreSelectionValidator.ChosenStore(sp))));
+        services.AddSingleton<IValidateOptions<RedisSessionStoreOptions>>(
+            sp => new RedisSessionStoreOptionsValidator(path, () => SessionStoreSelectionValidator.ChosenStore(sp)));
 
         return builder.AddStore(RedisSessionStoreOptionsValidator.StoreName, static sp =>
         {

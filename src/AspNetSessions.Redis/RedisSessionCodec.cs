@@ -29,15 +29,31 @@ internal static class RedisSessionCodec
         destination[8] = Map(s.Metadata);
     }
 
-    /// <summary>The record held in 9 field values starting at <paramref name="offset"/>, or null for a nil reply.</summary>
+    /// <summary>
+    /// The record held in 9 field values starting at <paramref name="offset"/>, or null for a nil reply. Any other
+    /// shape means the server is not the one we expect: fail closed rather than guess.
+    /// </summary>
     public static SessionRecord? ReadRecord(string kind, string id, RespValue reply, int offset = 0)
     {
-        if (reply.IsNull || reply.Count < offset + FieldCount)
+        if (reply.IsNull)
         {
             return null;
         }
 
+        if (reply.Kind != RespKind.Array || reply.Count < offset + FieldCount)
+        {
+            throw UnexpectedReply(reply);
+        }
+
         var f = reply.Items.Slice(offset, FieldCount);
+        foreach (var field in f)
+        {
+            if (field.Kind != RespKind.BulkString)
+            {
+                throw UnexpectedReply(field);
+            }
+        }
+
         var absolute = f[5].Memory;
         var session = new Session
         {
@@ -56,6 +72,17 @@ internal static class RedisSessionCodec
     }
 
     public static long Millis(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
+
+    /// <summary>An integer reply, or the store is treated as unavailable.</summary>
+    public static long Integer(RespValue reply) =>
+        reply.Kind == RespKind.Integer ? reply.AsInt64() : throw UnexpectedReply(reply);
+
+    /// <summary>An array reply whose length is a multiple of <paramref name="stride"/>, or the store is treated as unavailable.</summary>
+    public static RespValue Array(RespValue reply, int stride) =>
+        reply.Kind == RespKind.Array && reply.Count % stride == 0 ? reply : throw UnexpectedReply(reply);
+
+    public static SessionStoreUnavailableException UnexpectedReply(RespValue reply) =>
+        new($"Redis answered with an unexpected {reply.Kind} reply; the store is treated as unavailable.");
 
     public static string Claims(IReadOnlyList<SessionClaim> claims)
     {
@@ -104,7 +131,11 @@ internal static class RedisSessionCodec
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static DateTimeOffset FromMillis(RespValue value) => DateTimeOffset.FromUnixTimeMilliseconds(value.AsInt64());
+    private static DateTimeOffset FromMillis(RespValue value)
+    {
+        var millis = value.AsInt64();
+        return millis >= RedisSessionScripts.Never ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeMilliseconds(millis);
+    }
 
     private static SessionClaim[] ReadClaims(ReadOnlySpan<byte> json)
     {

@@ -38,7 +38,7 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>KEYS: session, index. ARGV: now, id, then the 9 field values in <c>FIELDS</c> order. Creates or replaces.</summary>
-    public static readonly RedisScript Set = new(Common + """
+    public static readonly RedisScript Set = new(Common + "\n" + """
         local now = tonumber(ARGV[1])
         redis.call('DEL', KEYS[1])
         local args = {}
@@ -54,7 +54,7 @@ internal static class RedisSessionScripts
     /// The hot path. KEYS: session. ARGV: digest, now, slideTo ('' for none), touch interval (ms), id, index key prefix.
     /// Returns the 9 fields after the touch, or nil (missing, expired, digest mismatch).
     /// </summary>
-    public static readonly RedisScript FindAndSlide = new(Common + """
+    public static readonly RedisScript FindAndSlide = new(Common + "\n" + """
         local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
         if not h[2] or h[2] ~= ARGV[1] then return nil end
         local now, e = tonumber(ARGV[2]), tonumber(h[5])
@@ -80,7 +80,7 @@ internal static class RedisSessionScripts
         """);
 
     /// <summary>KEYS: session. ARGV: now. Returns the 9 fields of a valid session, or nil.</summary>
-    public static readonly RedisScript Get = new(Common + """
+    public static readonly RedisScript Get = new(Common + "\n" + """
         local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
         if not h[1] or tonumber(h[5]) <= tonumber(ARGV[1]) then return nil end
         return h
@@ -90,7 +90,7 @@ internal static class RedisSessionScripts
     /// KEYS: session. ARGV: now, index key prefix (<c>{prefix}{kind}:{G}:u:</c>), id, then field/value pairs;
     /// field <c>e</c> is capped by the absolute expiry and moves the TTL and index score. Returns the 9 fields, or nil.
     /// </summary>
-    public static readonly RedisScript Update = new(Common + """
+    public static readonly RedisScript Update = new(Common + "\n" + """
         local now = tonumber(ARGV[1])
         local cur = redis.call('HMGET', KEYS[1], 'u', 'e', 'a')
         if not cur[1] or tonumber(cur[2]) <= now then return nil end
@@ -122,7 +122,7 @@ internal static class RedisSessionScripts
     /// KEYS: index. ARGV: min score, max score (ZRANGEBYSCORE syntax), session key prefix (<c>{prefix}{kind}:{G}:s:</c>).
     /// Returns a flat array: id followed by its 9 fields, per live session; drops index entries whose session is gone.
     /// </summary>
-    public static readonly RedisScript Query = new(Common + """
+    public static readonly RedisScript Query = new(Common + "\n" + """
         local out = {}
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2])) do
           local h = redis.call('HMGET', ARGV[3] .. id, unpack(FIELDS))

@@ -24,7 +24,11 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         args[1] = session.Id;
         RedisSessionCodec.WriteFields(record, args.AsSpan(2));
         RedisArg[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
-        await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken).ConfigureAwait(false);
+        if (RedisSessionCodec.Integer(reply) != 1)
+        {
+            throw RedisSessionCodec.UnexpectedReply(reply);
+        }
     }
 
     public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
@@ -50,7 +54,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             return null;
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Get, [SessionKey(kind, id)], [RedisSessionCodec.Millis(now)], cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(RedisSessionScripts.Get, new RedisArg[] { SessionKey(kind, id) }, new RedisArg[] { RedisSessionCodec.Millis(now) }, cancellationToken).ConfigureAwait(false);
         return RedisSessionCodec.ReadRecord(kind, id, reply);
     }
 
@@ -114,7 +118,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             args.AddRange(["m", RedisSessionCodec.Map(metadata)]);
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Update, [SessionKey(kind, id)], args.ToArray(), cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(RedisSessionScripts.Update, new RedisArg[] { SessionKey(kind, id) }, args.ToArray(), cancellationToken).ConfigureAwait(false);
         return RedisSessionCodec.ReadRecord(kind, id, reply);
     }
 
@@ -125,8 +129,8 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             return false;
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id], cancellationToken).ConfigureAwait(false);
-        return reply.AsInt64() == 1;
+        var reply = await RunAsync(RedisSessionScripts.Delete, new RedisArg[] { SessionKey(kind, id) }, new RedisArg[] { IndexPrefix(kind, id), id }, cancellationToken).ConfigureAwait(false);
+        return RedisSessionCodec.Integer(reply) == 1;
     }
 
     public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
@@ -149,8 +153,8 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         {
             // Index scores are expiries: a count is one ZCOUNT, O(log n).
             var (min, max) = ScoreRange(query);
-            var reply = await ExecuteAsync("ZCOUNT", [IndexKey(query.Kind, query.UserId), min, max], cancellationToken).ConfigureAwait(false);
-            return reply.AsInt64();
+            var reply = await ExecuteAsync("ZCOUNT", new RedisArg[] { IndexKey(query.Kind, query.UserId), min, max }, cancellationToken).ConfigureAwait(false);
+            return RedisSessionCodec.Integer(reply);
         }
 
         return (await QueryAsync(query, cancellationToken).ConfigureAwait(false)).Count;
@@ -177,23 +181,31 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
                 args.AddRange(matching.Select(r => (RedisArg)r.Session.Id));
             }
 
-            var reply = await RunAsync(RedisSessionScripts.DeleteMany, [index.Key], args.ToArray(), cancellationToken).ConfigureAwait(false);
-            deleted += reply.AsInt64();
+            var reply = await RunAsync(RedisSessionScripts.DeleteMany, new RedisArg[] { index.Key }, args.ToArray(), cancellationToken).ConfigureAwait(false);
+            deleted += RedisSessionCodec.Integer(reply);
         }
 
         return deleted;
     }
 
-    public async ValueTask PingAsync(CancellationToken cancellationToken) =>
-        await ExecuteAsync("PING", ReadOnlyMemory<RedisArg>.Empty, cancellationToken).ConfigureAwait(false);
+    public async ValueTask PingAsync(CancellationToken cancellationToken)
+    {
+        var reply = await ExecuteAsync("PING", ReadOnlyMemory<RedisArg>.Empty, cancellationToken).ConfigureAwait(false);
+        if (!reply.PayloadEquals("PONG"u8))
+        {
+            throw RedisSessionCodec.UnexpectedReply(reply);
+        }
+    }
 
     public ValueTask DisposeAsync() => client.DisposeAsync();
 
     private async ValueTask QueryIndexAsync(UserIndex index, SessionQuery query, List<SessionRecord> found, CancellationToken cancellationToken)
     {
         var (min, max) = ScoreRange(query);
-        var reply = await RunAsync(RedisSessionScripts.Query, [index.Key], [min, max, SessionPrefix(query.Kind, index.Group)], cancellationToken).ConfigureAwait(false);
         const int stride = 1 + RedisSessionCodec.FieldCount;
+        var reply = RedisSessionCodec.Array(
+            await RunAsync(RedisSessionScripts.Query, new RedisArg[] { index.Key }, new RedisArg[] { min, max, SessionPrefix(query.Kind, index.Group) }, cancellationToken).ConfigureAwait(false),
+            stride);
         for (var i = 0; i + stride <= reply.Count; i += stride)
         {
             var id = reply[i].AsString()!;
@@ -217,7 +229,12 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         var cursor = "0";
         do
         {
-            var reply = await ExecuteAsync("SCAN", [cursor, "MATCH", pattern, "COUNT", 1000], cancellationToken).ConfigureAwait(false);
+            var reply = await ExecuteAsync("SCAN", new RedisArg[] { cursor, "MATCH", pattern, "COUNT", 1000 }, cancellationToken).ConfigureAwait(false);
+            if (reply.Kind != RespKind.Array || reply.Count != 2)
+            {
+                throw RedisSessionCodec.UnexpectedReply(reply);
+            }
+
             cursor = reply[0].AsString()!;
             foreach (var key in reply[1].Items)
             {
@@ -250,10 +267,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         }
         catch (RedisConnectionException e)
         {
-            throw Unavailable(e);
-        }
-        catch (RedisAuthenticationException e)
-        {
+            // Includes timeouts, protocol errors and authentication failures: no answer we can trust.
             throw Unavailable(e);
         }
     }
@@ -266,10 +280,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         }
         catch (RedisConnectionException e)
         {
-            throw Unavailable(e);
-        }
-        catch (RedisAuthenticationException e)
-        {
+            // Includes timeouts, protocol errors and authentication failures: no answer we can trust.
             throw Unavailable(e);
         }
     }

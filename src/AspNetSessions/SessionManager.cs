@@ -21,9 +21,11 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly TimeSpan? _idleTimeout;
     private readonly TimeSpan? _absoluteTimeout;
     private readonly TimeSpan _touchInterval;
+    private readonly SessionMetrics? _metrics;
 
-    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger)
+    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null)
     {
+        _metrics = metrics;
         Scheme = scheme;
         Kind = options.Kind ?? scheme;
         _store = store;
@@ -74,6 +76,7 @@ internal sealed partial class SessionManager : ISessionManager
             await _store.SetAsync(new SessionRecord(session, _hasher.Digest(keyMaterial)), now, cancellationToken).ConfigureAwait(false);
             var created = new CreatedSession(session, _codec.Format(keyMaterial));
             Log.SessionCreated(_logger, Kind, session.Id, session.UserId);
+            _metrics?.Created(Kind);
             await _events.SessionCreated(new SessionCreatedContext(this, session)).ConfigureAwait(false);
             return created;
         }
@@ -248,6 +251,7 @@ internal sealed partial class SessionManager : ISessionManager
         if (deleted)
         {
             Log.SessionRevoked(_logger, Kind, sessionId);
+            _metrics?.Revoked(Kind, 1);
             await _events.SessionRevoked(new SessionRevokedContext(this, sessionId, userId: null, count: 1)).ConfigureAwait(false);
         }
 
@@ -262,6 +266,7 @@ internal sealed partial class SessionManager : ISessionManager
         Log.UserSessionsRevoked(_logger, Kind, userId, count);
         if (count > 0)
         {
+            _metrics?.Revoked(Kind, count);
             await _events.SessionRevoked(new SessionRevokedContext(this, sessionId: null, userId, count)).ConfigureAwait(false);
         }
 

@@ -18,7 +18,8 @@ internal sealed partial class SessionAuthenticationHandler(
     IOptionsMonitor<SessionAuthenticationOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    SessionKindRegistry kinds)
+    SessionKindRegistry kinds,
+    SessionMetrics metrics)
     : SignInAuthenticationHandler<SessionAuthenticationOptions>(options, logger, encoder)
 {
     private static readonly AuthenticateResult MalformedToken = Failure(SessionFailureReason.MalformedToken, "The token is malformed.");
@@ -66,6 +67,7 @@ internal sealed partial class SessionAuthenticationHandler(
         if (source == SessionTokenSource.Cookie && Options.RejectCrossSiteCookieRequests && IsCrossSiteUnsafeRequest())
         {
             Log.CrossSiteRequestRefused(Logger, Scheme.Name);
+            metrics.Rejected(_manager.Kind, "cross_site");
             return CrossSiteRequest;
         }
 
@@ -78,6 +80,7 @@ internal sealed partial class SessionAuthenticationHandler(
         {
             // Never authenticate without the store; the outage itself is logged once by the store.
             Log.StoreUnavailable(Logger, Scheme.Name);
+            metrics.Rejected(_manager.Kind, "store_unavailable");
             return StoreUnavailable;
         }
 
@@ -90,27 +93,27 @@ internal sealed partial class SessionAuthenticationHandler(
             }
 
             Log.TokenRejected(Logger, Scheme.Name, "malformed");
+            metrics.Rejected(_manager.Kind, "malformed");
             return MalformedToken;
         }
 
         if (outcome.Session is not { } session)
         {
             Log.TokenRejected(Logger, Scheme.Name, "unknown, revoked or expired");
+            metrics.Rejected(_manager.Kind, "invalid");
             return InvalidToken;
         }
 
         var validate = new SessionValidateContext(Context, Scheme, Options, session, CreatePrincipal(session));
         await Events.ValidateSession(validate).ConfigureAwait(false);
-        if (validate.Result is not null)
+        if (validate.Result is { Succeeded: false, None: false } || (validate.Result is null && validate.Principal is null))
         {
-            return validate.Result.Succeeded || validate.Result.None
-                ? validate.Result
-                : Failure(SessionFailureReason.RejectedByEvent, validate.Result.Failure?.Message ?? "The session was rejected.");
+            metrics.Rejected(_manager.Kind, "event");
+            return Failure(SessionFailureReason.RejectedByEvent, validate.Result?.Failure?.Message ?? "The session was rejected.");
         }
 
-        return validate.Principal is null
-            ? Failure(SessionFailureReason.RejectedByEvent, "The session was rejected.")
-            : AuthenticateResult.Success(new AuthenticationTicket(validate.Principal, Scheme.Name));
+        metrics.Validated(_manager.Kind);
+        return validate.Result ?? AuthenticateResult.Success(new AuthenticationTicket(validate.Principal!, Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -156,7 +159,7 @@ internal sealed partial class SessionAuthenticationHandler(
 
         // Sign-in always starts a fresh session; the one this browser held (if genuine) is revoked, so a
         // planted or stolen pre-login token gains nothing.
-        if (ReadCookie() is { Length: > 0 } previous && await _manager.FindAsync(previous, Context.RequestAborted).ConfigureAwait(false) is { } old)
+        if (ReadCookie() is { IsEmpty: false } previous && await _manager.FindAsync(previous.ToString(), Context.RequestAborted).ConfigureAwait(false) is { } old)
         {
             await _manager.RevokeAsync(old.Id, Context.RequestAborted).ConfigureAwait(false);
         }
@@ -278,9 +281,9 @@ internal sealed partial class SessionAuthenticationHandler(
                     return read;
                 }
             }
-            else if (ReadCookie() is { Length: > 0 } cookie)
+            else if (ReadCookie() is { IsEmpty: false } cookie)
             {
-                token = cookie.AsMemory();
+                token = cookie;
                 return TokenRead.Found;
             }
         }
@@ -316,8 +319,36 @@ internal sealed partial class SessionAuthenticationHandler(
 
     private bool UsesCookie => Array.IndexOf(Options.TokenSources!, SessionTokenSource.Cookie) >= 0;
 
-    private string? ReadCookie() =>
-        UsesCookie ? Request.Cookies[Options.Cookie.Name!] : null;
+    /// <summary>
+    /// The session cookie's value exactly as sent (the first one, if repeated), read from the raw <c>Cookie</c>
+    /// headers. Unlike <c>Request.Cookies</c> it does not percent-decode, so a token has one spelling here too,
+    /// and it allocates nothing.
+    /// </summary>
+    private ReadOnlyMemory<char> ReadCookie()
+    {
+        if (!UsesCookie)
+        {
+            return default;
+        }
+
+        var name = Options.Cookie.Name!;
+        foreach (var header in Request.Headers.Cookie)
+        {
+            var rest = header.AsMemory();
+            while (!rest.IsEmpty)
+            {
+                var end = rest.Span.IndexOf(';');
+                var pair = (end < 0 ? rest : rest[..end]).Trim(' ');
+                rest = end < 0 ? default : rest[(end + 1)..];
+                if (pair.Length > name.Length && pair.Span[name.Length] == '=' && pair.Span.StartsWith(name, StringComparison.Ordinal))
+                {
+                    return pair[(name.Length + 1)..];
+                }
+            }
+        }
+
+        return default;
+    }
 
     /// <summary>An unsafe method that the browser says, or the Origin shows, comes from another site.</summary>
     private bool IsCrossSiteUnsafeRequest()

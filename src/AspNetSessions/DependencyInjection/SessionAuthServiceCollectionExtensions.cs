@@ -1,10 +1,7 @@
 using AspNetSessions;
-using AspNetSessions.Stores;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -55,26 +52,21 @@ public static class SessionAuthServiceCollectionExtensions
         services.AddAuthorization();
         var builder = new SessionAuthBuilder(services, authentication, configuration);
 
-        if (services.Any(d => d.ServiceType == typeof(SessionStoreRegistration)))
+        if (services.Any(d => d.ServiceType == typeof(SessionAuthMarker)))
         {
             return builder; // already added: TryAdd semantics for the whole call
         }
 
-        var selection = services.AddOptions<SessionStoreSelection>();
+        services.AddSingleton<SessionAuthMarker>();
+        SessionStoreServices.Add(services);
         if (configuration is not null)
         {
-            selection.Configure(o =>
+            services.Configure<SessionStoreSelection>(o =>
             {
                 o.Store = configuration["Store"] is { Length: > 0 } store ? store : null;
                 o.StoreKey = configuration is IConfigurationSection section ? $"{section.Path}:Store" : "Store";
             });
         }
-
-        selection.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreSelection>, SessionStoreSelectionValidator>());
-        services.TryAddSingleton<ISessionStore>(SessionStoreSelectionValidator.Create);
-        builder.AddStore("Memory", static sp => new MemorySessionStore(
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemorySessionStore>>()));
 
         authentication.AddSession(scheme, configuration, configure);
         if (configuration is not null)
@@ -88,4 +80,6 @@ public static class SessionAuthServiceCollectionExtensions
         services.TryAddSingleton<ISessionManager>(static sp => sp.GetRequiredKeyedService<ISessionManager>(scheme));
         return builder;
     }
+
+    private sealed class SessionAuthMarker;
 }

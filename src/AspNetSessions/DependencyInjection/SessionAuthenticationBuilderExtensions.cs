@@ -24,8 +24,8 @@ public static class SessionAuthenticationBuilderExtensions
 
     /// <summary>
     /// Adds a session scheme: its handler, its keyed <see cref="ISessionManager"/>, and options bound from
-    /// <paramref name="configuration"/> then <paramref name="configure"/>, validated at startup. Needs a store:
-    /// <c>AddSessionAuth()</c> adds the in-memory one. Adding the same scheme twice adds nothing the second time.
+    /// <paramref name="configuration"/> then <paramref name="configure"/>, validated at startup. Sessions live in the
+    /// in-memory store unless another backend is added. Adding the same scheme twice adds nothing the second time.
     /// </summary>
     /// <param name="builder">The authentication builder.</param>
     /// <param name="scheme">The scheme (and default kind) name.</param>
@@ -41,6 +41,7 @@ public static class SessionAuthenticationBuilderExtensions
             return builder;
         }
 
+        SessionStoreServices.Add(services);
         var path = configuration is IConfigurationSection section ? section.Path : null;
         services.AddSingleton(new SessionSchemeRegistration(scheme, configuration is null ? null : path ?? "(configuration)"));
         var options = services.AddOptions<SessionAuthenticationOptions>(scheme);
@@ -54,6 +55,8 @@ public static class SessionAuthenticationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionAuthenticationOptions>, SessionAuthenticationOptionsValidator>());
         services.TryAddSingleton<SessionKindRegistry>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SessionMetrics>();
 
         services.AddKeyedSingleton(scheme, static (sp, key) =>
         {
@@ -63,7 +66,8 @@ public static class SessionAuthenticationBuilderExtensions
                 sp.GetRequiredService<IOptionsMonitor<SessionAuthenticationOptions>>().Get(name),
                 sp.GetRequiredService<ISessionStore>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<SessionManager>>());
+                sp.GetRequiredService<ILogger<SessionManager>>(),
+                sp.GetRequiredService<SessionMetrics>());
         });
         services.AddKeyedSingleton<ISessionManager>(scheme, static (sp, key) => sp.GetRequiredKeyedService<SessionManager>(key));
         services.TryAddSingleton<ISessionManager>(sp => sp.GetRequiredKeyedService<ISessionManager>(scheme));

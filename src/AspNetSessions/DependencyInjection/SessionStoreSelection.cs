@@ -67,8 +67,9 @@ internal sealed class SessionStoreSelectionValidator(
     public static ISessionStore Create(IServiceProvider services)
     {
         var chosen = Choose(services, out var selection);
-        return chosen?.Factory(services)
+        var store = chosen?.Factory(services)
             ?? throw new InvalidOperationException($"{selection.StoreKey} names no registered session store.");
+        return new InstrumentedSessionStore(store, services.GetRequiredService<SessionMetrics>());
     }
 
     /// <summary>The name of the backend in use: <c>Store</c> if set, else the one added last.</summary>

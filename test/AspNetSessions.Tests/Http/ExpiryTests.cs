@@ -1,3 +1,4 @@
+using AspNetSessions.Testing;
 using System.Net;
 
 namespace AspNetSessions.Tests.Http;

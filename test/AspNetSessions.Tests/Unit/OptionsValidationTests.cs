@@ -115,3 +115,24 @@ public sealed class OptionsValidationTests
         return services;
     }
 }
+
+/// <summary>Session schemes composed with other schemes through AddAuthentication(), without AddSessionAuth.</summary>
+public sealed class CompositionTests
+{
+    [Fact]
+    public async Task AddSession_beside_cookie_authentication_works_on_its_own()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAuthentication("Cookies").AddCookie("Cookies").AddSession("Api", o => o.TokenPrefix = "api");
+        using var provider = services.BuildServiceProvider();
+
+        var manager = provider.GetRequiredKeyedService<ISessionManager>("Api");
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+
+        Assert.StartsWith("api_", created.Token, StringComparison.Ordinal);
+        Assert.Equal("alice", (await manager.AuthenticateAsync(created.Token))?.UserId);
+        Assert.Same(manager, provider.GetRequiredService<ISessionManager>());
+        Assert.Equal("Memory", provider.GetRequiredService<ISessionStore>().Name);
+    }
+}

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AspNetSessions.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -10,7 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AspNetSessions.Tests.Http;
+namespace AspNetSessions.Testing;
 
 /// <summary>
 /// samples/WebApp in memory, with a fake clock, optional configuration overrides and optional extra services.
@@ -28,6 +27,39 @@ public sealed class SampleApp(IReadOnlyDictionary<string, string?>? settings = n
         HandleCookies = cookies,
         AllowAutoRedirect = false,
     });
+
+    /// <summary>
+    /// Starts apps made by <paramref name="create"/> until one fails to start, and returns the failure with all its
+    /// inner exceptions. When the app's startup throws, WebApplicationFactory can lose the race with the host's
+    /// disposal and report only an <see cref="ObjectDisposedException"/>; that is retried (at most 3 times), any
+    /// other outcome is returned as it is. A start that succeeds fails the test.
+    /// </summary>
+    public static IReadOnlyList<Exception> StartupFailure(Func<SampleApp> create)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var app = create();
+            var error = Record.Exception(() => app.Client().Dispose());
+            Assert.True(error is not null, "the app started although its configuration is invalid");
+            var all = Flatten(error).ToArray();
+            if (attempt < 3 && all.All(e => e is ObjectDisposedException or AggregateException))
+            {
+                continue;
+            }
+
+            return all;
+        }
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception error)
+    {
+        yield return error;
+        var inner = error is AggregateException aggregate ? aggregate.InnerExceptions : (error.InnerException is { } one ? [one] : []);
+        foreach (var child in inner.SelectMany(Flatten))
+        {
+            yield return child;
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,0 +1,156 @@
+// The sample's page: sign-in form when signed out; the caller's sessions when signed in.
+// Data only ever reaches the page through textContent (never innerHTML), and no inline handlers are used,
+// so the strict Content-Security-Policy in index.html holds.
+'use strict';
+
+(() => {
+  const byId = (id) => document.getElementById(id);
+  const status = byId('status');
+  const signedOut = byId('signed-out');
+  const signedIn = byId('signed-in');
+  const sessionRows = byId('sessions');
+
+  const setStatus = (text) => { status.textContent = text; };
+
+  const request = (method, path) => fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+  });
+
+  /** A short "Browser on OS" name for a user agent string ("Unknown device" if there is none). */
+  function deviceName(userAgent) {
+    if (!userAgent) {
+      return 'Unknown device';
+    }
+    const browser = [[/Edg\//, 'Edge'], [/Firefox\//, 'Firefox'], [/Chrom(e|ium)\//, 'Chrome'], [/Safari\//, 'Safari']]
+      .find(([pattern]) => pattern.test(userAgent))?.[1];
+    const os = [[/Android/, 'Android'], [/iPhone|iPad/, 'iOS'], [/Windows/, 'Windows'], [/Mac OS X/, 'macOS'], [/Linux/, 'Linux']]
+      .find(([pattern]) => pattern.test(userAgent))?.[1];
+    return browser && os ? `${browser} on ${os}` : browser ?? os ?? 'Other device';
+  }
+
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    if (className) {
+      node.className = className;
+    }
+    return node;
+  }
+
+  function timeCell(iso) {
+    const cell = element('td');
+    const time = element('time', new Date(iso).toLocaleString());
+    time.dateTime = iso;
+    cell.append(time);
+    return cell;
+  }
+
+  function sessionRow(session, index) {
+    const metadata = session.metadata ?? {};
+    const row = element('tr');
+    if (session.current) {
+      row.className = 'current';
+    }
+
+    const device = element('td');
+    device.id = `session-${index}`;
+    device.append(element('span', deviceName(metadata.userAgent), 'device'));
+    if (session.current) {
+      device.append(' ', element('span', 'This device', 'badge'));
+    }
+    if (metadata.userAgent) {
+      device.append(element('small', metadata.userAgent, 'user-agent'));
+    }
+    row.append(device, element('td', metadata.ip ?? 'unknown'), timeCell(session.createdAt), timeCell(session.lastSeenAt));
+
+    const actions = element('td');
+    if (!session.current) {
+      const revoke = element('button', 'Revoke');
+      revoke.type = 'button';
+      revoke.setAttribute('aria-describedby', device.id);
+      revoke.addEventListener('click', () => act('DELETE', `/api/sessions/${encodeURIComponent(session.id)}`, 'Session revoked.'));
+      actions.append(revoke);
+    }
+    row.append(actions);
+    return row;
+  }
+
+  function showSignedOut() {
+    setStatus('');
+    signedIn.hidden = true;
+    signedOut.hidden = false;
+    const params = new URLSearchParams(location.search);
+    byId('sign-in-error').hidden = params.get('error') === null;
+    if (params.has('error')) {
+      history.replaceState(null, '', location.pathname); // a reload should not repeat the message
+    }
+  }
+
+  /** A message for an answer that is neither success nor 401. */
+  function problem(response) {
+    if (response.status === 503) {
+      return 'The session store is unavailable right now. Try again in a few seconds.';
+    }
+    if (response.status === 403) {
+      return 'The server refused the request.';
+    }
+    return `Something went wrong (HTTP ${response.status}).`;
+  }
+
+  /** Reads who is signed in and their sessions, and shows the matching state. */
+  async function load() {
+    const me = await request('GET', '/api/me');
+    if (me.status === 401) {
+      showSignedOut();
+      return false;
+    }
+    if (!me.ok) {
+      setStatus(problem(me));
+      return false;
+    }
+    const user = await me.json();
+
+    const list = await request('GET', '/api/sessions');
+    if (list.status === 401) {
+      showSignedOut();
+      return false;
+    }
+    if (!list.ok) {
+      setStatus(problem(list));
+      return false;
+    }
+    const sessions = await list.json();
+
+    byId('user-name').textContent = user.userId;
+    sessionRows.replaceChildren(...sessions.map(sessionRow));
+    byId('revoke-others').disabled = !sessions.some((s) => !s.current);
+    setStatus('');
+    signedOut.hidden = true;
+    signedIn.hidden = false;
+    return true;
+  }
+
+  /** Sends an unsafe request (same-origin, so the server's CSRF check passes), then reloads the list. */
+  async function act(method, path, done) {
+    try {
+      const response = await request(method, path);
+      if (!response.ok && response.status !== 401) {
+        setStatus(problem(response));
+        return;
+      }
+      if (await load()) {
+        setStatus(done);
+      }
+    } catch {
+      setStatus('The server could not be reached.');
+    }
+  }
+
+  byId('revoke-others').addEventListener('click', () => act('DELETE', '/api/sessions', 'Signed out all other sessions.'));
+
+  load().catch(() => setStatus('The server could not be reached.'));
+})();

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+
+namespace AspNetSessions;
+
+/// <summary>
+/// Wraps the store in use: a duration measurement and an activity (when anyone listens) per call, by operation
+/// and backend. Costs two timestamps per call when nobody listens; allocates nothing on synchronous completion.
+/// </summary>
+internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetrics metrics) : ISessionStore, IAsyncDisposable, IDisposable
+{
+    private readonly SessionMetrics _metrics = metrics;
+
+    public string Name => inner.Name;
+
+    internal ISessionStore Inner => inner;
+
+    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var call = Begin("set");
+        await inner.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
+        call.Succeeded();
+    }
+
+    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var call = Begin("set_many");
+        await inner.SetManyAsync(records, now, cancellationToken).ConfigureAwait(false);
+        call.Succeeded();
+    }
+
+    public async ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var call = Begin("get");
+        return call.Succeeded(await inner.GetAsync(kind, id, now, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
+    {
+        using var call = Begin("find_and_slide");
+        return call.Succeeded(await inner.FindAndSlideAsync(lookup, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var call = Begin("update");
+        return call.Succeeded(await inner.UpdateAsync(kind, id, patch, now, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        using var call = Begin("delete");
+        return call.Succeeded(await inner.DeleteAsync(kind, id, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
+        using var call = Begin("query");
+        return call.Succeeded(await inner.QueryAsync(query, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
+        using var call = Begin("count");
+        return call.Succeeded(await inner.CountAsync(query, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
+        using var call = Begin("delete_many");
+        return call.Succeeded(await inner.DeleteManyAsync(query, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async ValueTask PingAsync(CancellationToken cancellationToken)
+    {
+        using var call = Begin("ping");
+        await inner.PingAsync(cancellationToken).ConfigureAwait(false);
+        call.Succeeded();
+    }
+
+    public ValueTask DisposeAsync() => inner is IAsyncDisposable async ? async.DisposeAsync() : Dispose(inner);
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+
+    private static ValueTask Dispose(ISessionStore store)
+    {
+        (store as IDisposable)?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private StoreCall Begin(string operation) => new(this, operation, SessionMetrics.ActivitySource.StartActivity("aspnetsessions.store " + operation, ActivityKind.Client));
+
+    /// <summary>One measured call: disposed without <see cref="Succeeded()"/>, it counts as failed.</summary>
+    private struct StoreCall(InstrumentedSessionStore store, string operation, Activity? activity) : IDisposable
+    {
+        private readonly long _start = Stopwatch.GetTimestamp();
+        private bool _succeeded;
+
+        public void Succeeded() => _succeeded = true;
+
+        public T Succeeded<T>(T result)
+        {
+            _succeeded = true;
+            return result;
+        }
+
+        public readonly void Dispose()
+        {
+            store._metrics.StoreCall(operation, store.Name, _start, _succeeded);
+            if (activity is not null)
+            {
+                activity.SetTag("aspnetsessions.store.backend", store.Name);
+                activity.SetStatus(_succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+                activity.Dispose();
+            }
+        }
+    }
+}

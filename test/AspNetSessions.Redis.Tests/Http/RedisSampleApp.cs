@@ -1,0 +1,28 @@
+using AspNetSessions.Redis.Tests.Infrastructure;
+using AspNetSessions.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspNetSessions.Redis.Tests.Http;
+
+/// <summary>samples/WebApp switched to Redis by configuration alone, as a user would do it.</summary>
+internal static class RedisSampleApp
+{
+    public static SampleApp Create(string configuration, string? keyPrefix = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["SessionAuth:Store"] = "Redis",
+            ["SessionAuth:Redis:Configuration"] = configuration,
+            ["SessionAuth:Redis:KeyPrefix"] = keyPrefix ?? RedisServerFixture.NewKeyPrefix(),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return new SampleApp(all, services);
+    }
+
+    public static SampleApp Create(RedisServer server, string? keyPrefix = null, IDictionary<string, string?>? settings = null) =>
+        Create(server.ConfigurationString, keyPrefix, settings);
+}

@@ -1,0 +1,217 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AspNetSessions.Redis.Tests.Infrastructure;
+using AspNetSessions.Redis.Tests.Store;
+using AspNetSessions.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspNetSessions.Redis.Tests.Http;
+
+/// <summary>The sample's endpoints on Redis, configured by two settings only.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisSampleTests(RedisServerFixture redis)
+{
+    [Fact]
+    public async Task The_sample_contract_holds_on_redis()
+    {
+        using var app = RedisSampleApp.Create(redis.Server);
+        using var client = app.Client();
+        Assert.Equal("Redis", app.Services.GetRequiredService<ISessionStore>().Name);
+
+        var phone = await client.LoginAsync("alice");
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        var laptop = await client.LoginAsync("alice");
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        var other = await client.LoginAsync("alice");
+        var bob = await client.LoginAsync("bob");
+
+        var me = await client.MeAsync(laptop.Token);
+        Assert.Equal(laptop.SessionId, me.GetProperty("sessionId").GetString());
+
+        using (var list = await client.SendAsync(HttpMethod.Get, "/api/sessions", laptop.Token))
+        {
+            var sessions = (await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().ToArray();
+            Assert.Equal([phone.SessionId, laptop.SessionId, other.SessionId], sessions.Select(s => s.GetProperty("id").GetString()));
+            Assert.True(sessions[1].GetProperty("current").GetBoolean());
+            Assert.Equal("127.0.0.1", sessions[1].GetProperty("metadata").GetProperty("ip").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, await client.StatusAsync(HttpMethod.Delete, $"/api/sessions/{bob.SessionId}", laptop.Token));
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Delete, $"/api/sessions/{phone.SessionId}", laptop.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", phone.Token));
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Delete, "/api/sessions", laptop.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", other.Token));
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", bob.Token));
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/logout", laptop.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", laptop.Token));
+    }
+
+    [Fact]
+    public async Task Expiry_on_redis_follows_the_apps_clock()
+    {
+        using var app = RedisSampleApp.Create(redis.Server, settings: new Dictionary<string, string?> { ["SessionAuth:IdleTimeout"] = "00:10:00" });
+        using var client = app.Client();
+        var login = await client.LoginAsync();
+
+        app.Time.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        app.Time.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        app.Time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+    }
+
+    [Fact]
+    public async Task Two_app_hosts_sharing_one_redis_see_each_others_sessions_and_revocations()
+    {
+        var prefix = RedisServerFixture.NewKeyPrefix();
+        using var first = RedisSampleApp.Create(redis.Server, prefix);
+        using var second = RedisSampleApp.Create(redis.Server, prefix);
+        using var a = first.Client();
+        using var b = second.Client();
+
+        var login = await a.LoginAsync("alice");
+        Assert.Equal("alice", (await b.MeAsync(login.Token)).GetProperty("userId").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, await a.StatusAsync(HttpMethod.Post, "/api/logout", login.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await b.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+    }
+
+    [Fact]
+    public async Task Parallel_requests_creating_sliding_and_revoking_one_users_sessions_keep_the_index_consistent()
+    {
+        var prefix = RedisServerFixture.NewKeyPrefix();
+        using var app = RedisSampleApp.Create(redis.Server, prefix);
+        using var client = app.Client();
+
+        var logins = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => client.LoginAsync("alice")));
+        var revoked = logins.Where((_, i) => i % 3 == 0).ToArray();
+        var keeper = logins[1];
+        await Task.WhenAll(logins.Select(l => client.StatusAsync(HttpMethod.Get, "/api/me", l.Token))
+            .Concat(revoked.Select(r => client.StatusAsync(HttpMethod.Delete, $"/api/sessions/{r.SessionId}", keeper.Token))));
+
+        using var list = await client.SendAsync(HttpMethod.Get, "/api/sessions", keeper.Token);
+        var ids = (await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToArray();
+        Assert.Equal(logins.Except(revoked).Select(l => l.SessionId).Order(), ids.Order());
+        Assert.Equal(ids.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            await redis.Server.ExecuteAsync("ZCARD", $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice"));
+        foreach (var r in revoked)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", r.Token));
+        }
+    }
+
+    [Fact]
+    public void A_bad_redis_configuration_stops_startup_naming_the_key_and_the_unknown_option()
+    {
+        var errors = SampleApp.StartupFailure(() => RedisSampleApp.Create(redis.Server.ConfigurationString + ",bogusOption=1"));
+        Assert.Contains(errors, e => e.Message.Contains("SessionAuth:Redis:Configuration", StringComparison.Ordinal) && e.Message.Contains("bogusOption", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_missing_redis_configuration_stops_startup_naming_the_key()
+    {
+        var errors = SampleApp.StartupFailure(() => RedisSampleApp.Create(string.Empty));
+        Assert.Contains(errors, e => e.Message.Contains("SessionAuth:Redis:Configuration is required", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>Tests that need a redis-server of their own: they count its commands, stop it, or protect it.</summary>
+public sealed class RedisDedicatedServerTests
+{
+    private static readonly TimeSpan RecoveryDeadline = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task An_authenticated_request_costs_exactly_one_round_trip()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var app = RedisSampleApp.Create(server);
+        using var client = app.Client();
+        var login = await client.LoginAsync();
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token)); // scripts cached
+        await server.ExecuteAsync("CONFIG", "RESETSTAT");
+
+        for (var i = 0; i < 25; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        }
+
+        // Redis counts the commands a script runs too: 25 EVALSHA round trips, and everything else in the
+        // delta is a command only our scripts issue (the client itself never sends them).
+        var info = (await server.ExecuteAsync("INFO", "commandstats"))!;
+        Assert.Equal(25, RedisInfo.Calls(info, "evalsha"));
+        Assert.Equal(25, RedisInfo.Calls(info, "hmget"));
+        string[] insideScripts = ["hmget", "hset", "pexpire", "persist", "zadd", "pttl"];
+        Assert.Equal(25, RedisInfo.AllCallsExcept(info, ["info", "config|resetstat", .. insideScripts]));
+    }
+
+    [Fact]
+    public async Task While_redis_is_down_requests_fail_closed_with_503_and_recover_without_an_app_restart()
+    {
+        await using var server = await RedisServer.StartAsync(new RedisServerOptions { AppendOnly = true });
+        using var app = RedisSampleApp.Create(server);
+        using var client = app.Client();
+        var login = await client.LoginAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+
+        await server.StopAsync();
+
+        using (var response = await client.SendAsync(HttpMethod.Get, "/api/me", login.Token))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+
+        using (var response = await client.PostAsJsonAsync("/api/login", new { username = "bob", password = "bob-password" }))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", null));
+
+        await server.RestartAsync();
+
+        // With persistence on, the session survived the restart; the client reconnects by itself.
+        Assert.Equal(HttpStatusCode.OK, await EventuallyAsync(() => client.StatusAsync(HttpMethod.Get, "/api/me", login.Token), HttpStatusCode.OK));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_password_protected_redis_works_and_a_wrong_password_is_a_clear_failure()
+    {
+        await using var server = await RedisServer.StartAsync(new RedisServerOptions { Password = "s3cret-pass" });
+        using (var app = RedisSampleApp.Create(server))
+        using (var client = app.Client())
+        {
+            var login = await client.LoginAsync();
+            Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        }
+
+        var logs = new CapturingLoggerProvider();
+        using var wrong = RedisSampleApp.Create($"127.0.0.1:{server.Port},password=wrong-pass", services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        using var wrongClient = wrong.Client();
+        using var response = await wrongClient.PostAsJsonAsync("/api/login", new { username = "alice", password = "alice-password" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await wrongClient.GetAsync("/healthz")).StatusCode);
+        Assert.Contains(logs.Lines, l => l.Contains("auth", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("wrong-pass", StringComparison.Ordinal));
+    }
+
+    private static async Task<HttpStatusCode> EventuallyAsync(Func<Task<HttpStatusCode>> request, HttpStatusCode wanted)
+    {
+        var deadline = DateTime.UtcNow + RecoveryDeadline;
+        while (true)
+        {
+            var status = await request();
+            if (status == wanted || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(100); // waiting on a real process (the client's reconnect), bounded by the deadline
+        }
+    }
+}

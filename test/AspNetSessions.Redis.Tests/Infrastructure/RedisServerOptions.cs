@@ -1,0 +1,26 @@
+namespace AspNetSessions.Redis.Tests.Infrastructure;
+
+/// <summary>How <see cref="RedisServer"/> starts <c>redis-server</c>.</summary>
+public sealed class RedisServerOptions
+{
+    /// <summary>Sets <c>requirepass</c> (the default user's password); null for an open server.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>An extra ACL user with all permissions on all keys; null for none.</summary>
+    public string? AclUser { get; init; }
+
+    /// <summary>The password of <see cref="AclUser"/>.</summary>
+    public string? AclPassword { get; init; }
+
+    /// <summary>Turns on the append-only file (fsync on every write), so data survives <see cref="RedisServer.RestartAsync"/>.</summary>
+    public bool AppendOnly { get; init; }
+
+    /// <summary>
+    /// Also listens with TLS on <see cref="RedisServer.TlsPort"/>, with a fresh self-signed certificate for
+    /// <c>localhost</c> / <c>127.0.0.1</c> (<see cref="RedisServer.TlsCertificate"/>); clients need not present one.
+    /// </summary>
+    public bool Tls { get; init; }
+
+    /// <summary>More <c>redis-server</c> arguments, e.g. <c>["--rename-command", "HELLO", ""]</c>.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+}

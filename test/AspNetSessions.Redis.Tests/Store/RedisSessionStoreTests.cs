@@ -1,0 +1,208 @@
+using System.Globalization;
+using AspNetSessions.Redis.Tests.Infrastructure;
+using AspNetSessions.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AspNetSessions.Redis.Tests.Store;
+
+/// <summary>What only the Redis backend does: key layout, TTLs, the user index, and nothing secret at rest.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLifetime
+{
+    private readonly RedisStoreUnderTest _store = new(redis.Server);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+
+    private RedisServer Server => redis.Server;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+
+    [Fact]
+    public async Task A_session_and_its_users_index_share_one_hash_tag_and_carry_ttls()
+    {
+        var manager = Manager(o => (o.IdleTimeout, o.AbsoluteTimeout) = (TimeSpan.FromMinutes(30), TimeSpan.FromHours(2)));
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+
+        var group = SessionUserGroup.Of("alice");
+        var sessionKey = $"{_store.KeyPrefix}Session:{{{group}}}:s:{created.Session.Id}";
+        var indexKey = $"{_store.KeyPrefix}Session:{{{group}}}:u:alice";
+        Assert.Equal("hash", await Server.ExecuteAsync("TYPE", sessionKey));
+        Assert.Equal("zset", await Server.ExecuteAsync("TYPE", indexKey));
+        Assert.InRange(long.Parse((await Server.ExecuteAsync("PTTL", sessionKey))!, CultureInfo.InvariantCulture), 29 * 60_000, 30 * 60_000);
+        Assert.InRange(long.Parse((await Server.ExecuteAsync("PTTL", indexKey))!, CultureInfo.InvariantCulture), 29 * 60_000, 30 * 60_000);
+        Assert.Equal(
+            created.Session.ExpiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            await Server.ExecuteAsync("ZSCORE", indexKey, created.Session.Id));
+    }
+
+    [Fact]
+    public async Task Sliding_moves_the_ttl_and_the_index_score_and_the_absolute_cap_holds()
+    {
+        var manager = Manager(o => (o.IdleTimeout, o.AbsoluteTimeout, o.SlidingGranularity) = (TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(40), TimeSpan.Zero));
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var start = _time.GetUtcNow();
+        var sessionKey = $"{_store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{created.Session.Id}";
+
+        _time.Advance(TimeSpan.FromMinutes(20));
+        var slid = await manager.AuthenticateAsync(created.Token);
+
+        Assert.Equal(start.AddMinutes(40), slid!.ExpiresAt); // min(now + 30, created + 40)
+        Assert.Equal(
+            slid.ExpiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            await Server.ExecuteAsync("ZSCORE", $"{_store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice", created.Session.Id));
+        // The TTL is relative to the app's clock: 20 minutes left of the absolute 40.
+        Assert.InRange(long.Parse((await Server.ExecuteAsync("PTTL", sessionKey))!, CultureInfo.InvariantCulture), 19 * 60_000, 20 * 60_000);
+    }
+
+    [Fact]
+    public async Task Stale_index_entries_are_removed_when_met()
+    {
+        var manager = Manager();
+        var gone = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var kept = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var indexKey = $"{_store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice";
+        // As if Redis had expired the hash by its TTL.
+        await Server.ExecuteAsync("DEL", $"{_store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{gone.Session.Id}");
+        Assert.Equal("2", await Server.ExecuteAsync("ZCARD", indexKey));
+
+        var listed = await manager.ListAsync(new SessionFilter { UserId = "alice" });
+
+        Assert.Equal([kept.Session.Id], listed.Select(s => s.Id));
+        Assert.Equal("1", await Server.ExecuteAsync("ZCARD", indexKey));
+    }
+
+    [Fact]
+    public async Task Listing_counting_and_revoking_a_users_sessions_never_scan_the_keyspace()
+    {
+        var manager = Manager();
+        for (var i = 0; i < 50; i++)
+        {
+            await manager.CreateAsync(new SessionCreateRequest { UserId = "other" + i });
+        }
+
+        var mine = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var before = await CommandCallsAsync("scan");
+
+        Assert.Equal(2, (await manager.ListAsync(new SessionFilter { UserId = "alice" })).Count);
+        Assert.Equal(2, await manager.CountAsync(new SessionFilter { UserId = "alice" }));
+        Assert.Equal(1, await manager.CountAsync(new SessionFilter { UserId = "alice", ExceptSessionId = mine.Session.Id }));
+        Assert.Equal(1, await manager.RevokeAllAsync("alice", mine.Session.Id));
+
+        Assert.Equal(before, await CommandCallsAsync("scan"));
+    }
+
+    [Fact]
+    public async Task No_token_or_secret_is_ever_written_to_redis()
+    {
+        var manager = Manager();
+        var tokens = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var created = await manager.CreateAsync(new SessionCreateRequest
+            {
+                UserId = "alice",
+                Claims = [new SessionClaim("role", "admin")],
+                Metadata = new Dictionary<string, string> { ["device"] = "phone" + i },
+            });
+            tokens.Add(created.Token);
+            await manager.AuthenticateAsync(created.Token);
+            tokens.Add((await manager.RotateAsync(created.Session.Id))!.Token);
+        }
+
+        var dump = await DumpAsync(_store.KeyPrefix);
+
+        Assert.NotEmpty(dump);
+        foreach (var token in tokens)
+        {
+            var secretChars = token[(token.IndexOf('_', StringComparison.Ordinal) + 23)..^6];
+            Assert.DoesNotContain(dump, v => v.Contains(token, StringComparison.Ordinal) || v.Contains(secretChars, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_key_prefix_keeps_apps_apart()
+    {
+        await using var other = new RedisStoreUnderTest(Server);
+        var mine = Manager();
+        var theirs = new SessionManager("Session", Options(), other.Store, _time, NullLogger<SessionManager>.Instance);
+        var created = await mine.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+
+        Assert.Null(await theirs.AuthenticateAsync(created.Token));
+        Assert.Equal(0, await theirs.CountAsync(new SessionFilter { UserId = "alice" }));
+        Assert.NotNull(await mine.AuthenticateAsync(created.Token));
+    }
+
+    private SessionManager Manager(Action<SessionAuthenticationOptions>? configure = null) =>
+        new("Session", Options(configure), _store.Store, _time, NullLogger<SessionManager>.Instance);
+
+    private static SessionAuthenticationOptions Options(Action<SessionAuthenticationOptions>? configure = null)
+    {
+        var options = new SessionAuthenticationOptions { Kind = "Session" };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    private async Task<long> CommandCallsAsync(string command)
+    {
+        var info = await Server.ExecuteAsync("INFO", "commandstats") ?? string.Empty;
+        return RedisInfo.Calls(info, command);
+    }
+
+    /// <summary>Every key, field and value under a prefix, as text (binary values decoded leniently).</summary>
+    private async Task<List<string>> DumpAsync(string prefix)
+    {
+        var values = new List<string>();
+        var keys = (await Server.ExecuteAsync("EVAL", "return table.concat(redis.call('KEYS', ARGV[1]), '\\n')", "0", prefix + "*"))!.Split('\n');
+        foreach (var key in keys)
+        {
+            values.Add(key);
+            var type = await Server.ExecuteAsync("TYPE", key);
+            var script = type == "hash"
+                ? "return table.concat(redis.call('HGETALL', KEYS[1]), '\\n')"
+                : "return table.concat(redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), '\\n')";
+            values.Add((await Server.ExecuteAsync("EVAL", script, "1", key))!);
+        }
+
+        return values;
+    }
+}
+
+/// <summary>Reads <c>INFO commandstats</c>.</summary>
+internal static class RedisInfo
+{
+    /// <summary>The <c>calls=</c> count of one command (0 if it never ran).</summary>
+    public static long Calls(string info, string command)
+    {
+        foreach (var line in info.Split('\n'))
+        {
+            if (line.StartsWith($"cmdstat_{command}:", StringComparison.Ordinal))
+            {
+                var calls = line.Split(',')[0].Split('=')[1];
+                return long.Parse(calls, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The calls of every command but the given ones (e.g. the INFO itself).</summary>
+    public static long AllCallsExcept(string info, params string[] excluded)
+    {
+        long total = 0;
+        foreach (var line in info.Split('\n'))
+        {
+            if (line.StartsWith("cmdstat_", StringComparison.Ordinal))
+            {
+                var name = line["cmdstat_".Length..line.IndexOf(':', StringComparison.Ordinal)];
+                if (!excluded.Contains(name))
+                {
+                    total += long.Parse(line.Split(',')[0].Split('=')[1], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return total;
+    }
+}

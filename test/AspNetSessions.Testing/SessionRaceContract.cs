@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AspNetSessions.Testing;
+
+/// <summary>
+/// Races through the session API on a real store: many concurrent sign-ins, slides, rotations and revocations
+/// of one user. Afterwards every surviving session is listed exactly once, no revoked or rotated-away token
+/// authenticates, every survivor's current token does, and the counts agree.
+/// </summary>
+public abstract class SessionRaceContract
+{
+    /// <summary>The store under test (fresh kinds are used, so it may be shared).</summary>
+    protected abstract ISessionStore Store { get; }
+
+    [Fact]
+    public async Task Concurrent_sign_ins_slides_rotations_and_revocations_leave_a_consistent_user()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        var kind = "race" + Guid.NewGuid().ToString("N")[..8];
+        var options = new SessionAuthenticationOptions { Kind = kind, SlidingGranularity = TimeSpan.Zero };
+        var manager = new SessionManager(kind, options, Store, time, NullLogger<SessionManager>.Instance);
+        var current = new ConcurrentDictionary<string, string>();   // session id → its latest token
+        var dead = new ConcurrentBag<string>();                       // tokens that must not authenticate
+        var revoked = new ConcurrentDictionary<string, bool>();
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, 120), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "racer" }, ct);
+            current[created.Session.Id] = created.Token;
+            for (var slide = 0; slide < 3; slide++)
+            {
+                Assert.NotNull(await manager.AuthenticateAsync(created.Token, ct));
+            }
+
+            if (i % 3 == 0)
+            {
+                var rotated = await manager.RotateAsync(created.Session.Id, ct);
+                Assert.NotNull(rotated);
+                dead.Add(created.Token);
+                current[created.Session.Id] = rotated.Token;
+                var slides = Enumerable.Range(0, 4).Select(_ => manager.AuthenticateAsync(rotated.Token, ct).AsTask());
+                Assert.All(await Task.WhenAll(slides), Assert.NotNull);
+            }
+
+            if (i % 4 == 1)
+            {
+                Assert.True(await manager.RevokeAsync(created.Session.Id, ct));
+                revoked[created.Session.Id] = true;
+                dead.Add(current[created.Session.Id]);
+            }
+        });
+
+        var listed = await manager.ListAsync(new SessionFilter { UserId = "racer" });
+        var ids = listed.Select(s => s.Id).ToArray();
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+        var survivors = current.Keys.Where(id => !revoked.ContainsKey(id)).Order().ToArray();
+        Assert.Equal(survivors, ids.Order());
+        Assert.Equal(survivors.Length, await manager.CountAsync(new SessionFilter { UserId = "racer" }));
+
+        foreach (var token in dead)
+        {
+            Assert.Null(await manager.AuthenticateAsync(token));
+        }
+
+        foreach (var id in survivors)
+        {
+            Assert.Equal(id, (await manager.AuthenticateAsync(current[id]))?.Id);
+        }
+
+        // Revoke-all while sign-ins continue: afterwards only sessions created after it may remain.
+        var late = Task.Run(async () =>
+        {
+            var tokens = new List<string>();
+            for (var i = 0; i < 20; i++)
+            {
+                tokens.Add((await manager.CreateAsync(new SessionCreateRequest { UserId = "racer" })).Token);
+            }
+
+            return tokens;
+        });
+        var revokedCount = await manager.RevokeAllAsync("racer");
+        var lateTokens = await late;
+        Assert.InRange(revokedCount, survivors.Length, survivors.Length + lateTokens.Count);
+        foreach (var id in survivors)
+        {
+            Assert.Null(await manager.AuthenticateAsync(current[id]));
+        }
+
+        var remaining = await manager.ListAsync(new SessionFilter { UserId = "racer" });
+        var valid = 0;
+        foreach (var token in lateTokens)
+        {
+            valid += await manager.AuthenticateAsync(token) is null ? 0 : 1;
+        }
+
+        Assert.Equal(valid, remaining.Count);
+        Assert.Equal(remaining.Count, await manager.CountAsync(new SessionFilter { UserId = "racer" }));
+    }
+}
