@@ -28,6 +28,11 @@ switch (variant)
         builder.Services.AddSessionAuth(); // memory store (the default)
         scheme = SessionAuthenticationDefaults.AuthenticationScheme;
         break;
+    case "sessions-redis-bearer":
+        // SessionAuth__Redis__Configuration=127.0.0.1:PORT (the load script starts its own redis-server).
+        builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth")).AddRedisStore();
+        scheme = SessionAuthenticationDefaults.AuthenticationScheme;
+        break;
     case "bearertoken":
         builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
         builder.Services.AddAuthorization();
@@ -94,7 +99,8 @@ app.MapPost("/credential", async (HttpContext context) =>
 
     var header = variant switch
     {
-        "sessions-memory-bearer" => "Authorization: Bearer " + context.Features.GetRequiredFeature<ISessionSignInFeature>().Created.Token,
+        "sessions-memory-bearer" or "sessions-redis-bearer" =>
+            "Authorization: Bearer " + context.Features.GetRequiredFeature<ISessionSignInFeature>().Created.Token,
         "bearertoken" => "Authorization: Bearer " + JsonDocument.Parse(captured.ToArray()).RootElement.GetProperty("accessToken").GetString(),
         _ => "Cookie: " + string.Join("; ", context.Response.Headers.SetCookie.Select(c => c!.Split(';', 2)[0])),
     };
