@@ -4,6 +4,10 @@
 #   bench/http-load.sh                       # defaults below: a full run takes about 4 minutes
 #   ROUNDS=3 DURATION=3 bench/http-load.sh   # a quick look
 #
+# Variants: none (no authentication: the baseline), trivial-handler (ASP.NET Core authentication + authorization
+# with a handler that checks nothing: the framework's own cost), sessions-memory-bearer, sessions-memory-cookie,
+# sessions-redis-bearer (AspNetSessions), bearertoken (AddBearerToken), cookie (AddCookie), cookie-ticketstore
+# (AddCookie with an in-memory ITicketStore).
 # Each variant of bench/BenchApp (the same GET /hello under one authentication scheme) runs in its own process on
 # its own loopback port. After a warm-up, the variants are measured INTERLEAVED: every round runs each variant once
 # (the order rotates from round to round), so slow drifts of a shared machine hit all variants alike. The table
@@ -23,7 +27,7 @@ DURATION=${DURATION:-6}
 WARMUP=${WARMUP:-5}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
-ALL_VARIANTS="none sessions-memory-bearer sessions-memory-cookie sessions-redis-bearer bearertoken cookie cookie-ticketstore"
+ALL_VARIANTS="none trivial-handler sessions-memory-bearer sessions-memory-cookie sessions-redis-bearer bearertoken cookie cookie-ticketstore"
 VARIANTS=${VARIANTS:-$ALL_VARIANTS}
 OUT=${OUT:-bench/results}
 QUIET=${QUIET:-20}
@@ -93,7 +97,7 @@ start_variant() {
   env "${env[@]}" DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$app" --variant "$v" --urls "http://127.0.0.1:0" >"$work/$v.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 300); do
-    if grep -q "listening on" "$work/$v.log"; then
+    if grep -qs "listening on" "$work/$v.log"; then
       url[$v]=$(grep -o "listening on .*" "$work/$v.log" | head -n 1 | cut -d' ' -f3)
       return 0
     fi
@@ -230,7 +234,7 @@ for ratio, label, color in ((1.0, "1.0 baseline", "#555"), (0.9, "0.90 memory ta
 for i, (v, med, lo, hi, p) in enumerate(summary):
     y = top + i * (bar + gap)
     ratio = med / base
-    color = "#888" if v == "none" else ("#3b6fb6" if v.startswith("sessions") else "#b65a3b")
+    color = "#888" if v in ("none", "trivial-handler") else ("#3b6fb6" if v.startswith("sessions") else "#b65a3b")
     svg.append(f'<text x="{left - 8}" y="{y + bar * 0.68:.1f}" text-anchor="end">{html.escape(v)}</text>')
     svg.append(f'<rect x="{left}" y="{y}" width="{max(ratio, 0) * scale:.1f}" height="{bar}" fill="{color}"/>')
     svg.append(f'<text x="{x(ratio) + 6:.1f}" y="{y + bar * 0.68:.1f}">{ratio:.2f}× ({med:,.0f}/s)</text>')

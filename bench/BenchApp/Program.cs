@@ -23,6 +23,12 @@ switch (variant)
 {
     case "none":
         break;
+    case "trivial-handler":
+        builder.Services.AddAuthentication(TrivialHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TrivialHandler>(TrivialHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
+        scheme = TrivialHandler.SchemeName;
+        break;
     case "sessions-memory-bearer":
     case "sessions-memory-cookie":
         builder.Services.AddSessionAuth(); // memory store (the default)
@@ -80,6 +86,11 @@ app.MapPost("/credential", async (HttpContext context) =>
     if (scheme is null)
     {
         return Results.Text("X-None: none");
+    }
+
+    if (scheme == TrivialHandler.SchemeName)
+    {
+        return Results.Text("Authorization: Trivial anything");
     }
 
     var principal = new ClaimsPrincipal(new ClaimsIdentity(
