@@ -11,8 +11,10 @@
 # Each variant of bench/BenchApp (the same GET /hello under one authentication scheme) runs in its own process on
 # its own loopback port. After a warm-up, the variants are measured INTERLEAVED: every round runs each variant once
 # (the order rotates from round to round), so slow drifts of a shared machine hit all variants alike. The table
-# gives the median requests/s over the rounds, its ratio to the no-authentication baseline of the same run, and the
-# median p99 latency. Every response must be 2xx: a variant that answers anything else fails the run.
+# gives the median requests/s over the rounds, its ratio to the no-authentication baseline of the same run, the
+# median p99 latency, and the CPU time the server process (and redis-server) used per request during the measurement
+# (user + system, from /proc: what a request costs, whatever else the machine did). Every response must be 2xx: a
+# variant that answers anything else fails the run.
 #
 # Parameters (environment): ROUNDS (5), DURATION seconds per measurement (6), WARMUP seconds per variant (5),
 # THREADS (2), CONNECTIONS (32), VARIANTS (all), OUT (bench/results), QUIET (20: before each measurement, wait up to
@@ -74,11 +76,13 @@ trap 'exit 130' INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 redis_port=""
+redis_pid=""
 start_redis() {
   redis_port=$(free_port)
   redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --protected-mode yes \
     >"$work/redis.log" 2>&1 &
-  pids+=($!)
+  redis_pid=$!
+  pids+=("$redis_pid")
   for _ in $(seq 50); do
     if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then return 0; fi
     sleep 0.1
@@ -86,7 +90,7 @@ start_redis() {
   log "redis-server did not start"; cat "$work/redis.log" >&2; exit 1
 }
 
-declare -A url header
+declare -A url header vpid
 start_variant() {
   local v=$1
   local env=()
@@ -95,7 +99,8 @@ start_variant() {
     env=(SessionAuth__Redis__Configuration="127.0.0.1:$redis_port")
   fi
   env "${env[@]}" DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$app" --variant "$v" --urls "http://127.0.0.1:0" >"$work/$v.log" 2>&1 &
-  pids+=($!)
+  vpid[$v]=$!
+  pids+=("${vpid[$v]}")
   for _ in $(seq 300); do
     if grep -qs "listening on" "$work/$v.log"; then
       url[$v]=$(grep -o "listening on .*" "$work/$v.log" | head -n 1 | cut -d' ' -f3)
@@ -140,6 +145,9 @@ wait_quiet() { # prints the busy percent last seen
   echo "$busy"
 }
 
+# CPU time (user + system, in clock ticks) a process has used so far; 0 when there is none.
+cpu_ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
 run_wrk() { # variant seconds output
   timeout $(( $2 + 30 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --timeout 5s --latency \
     -H "${header[$1]}" "${url[$1]}/hello" >"$3"
@@ -153,7 +161,12 @@ for r in $(seq 1 "$ROUNDS"); do
   for i in $(seq 0 $((n - 1))); do
     v=${variants[$(( (i + r - 1) % n ))]}
     wait_quiet >"$work/$v.round$r.busy"
+    other=""
+    [[ $v != sessions-redis* ]] || other=$redis_pid
+    a0=$(cpu_ticks "${vpid[$v]}"); o0=$(cpu_ticks "$other")
     run_wrk "$v" "$DURATION" "$work/$v.round$r.txt"
+    a1=$(cpu_ticks "${vpid[$v]}"); o1=$(cpu_ticks "$other")
+    echo "$((a1 - a0)) $((o1 - o0)) $(getconf CLK_TCK)" >"$work/$v.round$r.cpu"
     log "round $r/$ROUNDS $v: $(grep -o 'Requests/sec: *[0-9.]*' "$work/$v.round$r.txt" | tr -s ' ') (machine $(cat "$work/$v.round$r.busy")% busy before)"
   done
 done
@@ -172,7 +185,7 @@ def millis(value, unit):
 
 rows, summary, failed = [], [], []
 for v in variants:
-    rps, p99 = [], []
+    rps, p99, app_us, other_us = [], [], [], []
     for r in range(1, rounds + 1):
         text = open(f"{work}/{v}.round{r}.txt").read()
         m = re.search(r"Requests/sec:\s*([0-9.]+)", text)
@@ -186,26 +199,33 @@ for v in variants:
         rps.append(float(m.group(1)) if m else 0.0)
         p99.append(millis(*q.groups()) if q else float("nan"))
         busy = int(open(f"{work}/{v}.round{r}.busy").read().strip() or 0)
-        rows.append((v, r, rps[-1], p99[-1], non2xx, socket_errors, busy))
-    summary.append((v, statistics.median(rps), min(rps), max(rps), statistics.median(p99)))
+        requests = re.search(r"(\d+) requests in", text)
+        app_ticks, other_ticks, hz = (int(x) for x in open(f"{work}/{v}.round{r}.cpu").read().split())
+        n = int(requests.group(1)) if requests else 0
+        app_us.append(app_ticks / hz * 1e6 / n if n else float("nan"))
+        other_us.append(other_ticks / hz * 1e6 / n if n else float("nan"))
+        rows.append((v, r, rps[-1], p99[-1], non2xx, socket_errors, busy, app_us[-1], other_us[-1]))
+    summary.append((v, statistics.median(rps), min(rps), max(rps), statistics.median(p99),
+                    statistics.median(app_us), statistics.median(other_us)))
 
 base = summary[0][1]
 with open(f"{out}/http-rounds.csv", "w") as f:
-    f.write("variant,round,requests_per_sec,p99_ms,non_2xx,socket_errors,cpu_busy_before_pct\n")
-    for v, r, x, p, b, e, busy in rows:
-        f.write(f"{v},{r},{x:.2f},{p:.3f},{b},{e},{busy}\n")
+    f.write("variant,round,requests_per_sec,p99_ms,non_2xx,socket_errors,cpu_busy_before_pct,server_cpu_us_per_request,redis_cpu_us_per_request\n")
+    for v, r, x, p, b, e, busy, a, o in rows:
+        f.write(f"{v},{r},{x:.2f},{p:.3f},{b},{e},{busy},{a:.2f},{o:.2f}\n")
 with open(f"{out}/http.csv", "w") as f:
-    f.write("variant,median_requests_per_sec,min_requests_per_sec,max_requests_per_sec,ratio_to_none,median_p99_ms\n")
-    for v, med, lo, hi, p in summary:
-        f.write(f"{v},{med:.0f},{lo:.0f},{hi:.0f},{med / base:.3f},{p:.2f}\n")
+    f.write("variant,median_requests_per_sec,min_requests_per_sec,max_requests_per_sec,ratio_to_none,median_p99_ms,server_cpu_us_per_request,redis_cpu_us_per_request\n")
+    for v, med, lo, hi, p, a, o in summary:
+        f.write(f"{v},{med:.0f},{lo:.0f},{hi:.0f},{med / base:.3f},{p:.2f},{a:.1f},{o:.1f}\n")
 
 date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 lines = [
-    "| Variant | Requests/s (median) | min–max over rounds | Ratio to `none` | p99 latency (median) |",
-    "|---|---:|---:|---:|---:|",
+    "| Variant | Requests/s (median) | min–max over rounds | Ratio to `none` | p99 latency (median) | Server CPU per request |",
+    "|---|---:|---:|---:|---:|---:|",
 ]
-for v, med, lo, hi, p in summary:
-    lines.append(f"| `{v}` | {med:,.0f} | {lo:,.0f}–{hi:,.0f} | {med / base:.2f}× | {p:.2f} ms |")
+for v, med, lo, hi, p, a, o in summary:
+    cpu = f"{a:.1f} µs" + (f" + {o:.1f} µs redis-server" if o > 0 else "")
+    lines.append(f"| `{v}` | {med:,.0f} | {lo:,.0f}–{hi:,.0f} | {med / base:.2f}× | {p:.2f} ms | {cpu} |")
 table = "\n".join(lines)
 setup = (f"{rounds} interleaved rounds × {len(variants)} variants × {duration} s, wrk -t{threads} -c{conns}, "
          f"{warmup} s warm-up each; {cores} cores ({cpu}) shared by wrk and the server; commit {commit}; {date}.")
@@ -231,7 +251,7 @@ svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height
 for ratio, label, color in ((1.0, "1.0 baseline", "#555"), (0.9, "0.90 memory target", "#2a7"), (0.6, "0.60 Redis target", "#c70")):
     svg.append(f'<line x1="{x(ratio):.1f}" y1="{top - 8}" x2="{x(ratio):.1f}" y2="{height - 52}" stroke="{color}" stroke-dasharray="4 3"/>')
     svg.append(f'<text x="{x(ratio):.1f}" y="{height - 36 - (12 if ratio == 0.9 else 0)}" fill="{color}" text-anchor="middle" font-size="11">{label}</text>')
-for i, (v, med, lo, hi, p) in enumerate(summary):
+for i, (v, med, lo, hi, p, _, _) in enumerate(summary):
     y = top + i * (bar + gap)
     ratio = med / base
     color = "#888" if v in ("none", "trivial-handler") else ("#3b6fb6" if v.startswith("sessions") else "#b65a3b")

@@ -87,7 +87,10 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
         return ValueTask.CompletedTask;
     }
 
-    private StoreCall Begin(string operation) => new(this, operation, SessionMetrics.ActivitySource.StartActivity("aspnetsessions.store " + operation, ActivityKind.Client));
+    // The activity name is built only when someone listens: this runs on every request (a string per call otherwise).
+    private StoreCall Begin(string operation) => new(this, operation, SessionMetrics.ActivitySource.HasListeners()
+        ? SessionMetrics.ActivitySource.StartActivity("aspnetsessions.store " + operation, ActivityKind.Client)
+        : null);
 
     /// <summary>One measured call: disposed without <see cref="Succeeded()"/>, it counts as failed.</summary>
     private struct StoreCall(InstrumentedSessionStore store, string operation, Activity? activity) : IDisposable
