@@ -17,7 +17,8 @@
 # variant that answers anything else fails the run.
 #
 # Parameters (environment): ROUNDS (5), DURATION seconds per measurement (6), WARMUP seconds per variant (5),
-# THREADS (2), CONNECTIONS (32), VARIANTS (all), OUT (bench/results), QUIET (20: before each measurement, wait up to
+# THREADS (2), CONNECTIONS (32), VARIANTS (all), OUT (bench/results), SERVER_ENV (extra VAR=value settings for every
+# server process, e.g. runtime knobs; empty by default), QUIET (20: before each measurement, wait up to
 # QUIET_WAIT=120 seconds for the machine's CPU use, ours idle, to fall below QUIET percent; what was seen is recorded).
 # Writes $OUT/http.md (table), $OUT/http.csv (summary), $OUT/http-rounds.csv (every measurement), $OUT/http.svg.
 # Loopback only; everything started here is stopped on exit.
@@ -94,9 +95,10 @@ declare -A url header vpid
 start_variant() {
   local v=$1
   local env=()
+  [ -z "${SERVER_ENV:-}" ] || read -r -a env <<<"$SERVER_ENV"
   if [[ $v == sessions-redis* ]]; then
     [ -n "$redis_port" ] || start_redis
-    env=(SessionAuth__Redis__Configuration="127.0.0.1:$redis_port")
+    env+=(SessionAuth__Redis__Configuration="127.0.0.1:$redis_port")
   fi
   env "${env[@]}" DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$app" --variant "$v" --urls "http://127.0.0.1:0" >"$work/$v.log" 2>&1 &
   vpid[$v]=$!
@@ -145,8 +147,8 @@ wait_quiet() { # prints the busy percent last seen
   echo "$busy"
 }
 
-# CPU time (user + system, in clock ticks) a process has used so far; 0 when there is none.
-cpu_ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU time a process has used so far, in clock ticks: "user system"; "0 0" when there is none.
+cpu_ticks() { { [ -n "$1" ] && awk '{print $14, $15}' "/proc/$1/stat" 2>/dev/null; } || echo "0 0"; }
 
 run_wrk() { # variant seconds output
   timeout $(( $2 + 30 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --timeout 5s --latency \
@@ -163,10 +165,10 @@ for r in $(seq 1 "$ROUNDS"); do
     wait_quiet >"$work/$v.round$r.busy"
     other=""
     [[ $v != sessions-redis* ]] || other=$redis_pid
-    a0=$(cpu_ticks "${vpid[$v]}"); o0=$(cpu_ticks "$other")
+    read -r au0 as0 <<<"$(cpu_ticks "${vpid[$v]}")"; read -r ou0 os0 <<<"$(cpu_ticks "$other")"
     run_wrk "$v" "$DURATION" "$work/$v.round$r.txt"
-    a1=$(cpu_ticks "${vpid[$v]}"); o1=$(cpu_ticks "$other")
-    echo "$((a1 - a0)) $((o1 - o0)) $(getconf CLK_TCK)" >"$work/$v.round$r.cpu"
+    read -r au1 as1 <<<"$(cpu_ticks "${vpid[$v]}")"; read -r ou1 os1 <<<"$(cpu_ticks "$other")"
+    echo "$((au1 - au0)) $((as1 - as0)) $((ou1 - ou0)) $((os1 - os0)) $(getconf CLK_TCK)" >"$work/$v.round$r.cpu"
     log "round $r/$ROUNDS $v: $(grep -o 'Requests/sec: *[0-9.]*' "$work/$v.round$r.txt" | tr -s ' ') (machine $(cat "$work/$v.round$r.busy")% busy before)"
   done
 done
@@ -175,7 +177,7 @@ mkdir -p "$OUT"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//' || true)
 python3 - "$work" "$OUT" "$ROUNDS" "$DURATION" "$THREADS" "$CONNECTIONS" "$WARMUP" "$(nproc)" "${cpu:-unknown CPU}" \
   "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "${variants[@]}" <<'PY'
-import re, statistics, sys, datetime, html
+import os, re, statistics, sys, datetime, html
 
 work, out, rounds, duration, threads, conns, warmup, cores, cpu, commit, *variants = sys.argv[1:]
 rounds = int(rounds)
@@ -185,7 +187,7 @@ def millis(value, unit):
 
 rows, summary, failed = [], [], []
 for v in variants:
-    rps, p99, app_us, other_us = [], [], [], []
+    rps, p99, app_us, app_sys_us, other_us = [], [], [], [], []
     for r in range(1, rounds + 1):
         text = open(f"{work}/{v}.round{r}.txt").read()
         m = re.search(r"Requests/sec:\s*([0-9.]+)", text)
@@ -200,41 +202,45 @@ for v in variants:
         p99.append(millis(*q.groups()) if q else float("nan"))
         busy = int(open(f"{work}/{v}.round{r}.busy").read().strip() or 0)
         requests = re.search(r"(\d+) requests in", text)
-        app_ticks, other_ticks, hz = (int(x) for x in open(f"{work}/{v}.round{r}.cpu").read().split())
+        app_user, app_sys, other_user, other_sys, hz = (int(x) for x in open(f"{work}/{v}.round{r}.cpu").read().split())
         n = int(requests.group(1)) if requests else 0
-        app_us.append(app_ticks / hz * 1e6 / n if n else float("nan"))
-        other_us.append(other_ticks / hz * 1e6 / n if n else float("nan"))
-        rows.append((v, r, rps[-1], p99[-1], non2xx, socket_errors, busy, app_us[-1], other_us[-1]))
+        per = lambda ticks: ticks / hz * 1e6 / n if n else float("nan")
+        app_us.append(per(app_user + app_sys))
+        app_sys_us.append(per(app_sys))
+        other_us.append(per(other_user + other_sys))
+        rows.append((v, r, rps[-1], p99[-1], non2xx, socket_errors, busy, app_us[-1], app_sys_us[-1], other_us[-1]))
     summary.append((v, statistics.median(rps), min(rps), max(rps), statistics.median(p99),
-                    statistics.median(app_us), statistics.median(other_us)))
+                    statistics.median(app_us), statistics.median(app_sys_us), statistics.median(other_us)))
 
 base = summary[0][1]
 with open(f"{out}/http-rounds.csv", "w") as f:
-    f.write("variant,round,requests_per_sec,p99_ms,non_2xx,socket_errors,cpu_busy_before_pct,server_cpu_us_per_request,redis_cpu_us_per_request\n")
-    for v, r, x, p, b, e, busy, a, o in rows:
-        f.write(f"{v},{r},{x:.2f},{p:.3f},{b},{e},{busy},{a:.2f},{o:.2f}\n")
+    f.write("variant,round,requests_per_sec,p99_ms,non_2xx,socket_errors,cpu_busy_before_pct,server_cpu_us_per_request,server_kernel_cpu_us_per_request,redis_cpu_us_per_request\n")
+    for v, r, x, p, b, e, busy, a, k, o in rows:
+        f.write(f"{v},{r},{x:.2f},{p:.3f},{b},{e},{busy},{a:.2f},{k:.2f},{o:.2f}\n")
 with open(f"{out}/http.csv", "w") as f:
-    f.write("variant,median_requests_per_sec,min_requests_per_sec,max_requests_per_sec,ratio_to_none,median_p99_ms,server_cpu_us_per_request,redis_cpu_us_per_request\n")
-    for v, med, lo, hi, p, a, o in summary:
-        f.write(f"{v},{med:.0f},{lo:.0f},{hi:.0f},{med / base:.3f},{p:.2f},{a:.1f},{o:.1f}\n")
+    f.write("variant,median_requests_per_sec,min_requests_per_sec,max_requests_per_sec,ratio_to_none,median_p99_ms,server_cpu_us_per_request,server_kernel_cpu_us_per_request,redis_cpu_us_per_request\n")
+    for v, med, lo, hi, p, a, k, o in summary:
+        f.write(f"{v},{med:.0f},{lo:.0f},{hi:.0f},{med / base:.3f},{p:.2f},{a:.1f},{k:.1f},{o:.1f}\n")
 
 date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 lines = [
-    "| Variant | Requests/s (median) | min–max over rounds | Ratio to `none` | p99 latency (median) | Server CPU per request |",
+    "| Variant | Requests/s (median) | min–max over rounds | Ratio to `none` | p99 latency (median) | Server CPU per request (of which kernel) |",
     "|---|---:|---:|---:|---:|---:|",
 ]
-for v, med, lo, hi, p, a, o in summary:
-    cpu = f"{a:.1f} µs" + (f" + {o:.1f} µs redis-server" if o > 0 else "")
+for v, med, lo, hi, p, a, k, o in summary:
+    cpu = f"{a:.1f} µs ({k:.1f})" + (f" + {o:.1f} µs redis-server" if o > 0 else "")
     lines.append(f"| `{v}` | {med:,.0f} | {lo:,.0f}–{hi:,.0f} | {med / base:.2f}× | {p:.2f} ms | {cpu} |")
 table = "\n".join(lines)
+server_env = os.environ.get("SERVER_ENV", "")
 setup = (f"{rounds} interleaved rounds × {len(variants)} variants × {duration} s, wrk -t{threads} -c{conns}, "
-         f"{warmup} s warm-up each; {cores} cores ({cpu}) shared by wrk and the server; commit {commit}; {date}.")
+         f"{warmup} s warm-up each; {('server environment ' + server_env + '; ') if server_env else ''}{cores} cores ({cpu}) shared by wrk and the server; commit {commit}; {date}.")
 busiest = max(row[6] for row in rows)
 noise = (f"Other work on the machine just before each measurement: at most {busiest}% of the CPU "
          f"(median {statistics.median(row[6] for row in rows):.0f}%).")
 with open(f"{out}/http.md", "w") as f:
     f.write("# HTTP load: GET /hello under each authentication variant\n\n")
-    f.write(f"Produced by `ROUNDS={rounds} DURATION={duration} WARMUP={warmup} THREADS={threads} CONNECTIONS={conns} bench/http-load.sh`: {setup}\n\n")
+    env_prefix = f"SERVER_ENV='{server_env}' " if server_env else ""
+    f.write(f"Produced by `{env_prefix}ROUNDS={rounds} DURATION={duration} WARMUP={warmup} THREADS={threads} CONNECTIONS={conns} bench/http-load.sh`: {setup}\n\n")
     f.write(table + "\n\n" + noise + " Every measurement: `http-rounds.csv`.\n\n![](http.svg)\n")
 print(setup)
 print(noise)
@@ -251,7 +257,7 @@ svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height
 for ratio, label, color in ((1.0, "1.0 baseline", "#555"), (0.9, "0.90 memory target", "#2a7"), (0.6, "0.60 Redis target", "#c70")):
     svg.append(f'<line x1="{x(ratio):.1f}" y1="{top - 8}" x2="{x(ratio):.1f}" y2="{height - 52}" stroke="{color}" stroke-dasharray="4 3"/>')
     svg.append(f'<text x="{x(ratio):.1f}" y="{height - 36 - (12 if ratio == 0.9 else 0)}" fill="{color}" text-anchor="middle" font-size="11">{label}</text>')
-for i, (v, med, lo, hi, p, _, _) in enumerate(summary):
+for i, (v, med, lo, hi, p, *_) in enumerate(summary):
     y = top + i * (bar + gap)
     ratio = med / base
     color = "#888" if v in ("none", "trivial-handler") else ("#3b6fb6" if v.startswith("sessions") else "#b65a3b")
