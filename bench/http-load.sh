@@ -228,8 +228,8 @@ lines = [
     "|---|---:|---:|---:|---:|---:|",
 ]
 for v, med, lo, hi, p, a, k, o in summary:
-    cpu = f"{a:.1f} µs ({k:.1f})" + (f" + {o:.1f} µs redis-server" if o > 0 else "")
-    lines.append(f"| `{v}` | {med:,.0f} | {lo:,.0f}–{hi:,.0f} | {med / base:.2f}× | {p:.2f} ms | {cpu} |")
+    cost = f"{a:.1f} µs ({k:.1f})" + (f" + {o:.1f} µs redis-server" if o > 0 else "")
+    lines.append(f"| `{v}` | {med:,.0f} | {lo:,.0f}–{hi:,.0f} | {med / base:.2f}× | {p:.2f} ms | {cost} |")
 table = "\n".join(lines)
 server_env = os.environ.get("SERVER_ENV", "")
 setup = (f"{rounds} interleaved rounds × {len(variants)} variants × {duration} s, wrk -t{threads} -c{conns}, "
