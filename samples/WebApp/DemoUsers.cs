@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using AspNetSessions;
 
 namespace WebApp;
 
@@ -13,6 +15,12 @@ public sealed class DemoUsers(IConfiguration configuration)
 
     private readonly Dictionary<string, byte[]> _passwordHashes = configuration.GetSection("DemoUsers").GetChildren()
         .ToDictionary(c => c.Key, c => SHA256.HashData(Encoding.UTF8.GetBytes(c.Value ?? string.Empty)), StringComparer.Ordinal);
+
+    private readonly HashSet<string> _admins = [.. configuration.GetSection("DemoAdmins").Get<string[]>() ?? []];
+
+    /// <summary>The role claims to store with a user's sessions.</summary>
+    public IReadOnlyList<SessionClaim> Roles(string username) =>
+        _admins.Contains(username) ? [new SessionClaim(ClaimTypes.Role, "admin")] : [];
 
     public bool Verify(string username, string password)
     {

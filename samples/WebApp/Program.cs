@@ -15,6 +15,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false
 // AddRedisStore() makes Redis available; SessionAuth:Store decides (appsettings.json says Memory).
 builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth")).AddRedisStore();
 builder.Services.AddSingleton<DemoUsers>();
+builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.RequireRole("admin"));
 
 var app = builder.Build();
 
@@ -44,10 +45,15 @@ api.MapPost("/login", async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResu
     var created = await sessions.CreateAsync(new SessionCreateRequest
     {
         UserId = credentials.Username!,
+        Claims = users.Roles(credentials.Username!),
         Metadata = SessionRequestMetadata.Capture(context),
     }, context.RequestAborted);
     return TypedResults.Ok(LoginResponse.From(created));
 }).AllowAnonymous();
+
+// Claims stored with the session feed ordinary policies: only admins (alice in the demo) get in; others get 403.
+api.MapGet("/admin", (ClaimsPrincipal user) => new { userId = user.FindFirstValue(ClaimTypes.NameIdentifier), admin = true })
+    .RequireAuthorization("Admin");
 
 // Who am I: accepts a browser session (bearer or cookie) or an API key.
 api.MapGet("/me", (ClaimsPrincipal user) => new
@@ -94,7 +100,8 @@ app.MapPost("/login", async (HttpContext context, DemoUsers users) =>
         return Results.Redirect("/?error=1", permanent: false);
     }
 
-    var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, username)], "password"));
+    var claims = users.Roles(username).Select(c => new Claim(c.Type, c.Value)).Prepend(new Claim(ClaimTypes.NameIdentifier, username));
+    var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "password"));
     await context.SignInAsync(SessionAuthenticationDefaults.AuthenticationScheme, principal,
         new AuthenticationProperties { IsPersistent = true });
     return Results.Redirect("/", permanent: false);

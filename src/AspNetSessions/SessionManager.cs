@@ -43,11 +43,6 @@ internal sealed partial class SessionManager : ISessionManager
 
     public string Scheme { get; }
 
-    /// <summary>The store backend's name, for diagnostics.</summary>
-    public string StoreName => _store.Name;
-
-    internal SessionTokenCodec Codec => _codec;
-
     public async Task<CreatedSession> CreateAsync(SessionCreateRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -206,6 +206,12 @@ internal sealed partial class SessionAuthenticationHandler(
     protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        if (result.Failure is SessionAuthenticationFailure { Reason: SessionFailureReason.StoreUnavailable })
+        {
+            // The session cannot be revoked now: say so (503) rather than clear the cookie and leave it alive.
+            throw new SessionStoreUnavailableException("The session store is unavailable; the session was not revoked.");
+        }
+
         if (result.Principal?.FindFirst(SessionClaimTypes.SessionId)?.Value is { } sessionId)
         {
             await _manager.RevokeAsync(sessionId, Context.RequestAborted).ConfigureAwait(false);

@@ -20,8 +20,6 @@ internal sealed class SessionKindRegistry(IEnumerable<SessionSchemeRegistration>
     private readonly Lazy<(string Scheme, SessionTokenCodec Codec)[]> _codecs = new(() =>
         [.. registrations.Select(r => (r.Scheme, new SessionTokenCodec(options.Get(r.Scheme).TokenPrefix)))]);
 
-    public IEnumerable<SessionSchemeRegistration> Registrations => registrations;
-
     public bool BelongsToOtherScheme(ReadOnlySpan<char> token, string scheme)
     {
         foreach (var (other, codec) in _codecs.Value)

@@ -12,8 +12,6 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
 
     public string Name => inner.Name;
 
-    internal ISessionStore Inner => inner;
-
     public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var call = Begin("set");

@@ -14,8 +14,6 @@ namespace AspNetSessions.Redis.Tests.Http;
 /// </summary>
 public sealed class RedisFaultTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task Redis_killed_mid_load_fails_closed_fast_and_recovers_after_restart()
     {
@@ -25,7 +23,7 @@ public sealed class RedisFaultTests
         var login = await client.LoginAsync();
         var statuses = new ConcurrentBag<(HttpStatusCode Status, TimeSpan Took, string Phase)>();
         var phase = "before";
-        using var stop = new CancellationTokenSource(Deadline);
+        using var stop = new CancellationTokenSource(Eventually.Deadline);
         var recovered = new TaskCompletionSource();
 
         var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
@@ -43,14 +41,14 @@ public sealed class RedisFaultTests
             }
         })).ToArray();
 
-        await WaitForAsync(() => statuses.Count(s => s.Phase == "before") >= 200);
+        await Eventually.HoldsAsync(() => statuses.Count(s => s.Phase == "before") >= 200);
         Volatile.Write(ref phase, "down"); // first, so no request that meets the outage is counted as "before"
         await server.StopAsync();
-        await WaitForAsync(() => statuses.Count(s => s.Phase == "down") >= 200);
+        await Eventually.HoldsAsync(() => statuses.Count(s => s.Phase == "down") >= 200);
         var restartedAt = Stopwatch.GetTimestamp();
         await server.RestartAsync();
         Volatile.Write(ref phase, "after");
-        await recovered.Task.WaitAsync(Deadline);
+        await recovered.Task.WaitAsync(Eventually.Deadline);
         var recovery = Stopwatch.GetElapsedTime(restartedAt);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
@@ -84,7 +82,7 @@ public sealed class RedisFaultTests
         Assert.True(took < TimeSpan.FromSeconds(1.5), $"the request took {took} against a 300 ms command timeout");
         await sleeping;
 
-        Assert.Equal(HttpStatusCode.OK, await EventuallyOkAsync(() => client.StatusAsync(HttpMethod.Get, "/api/me", login.Token)));
+        Assert.Equal(HttpStatusCode.OK, await Eventually.ReturnsAsync(() => client.StatusAsync(HttpMethod.Get, "/api/me", login.Token), HttpStatusCode.OK));
     }
 
     [Theory]
@@ -121,30 +119,5 @@ public sealed class RedisFaultTests
         var material = new byte[SessionTokenCodec.KeyMaterialBytes];
         SessionTokenCodec.Generate(userId, material);
         return new SessionTokenCodec("sess").Format(material);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(20); // the load runs on other tasks; bounded by the deadline
-        }
-    }
-
-    private static async Task<HttpStatusCode> EventuallyOkAsync(Func<Task<HttpStatusCode>> request)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            var status = await request();
-            if (status == HttpStatusCode.OK || DateTime.UtcNow > deadline)
-            {
-                return status;
-            }
-
-            await Task.Delay(100); // waiting on the client's background reconnect, bounded by the deadline
-        }
     }
 }

@@ -179,34 +179,4 @@ public sealed class RedisConnectionFailureTests
         Assert.IsNotType<RedisTimeoutException>(ex);
         Assert.Contains("closed the connection", ex.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task Idle_connection_is_checked_with_ping()
-    {
-        var echoed = 0;
-        var idlePing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var fake = new FakeRedisServer(FakeRedisServer.AfterHandshake(command =>
-        {
-            if (command[0] == "ECHO")
-            {
-                Volatile.Write(ref echoed, 1);
-                return FakeRedisServer.Bulk(command[1]);
-            }
-
-            if (command[0] == "PING" && Volatile.Read(ref echoed) == 1)
-            {
-                idlePing.TrySetResult();
-            }
-
-            return "+PONG\r\n"u8.ToArray();
-        }));
-        await using var client = TestClients.Create(fake.ConfigurationString + ",keepAlive=1");
-        Assert.Equal("x", (await client.Execute("ECHO", "x")).AsString());
-
-        // Nothing else is sent: the heartbeat must PING on its own after a second of idleness.
-        await idlePing.Task.WaitAsync(TimeSpan.FromSeconds(5));
-
-        Assert.True(client.IsConnected);
-        Assert.Equal(1, fake.Connections);
-    }
 }

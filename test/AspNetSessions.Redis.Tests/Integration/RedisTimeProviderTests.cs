@@ -1,3 +1,4 @@
+using AspNetSessions.Testing;
 using AspNetSessions.Redis.Resp;
 using AspNetSessions.Redis.Tests.Infrastructure;
 
@@ -13,7 +14,7 @@ public sealed class RedisTimeProviderTests
     {
         await using var fake = new FakeRedisServer(FakeRedisServer.AfterHandshake(
             command => command[0] == "PING" ? "+PONG\r\n"u8.ToArray() : FakeRedisServer.Silence));
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var client = new RedisClient(
             RedisConfiguration.Parse(fake.ConfigurationString + ",asyncTimeout=5000,keepAlive=0"), logger: null, timeProvider: time);
         await client.Execute("PING");
@@ -49,7 +50,7 @@ public sealed class RedisTimeProviderTests
 
             return "+PONG\r\n"u8.ToArray();
         }));
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var client = new RedisClient(
             RedisConfiguration.Parse(fake.ConfigurationString + ",keepAlive=60"), logger: null, timeProvider: time);
         await client.Execute("ECHO", "x");

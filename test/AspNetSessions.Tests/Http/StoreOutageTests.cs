@@ -53,6 +53,32 @@ public sealed class StoreOutageTests : IDisposable
     }
 
     [Fact]
+    public async Task Signing_out_during_an_outage_is_503_and_keeps_the_cookie_so_it_can_be_retried()
+    {
+        using var client = _app.Client(cookies: true);
+        using (var signIn = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "alice-password" })))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+
+        _store.Unavailable = true;
+        using (var signOut = await client.PostAsync("/logout", null))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, signOut.StatusCode);
+            Assert.False(signOut.Headers.Contains("Set-Cookie"));
+        }
+
+        _store.Unavailable = false;
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/me")).StatusCode);
+        using (var signOut = await client.PostAsync("/logout", null))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task Requests_without_a_token_do_not_need_the_store()
     {
         using var client = _app.Client();
