@@ -14,7 +14,7 @@ if (args.Length > 0 && args[0] == "--memory")
 }
 
 // "--short" is kept as an alias of BenchmarkDotNet's own "--job short".
-var forwarded = args.Select(a => a == "--short" ? "--job short" : a).SelectMany(a => a.Split(' ', 2)).ToArray();
+var forwarded = args.SelectMany(a => a == "--short" ? new[] { "--job", "short" } : [a]).ToArray();
 var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
 var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(forwarded, config);
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
