@@ -60,7 +60,7 @@ fi
 
 # --- build once --------------------------------------------------------------------------------------------------
 log "building bench/BenchApp (Release)"
-dotnet build bench/BenchApp/BenchApp.csproj -c Release -nologo -v quiet >/dev/null
+dotnet build bench/BenchApp/BenchApp.csproj -c Release -nologo -v quiet >&2
 app=bench/BenchApp/bin/Release/net10.0/BenchApp.dll
 
 work=$(mktemp -d)
