@@ -58,7 +58,8 @@ public sealed class RedisFaultTests
         var down = statuses.Where(s => s.Phase == "down").ToArray();
         Assert.Contains(down, s => s.Status == HttpStatusCode.ServiceUnavailable);
         // Failing fast: while Redis is down nobody waits for a timeout (the thread pool is never tied up).
-        Assert.True(down.Where(s => s.Status == HttpStatusCode.ServiceUnavailable).Max(s => s.Took) < TimeSpan.FromSeconds(1),
+        // (The bound is far below the 5 s connect and command timeouts, with room for a busy machine.)
+        Assert.True(down.Where(s => s.Status == HttpStatusCode.ServiceUnavailable).Max(s => s.Took) < TimeSpan.FromSeconds(2),
             $"slowest 503 took {down.Max(s => s.Took)}");
         Assert.True(recovery < TimeSpan.FromSeconds(10), $"recovery took {recovery}");
     }
@@ -71,7 +72,7 @@ public sealed class RedisFaultTests
         using var client = app.Client();
         var login = await client.LoginAsync();
 
-        var sleeping = server.ExecuteAsync("DEBUG", "SLEEP", "2");
+        var sleeping = server.ExecuteAsync("DEBUG", "SLEEP", "4");
         var started = Stopwatch.GetTimestamp();
         using (var response = await client.SendAsync(HttpMethod.Get, "/api/me", login.Token))
         {
@@ -79,7 +80,8 @@ public sealed class RedisFaultTests
         }
 
         var took = Stopwatch.GetElapsedTime(started);
-        Assert.True(took < TimeSpan.FromSeconds(1.5), $"the request took {took} against a 300 ms command timeout");
+        // Well before the server wakes up (4 s): the 300 ms command timeout answered, with room for a busy machine.
+        Assert.True(took < TimeSpan.FromSeconds(3), $"the request took {took} against a 300 ms command timeout");
         await sleeping;
 
         Assert.Equal(HttpStatusCode.OK, await Eventually.ReturnsAsync(() => client.StatusAsync(HttpMethod.Get, "/api/me", login.Token), HttpStatusCode.OK));

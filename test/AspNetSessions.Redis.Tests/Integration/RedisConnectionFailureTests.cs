@@ -6,7 +6,7 @@ namespace AspNetSessions.Redis.Tests.Integration;
 
 public sealed class RedisConnectionFailureTests
 {
-    private static readonly TimeSpan FailFast = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FailFast = TimeSpan.FromSeconds(2); // far below the 5 s timeouts a queued command would wait
 
     [Fact]
     public async Task Unreachable_server_fails_with_a_connection_exception_and_construction_never_throws()
@@ -88,9 +88,10 @@ public sealed class RedisConnectionFailureTests
         await client.Execute("PING");
 
         var stopwatch = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<RedisTimeoutException>(async () => await client.Execute("DEBUG", "SLEEP", "1.5"));
+        var ex = await Assert.ThrowsAsync<RedisTimeoutException>(async () => await client.Execute("DEBUG", "SLEEP", "4"));
 
-        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(280), TimeSpan.FromMilliseconds(1400));
+        // Long before the server wakes (4 s): the 300 ms timeout fired, with room for a busy machine.
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(280), TimeSpan.FromSeconds(3));
         Assert.Contains("DEBUG", ex.Message, StringComparison.Ordinal);
         Assert.Contains("300 ms", ex.Message, StringComparison.Ordinal);
 
@@ -111,7 +112,7 @@ public sealed class RedisConnectionFailureTests
         await Assert.ThrowsAsync<RedisTimeoutException>(async () => await first);
         var elapsed = stopwatch.Elapsed;
 
-        Assert.InRange(elapsed, TimeSpan.FromMilliseconds(280), TimeSpan.FromMilliseconds(1500));
+        Assert.InRange(elapsed, TimeSpan.FromMilliseconds(280), TimeSpan.FromSeconds(4)); // 300 ms, with room for a busy machine
         await Assert.ThrowsAnyAsync<RedisConnectionException>(async () => await second);
 
         // The broken connection is replaced in the background.
@@ -127,7 +128,7 @@ public sealed class RedisConnectionFailureTests
         var stopwatch = Stopwatch.StartNew();
         await Assert.ThrowsAsync<RedisTimeoutException>(async () => await client.Execute("PING"));
 
-        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(280), TimeSpan.FromMilliseconds(1500));
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(280), TimeSpan.FromSeconds(4)); // 300 ms, not the 5 s default, with room for a busy machine
     }
 
     public static TheoryData<string> GarbageReplies =>
