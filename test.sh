@@ -6,19 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-# The browser tests drive Debian's Chromium through Playwright (never a browser download of Playwright's own).
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "test.sh: installing ${missing[*]} from Debian packages"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # The package starts a system-wide server on 6379; the tests start their own on free ports instead.
-  $sudo service redis-server stop >/dev/null 2>&1 || true
-fi
+# redis-server for the Redis tests; Debian's Chromium for the browser tests (driven by Playwright, which never
+# downloads a browser of its own here).
+.ci/install-missing redis-server chromium:/usr/bin/chromium
 
 dotnet build AspNetSessions.sln -c Release -nologo -v quiet
 

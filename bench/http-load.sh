@@ -41,22 +41,9 @@ read -r -a variants <<<"$VARIANTS"
 log() { echo "http-load: $*" >&2; }
 
 # --- tools -------------------------------------------------------------------------------------------------------
-missing=()
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
-if [[ " ${variants[*]} " == *" sessions-redis"* ]]; then
-  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-fi
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]} from Debian packages"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # The Debian package starts a system-wide server on 6379; this script runs its own on a free port.
-  [[ " ${missing[*]} " != *" redis-server "* ]] || $sudo service redis-server stop >/dev/null 2>&1 || true
-fi
+tools=(wrk curl python3)
+[[ " ${variants[*]} " != *" sessions-redis"* ]] || tools+=(redis-server)
+.ci/install-missing "${tools[@]}"
 
 # --- build once --------------------------------------------------------------------------------------------------
 log "building bench/BenchApp (Release)"

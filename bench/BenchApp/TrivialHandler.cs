@@ -9,8 +9,9 @@ namespace BenchApp;
 /// The <c>trivial-handler</c> variant: any <c>Authorization</c> header yields the principal a session would (user id,
 /// name, session id, kind, one role), from constants; no token check, no store. It measures what ASP.NET Core's
 /// authentication and authorization middleware cost by themselves, which every real scheme pays on top.
+/// The benchmarks compile this same file as their floor (test/AspNetSessions.Benchmarks, HandlerBenchmarks).
 /// </summary>
-internal sealed class TrivialHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+internal sealed class TrivialHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, Microsoft.Extensions.Logging.ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Trivial";

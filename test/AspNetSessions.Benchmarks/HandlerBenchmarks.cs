@@ -1,3 +1,4 @@
+using BenchApp;
 using System.Security.Claims;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Authentication;
@@ -28,7 +29,7 @@ public class HandlerBenchmarks
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSessionAuth().Authentication.AddScheme<AuthenticationSchemeOptions, FloorHandler>(FloorHandler.SchemeName, null);
+        services.AddSessionAuth().Authentication.AddScheme<AuthenticationSchemeOptions, TrivialHandler>(TrivialHandler.SchemeName, null);
         // Scope validation: request-scoped services (the authentication service and its handler cache) must come
         // from each request's scope, as in ASP.NET Core, never from the root.
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
@@ -46,7 +47,7 @@ public class HandlerBenchmarks
         Check(await Authenticate(Session, _authorization, null), expectSuccess: true);
         Check(await Authenticate(Session, null, _cookie), expectSuccess: true);
         Check(await Authenticate(Session, null, null), expectSuccess: false); // nothing carried over from one request to the next
-        Check(await Authenticate(FloorHandler.SchemeName, _authorization, null), expectSuccess: true);
+        Check(await Authenticate(TrivialHandler.SchemeName, _authorization, null), expectSuccess: true);
     }
 
     [GlobalCleanup]
@@ -62,7 +63,7 @@ public class HandlerBenchmarks
     public Task<AuthenticateResult> Cookie() => Authenticate(Session, null, _cookie);
 
     [Benchmark(Description = "reference: trivial handler, same principal")]
-    public Task<AuthenticateResult> Floor() => Authenticate(FloorHandler.SchemeName, _authorization, null);
+    public Task<AuthenticateResult> Floor() => Authenticate(TrivialHandler.SchemeName, _authorization, null);
 
     private async Task<AuthenticateResult> Authenticate(string scheme, string? authorization, string? cookie)
     {
