@@ -95,6 +95,26 @@ public static class SampleApi
     public static async Task<Login> LoginAsync(this HttpClient client, string user = "alice", string? password = null)
     {
         using var response = await client.PostAsJsonAsync("/api/login", new { username = user, password = password ?? user + "-password" });
+        return await ReadLoginAsync(response);
+    }
+
+    /// <summary>Creates an API key (the sample's second session kind) from a browser session.</summary>
+    public static async Task<Login> CreateKeyAsync(this HttpClient client, string sessionToken)
+    {
+        using var response = await client.SendAsync(HttpMethod.Post, "/api/keys", sessionToken);
+        return await ReadLoginAsync(response);
+    }
+
+    /// <summary>The token of the <c>__Host-session</c> cookie a response sets.</summary>
+    public static string SessionCookie(HttpResponseMessage response)
+    {
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("__Host-session=sess_", StringComparison.Ordinal));
+        return cookie["__Host-session=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];
+    }
+
+    /// <summary>A 200 <c>{"token", "session": {"id", "expiresAt"}}</c> answer (login or API key).</summary>
+    private static async Task<Login> ReadLoginAsync(HttpResponseMessage response)
+    {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var session = body.GetProperty("session");

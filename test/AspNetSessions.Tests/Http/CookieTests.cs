@@ -56,7 +56,7 @@ public sealed class CookieTests : IClassFixture<SampleContractTests.App>
     {
         using var client = _app.Client(cookies: true);
         using var signIn = await SignInAsync(client);
-        var token = CookieValue(signIn);
+        var token = SampleApi.SessionCookie(signIn);
 
         using var response = await client.PostAsync("/api/logout", null);
 
@@ -71,10 +71,10 @@ public sealed class CookieTests : IClassFixture<SampleContractTests.App>
     {
         using var client = _app.Client(cookies: true);
         using var first = await SignInAsync(client);
-        var oldToken = CookieValue(first);
+        var oldToken = SampleApi.SessionCookie(first);
 
         using var second = await SignInAsync(client);
-        var newToken = CookieValue(second);
+        var newToken = SampleApi.SessionCookie(second);
 
         Assert.NotEqual(oldToken, newToken);
         Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", oldToken));
@@ -155,10 +155,4 @@ public sealed class CookieTests : IClassFixture<SampleContractTests.App>
 
     private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string user = "alice") =>
         client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = user, ["password"] = user + "-password" }));
-
-    private static string CookieValue(HttpResponseMessage response)
-    {
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("__Host-session=sess_", StringComparison.Ordinal));
-        return cookie["__Host-session=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];
-    }
 }

@@ -17,7 +17,7 @@ public sealed class KindsTests : IClassFixture<SampleContractTests.App>
     {
         using var client = _app.Client();
         var session = await client.LoginAsync("alice");
-        var key = await CreateKeyAsync(client, session.Token);
+        var key = await client.CreateKeyAsync(session.Token);
 
         Assert.StartsWith("key_", key.Token, StringComparison.Ordinal);
         var me = await client.MeAsync(key.Token);
@@ -32,7 +32,7 @@ public sealed class KindsTests : IClassFixture<SampleContractTests.App>
         using var app = new SampleApp();
         using var client = app.Client();
         var session = await client.LoginAsync("alice");
-        var key = await CreateKeyAsync(client, session.Token);
+        var key = await client.CreateKeyAsync(session.Token);
 
         // Browser sessions: 30 minutes idle. API keys: no idle expiry, 90 days absolute.
         Assert.Equal(app.Time.GetUtcNow().AddDays(90), key.ExpiresAt);
@@ -47,7 +47,7 @@ public sealed class KindsTests : IClassFixture<SampleContractTests.App>
         using var client = _app.Client();
         var current = await client.LoginAsync("alice");
         var other = await client.LoginAsync("alice");
-        var key = await CreateKeyAsync(client, current.Token);
+        var key = await client.CreateKeyAsync(current.Token);
 
         Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Delete, "/api/sessions", current.Token));
         Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", other.Token));
@@ -66,7 +66,7 @@ public sealed class KindsTests : IClassFixture<SampleContractTests.App>
     {
         using var client = _app.Client();
         var session = await client.LoginAsync("alice");
-        var key = await CreateKeyAsync(client, session.Token);
+        var key = await client.CreateKeyAsync(session.Token);
 
         // /api/sessions and /api/keys are managed from a browser session only.
         Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/sessions", key.Token));
@@ -81,19 +81,10 @@ public sealed class KindsTests : IClassFixture<SampleContractTests.App>
     {
         using var client = _app.Client();
         var session = await client.LoginAsync("alice");
-        var key = await CreateKeyAsync(client, session.Token);
+        var key = await client.CreateKeyAsync(session.Token);
 
         var status = await client.StatusAsync(HttpMethod.Get, "/api/me", null, r => r.Headers.TryAddWithoutValidation("Cookie", "__Host-session=" + key.Token));
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
-    }
-
-    private static async Task<SampleApi.Login> CreateKeyAsync(HttpClient client, string sessionToken)
-    {
-        using var response = await client.SendAsync(HttpMethod.Post, "/api/keys", sessionToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var session = body.GetProperty("session");
-        return new SampleApi.Login(body.GetProperty("token").GetString()!, session.GetProperty("id").GetString()!, session.GetProperty("expiresAt").GetDateTimeOffset());
     }
 }
