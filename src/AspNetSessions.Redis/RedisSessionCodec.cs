@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using AspNetSessions.Redis.Resp;
+using AspNetSessions.Stores;
 
 namespace AspNetSessions.Redis;
 

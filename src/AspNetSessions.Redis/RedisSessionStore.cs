@@ -1,5 +1,6 @@
 using System.Globalization;
 using AspNetSessions.Redis.Resp;
+using AspNetSessions.Stores;
 
 namespace AspNetSessions.Redis;
 

@@ -1,3 +1,4 @@
+
 namespace AspNetSessions;
 
 /// <summary>Selects sessions of a manager's kind; fields left <see langword="null"/> match anything.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
 using Microsoft.Extensions.Logging;
 

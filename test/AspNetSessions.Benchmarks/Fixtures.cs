@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
 
 namespace AspNetSessions.Benchmarks;

@@ -1,5 +1,6 @@
 using AspNetSessions.Redis;
 using AspNetSessions.Redis.Resp;
+using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
 using BenchmarkDotNet.Attributes;
 

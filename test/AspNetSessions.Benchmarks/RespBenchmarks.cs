@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using AspNetSessions.Redis;
 using AspNetSessions.Redis.Resp;
+using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
 using BenchmarkDotNet.Attributes;
 

@@ -1,3 +1,5 @@
+using AspNetSessions.Stores;
+
 namespace AspNetSessions.Testing;
 
 /// <summary>

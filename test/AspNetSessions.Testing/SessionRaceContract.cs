@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AspNetSessions.Stores;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AspNetSessions.Testing;

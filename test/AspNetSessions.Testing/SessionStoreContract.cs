@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
 
 namespace AspNetSessions.Testing;

@@ -1,3 +1,4 @@
+
 namespace AspNetSessions.Redis.Resp;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using AspNetSessions.Stores;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

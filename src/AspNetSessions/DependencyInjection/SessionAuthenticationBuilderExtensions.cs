@@ -1,4 +1,5 @@
 using AspNetSessions;
+using AspNetSessions.Stores;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AspNetSessions.Stores;
 
 namespace AspNetSessions;
 

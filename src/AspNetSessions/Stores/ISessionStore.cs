@@ -1,4 +1,4 @@
-namespace AspNetSessions;
+namespace AspNetSessions.Stores;
 
 /// <summary>
 /// A session backend: storage only. It keeps records per kind with a time to live, finds them by id or by

@@ -1,4 +1,4 @@
-namespace AspNetSessions;
+namespace AspNetSessions.Stores;
 
 /// <summary>
 /// One authenticated request's question to the store: find this session, check its digest, and touch it.

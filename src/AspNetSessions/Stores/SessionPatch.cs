@@ -1,4 +1,4 @@
-namespace AspNetSessions;
+namespace AspNetSessions.Stores;
 
 /// <summary>
 /// A partial change to a stored session. Fields left <see langword="null"/> are not touched, so changes that

@@ -1,4 +1,4 @@
-namespace AspNetSessions;
+namespace AspNetSessions.Stores;
 
 /// <summary>
 /// Selects sessions of one kind. Every field left <see langword="null"/> is a wildcard;

@@ -1,4 +1,4 @@
-namespace AspNetSessions;
+namespace AspNetSessions.Stores;
 
 /// <summary>
 /// What a store keeps for one session: the session itself and the digest of its token's secret.

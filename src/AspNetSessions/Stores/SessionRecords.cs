@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace AspNetSessions;
+namespace AspNetSessions.Stores;
 
 /// <summary>Store-independent rules on records, shared by the in-process backends and the contract tests.</summary>
 internal static class SessionRecords

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace AspNetSessions;
+namespace AspNetSessions.Stores;
 
 /// <summary>
 /// The user group: 4 URL-safe characters derived from a user id, with which every session id of that user begins.

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using AspNetSessions.Stores;
 
 namespace AspNetSessions.Tokens;
 

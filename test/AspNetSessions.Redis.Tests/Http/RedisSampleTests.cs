@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AspNetSessions.Redis.Tests.Infrastructure;
 using AspNetSessions.Redis.Tests.Store;
+using AspNetSessions.Stores;
 using AspNetSessions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,5 @@
 using AspNetSessions.Redis.Tests.Infrastructure;
+using AspNetSessions.Stores;
 using AspNetSessions.Testing;
 
 namespace AspNetSessions.Redis.Tests.Store;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AspNetSessions.Redis.Tests.Infrastructure;
+using AspNetSessions.Stores;
 using AspNetSessions.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,3 +1,4 @@
+using AspNetSessions.Stores;
 using AspNetSessions.Testing;
 
 namespace AspNetSessions.Tests.Unit;
