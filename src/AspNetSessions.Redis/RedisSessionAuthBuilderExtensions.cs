@@ -1,4 +1,5 @@
 using AspNetSessions;
+using AspNetSessions.Stores;
 using AspNetSessions.Redis;
 using AspNetSessions.Redis.Resp;
 using Microsoft.Extensions.Configuration;
@@ -42,7 +43,7 @@ public static class RedisSessionAuthBuilderExtensions
 
         options.ValidateOnStart();
         services.AddSingleton<IValidateOptions<RedisSessionStoreOptions>>(
-            sp => new RedisSessionStoreOptionsValidator(path, () => SessionStoreSelectionValidator.ChosenStore(sp)));
+            sp => new RedisSessionStoreOptionsValidator(path, sp.GetRequiredService<SessionStoreSelection>()));
 
         return builder.AddStore(RedisSessionStoreOptionsValidator.StoreName, static sp =>
         {

@@ -15,6 +15,8 @@ internal static class RedisSessionCodec
 {
     public const int FieldCount = 9;
 
+    private static readonly IReadOnlyDictionary<string, string> EmptyMap = System.Collections.Frozen.FrozenDictionary<string, string>.Empty;
+
     /// <summary>The 9 field values of a record, in the scripts' field order.</summary>
     public static void WriteFields(SessionRecord record, Span<RedisArg> destination)
     {
@@ -165,7 +167,7 @@ internal static class RedisSessionCodec
     {
         if (json.IsEmpty)
         {
-            return SessionMaps.Empty;
+            return EmptyMap;
         }
 
         var map = new Dictionary<string, string>(StringComparer.Ordinal);

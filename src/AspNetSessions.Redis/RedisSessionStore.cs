@@ -72,7 +72,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             lookup.Digest,
             RedisSessionCodec.Millis(lookup.Now),
             lookup.SlideTo is { } slideTo ? RedisSessionCodec.Millis(slideTo).ToString(CultureInfo.InvariantCulture) : string.Empty,
-            (long)lookup.TouchInterval.TotalMilliseconds,
+            (long)lookup.SlidingGranularity.TotalMilliseconds,
             lookup.Id,
             IndexPrefix(lookup.Kind, lookup.Id),
         ];
@@ -143,7 +143,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             await QueryIndexAsync(index, query, found, cancellationToken).ConfigureAwait(false);
         }
 
-        found.Sort(SessionRecords.CompareByAge);
+        found.Sort(SessionRecord.OldestFirst);
         return found;
     }
 
@@ -210,7 +210,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         for (var i = 0; i + stride <= reply.Count; i += stride)
         {
             var id = reply[i].AsString()!;
-            if (RedisSessionCodec.ReadRecord(query.Kind, id, reply, i + 1) is { } record && SessionRecords.Matches(record.Session, query))
+            if (RedisSessionCodec.ReadRecord(query.Kind, id, reply, i + 1) is { } record && query.Matches(record.Session))
             {
                 found.Add(record);
             }
@@ -288,7 +288,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
 
     private static SessionStoreUnavailableException Unavailable(Exception e) => new("Redis is unavailable: " + e.Message, e);
 
-    private static bool IsSessionId(string id) => id.Length == 22;
+    private static bool IsSessionId(string id) => SessionIds.IsWellFormed(id);
 
     private string SessionKey(string kind, string id) => string.Concat(SessionPrefix(kind, SessionUserGroup.FromSessionId(id)), id);
 

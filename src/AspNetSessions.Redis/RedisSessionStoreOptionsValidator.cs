@@ -1,16 +1,17 @@
 using AspNetSessions.Redis.Resp;
+using AspNetSessions.Stores;
 using Microsoft.Extensions.Options;
 
 namespace AspNetSessions.Redis;
 
 /// <summary>Checks the Redis options at startup, when Redis is the store in use; messages name the keys.</summary>
-internal sealed class RedisSessionStoreOptionsValidator(string? configurationPath, Func<string?> chosenStore) : IValidateOptions<RedisSessionStoreOptions>
+internal sealed class RedisSessionStoreOptionsValidator(string? configurationPath, SessionStoreSelection selection) : IValidateOptions<RedisSessionStoreOptions>
 {
     public const string StoreName = "Redis";
 
     public ValidateOptionsResult Validate(string? name, RedisSessionStoreOptions options)
     {
-        if (!string.Equals(chosenStore(), StoreName, StringComparison.OrdinalIgnoreCase))
+        if (!selection.IsSelected(StoreName))
         {
             return ValidateOptionsResult.Skip;
         }

@@ -21,7 +21,7 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly TokenHasher _hasher;
     private readonly TimeSpan? _idleTimeout;
     private readonly TimeSpan? _absoluteTimeout;
-    private readonly TimeSpan _touchInterval;
+    private readonly TimeSpan _slidingGranularity;
     private readonly SessionMetrics? _metrics;
 
     public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null)
@@ -37,7 +37,7 @@ internal sealed partial class SessionManager : ISessionManager
         _hasher = new TokenHasher([.. options.HashingKeys.Select(Convert.FromBase64String)]);
         _idleTimeout = options.IdleTimeout;
         _absoluteTimeout = options.AbsoluteTimeout;
-        _touchInterval = options.SlidingGranularity ?? TimeSpan.Zero;
+        _slidingGranularity = options.SlidingGranularity ?? TimeSpan.Zero;
     }
 
     public string Kind { get; }
@@ -62,7 +62,7 @@ internal sealed partial class SessionManager : ISessionManager
                 UserId = request.UserId,
                 CreatedAt = now,
                 LastSeenAt = now,
-                ExpiresAt = ExpiryAfterUse(now, absoluteExpiresAt),
+                ExpiresAt = SessionExpiry.AfterUse(now, _idleTimeout, absoluteExpiresAt),
                 AbsoluteExpiresAt = absoluteExpiresAt,
                 Claims = request.Claims is { Count: > 0 } claims ? [.. claims] : [],
                 Data = SessionMaps.Freeze(request.Data),
@@ -104,7 +104,7 @@ internal sealed partial class SessionManager : ISessionManager
         {
             for (var generation = 0; generation < _hasher.Generations; generation++)
             {
-                var lookup = new SessionLookup(Kind, id, _hasher.Digest(keyMaterial.Span, generation), now, slideTo, _touchInterval);
+                var lookup = new SessionLookup(Kind, id, _hasher.Digest(keyMaterial.Span, generation), now, slideTo, _slidingGranularity);
                 var record = await _store.FindAndSlideAsync(lookup, cancellationToken).ConfigureAwait(false);
                 if (record is not null)
                 {
@@ -139,7 +139,7 @@ internal sealed partial class SessionManager : ISessionManager
 
             for (var generation = 0; generation < _hasher.Generations; generation++)
             {
-                if (SessionRecords.DigestMatches(record, _hasher.Digest(keyMaterial, generation)))
+                if (record.MatchesDigest(_hasher.Digest(keyMaterial, generation)))
                 {
                     return record.Session;
                 }
@@ -186,7 +186,7 @@ internal sealed partial class SessionManager : ISessionManager
         }
 
         var now = Now();
-        var patch = new SessionPatch { LastSeenAt = now, ExpiresAt = ExpiryAfterUse(now, absoluteExpiresAt: null) };
+        var patch = new SessionPatch { LastSeenAt = now, ExpiresAt = SessionExpiry.AfterUse(now, _idleTimeout, absoluteExpiresAt: null) };
         return (await _store.UpdateAsync(Kind, sessionId, patch, now, cancellationToken).ConfigureAwait(false))?.Session;
     }
 
@@ -297,18 +297,6 @@ internal sealed partial class SessionManager : ISessionManager
     {
         var now = _time.GetUtcNow();
         return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
-    }
-
-    /// <summary>The expiry a session earns by being used at <paramref name="now"/>, before the store's absolute cap.</summary>
-    private DateTimeOffset ExpiryAfterUse(DateTimeOffset now, DateTimeOffset? absoluteExpiresAt)
-    {
-        if (_idleTimeout is { } idle)
-        {
-            var idleExpiry = now + idle;
-            return absoluteExpiresAt is { } absolute && absolute < idleExpiry ? absolute : idleExpiry;
-        }
-
-        return absoluteExpiresAt ?? DateTimeOffset.MaxValue;
     }
 
     private SessionQuery ToQuery(SessionFilter? filter, SessionStatus defaultStatus) => new()

@@ -61,7 +61,7 @@ public static class SessionAuthServiceCollectionExtensions
         SessionStoreServices.Add(services);
         if (configuration is not null)
         {
-            services.Configure<SessionStoreSelection>(o =>
+            services.Configure<SessionStoreOptions>(o =>
             {
                 o.Store = configuration["Store"] is { Length: > 0 } store ? store : null;
                 o.StoreKey = configuration is IConfigurationSection section ? $"{section.Path}:Store" : "Store";

@@ -22,9 +22,10 @@ internal static class SessionStoreServices
 
         services.AddSingleton(new SessionStoreRegistration("Memory", static sp => new MemorySessionStore(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemorySessionStore>>())));
-        services.AddOptions<SessionStoreSelection>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreSelection>, SessionStoreSelectionValidator>());
-        services.TryAddSingleton<ISessionStore>(SessionStoreSelectionValidator.Create);
+        services.AddOptions<SessionStoreOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreOptions>, SessionStoreSelectionValidator>());
+        services.TryAddSingleton<ISessionStore>(SessionStoreFactory.Create);
+        services.TryAddSingleton(static sp => new SessionStoreSelection(sp));
         services.AddHealthChecks().AddCheck<SessionStoreHealthCheck>(SessionStoreHealthCheck.Name, tags: ["ready"]);
     }
 }

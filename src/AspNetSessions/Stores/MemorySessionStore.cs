@@ -71,13 +71,19 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         while (true)
         {
             var current = entry.Record;
-            if (!current.Session.IsValidAt(lookup.Now) || !SessionRecords.DigestMatches(current, lookup.Digest.Span))
+            if (!current.Session.IsValidAt(lookup.Now) || !current.MatchesDigest(lookup.Digest.Span))
             {
                 return default;
             }
 
-            var touched = SessionRecords.Touch(current, lookup);
-            if (ReferenceEquals(touched, current) || entry.TryReplace(current, touched))
+            var session = SessionExpiry.Touch(current.Session, lookup);
+            if (ReferenceEquals(session, current.Session))
+            {
+                return ValueTask.FromResult<SessionRecord?>(current);
+            }
+
+            var touched = current with { Session = session };
+            if (entry.TryReplace(current, touched))
             {
                 return ValueTask.FromResult<SessionRecord?>(touched);
             }
@@ -100,7 +106,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
                 return default;
             }
 
-            var patched = SessionRecords.Apply(current, patch);
+            var patched = patch.ApplyTo(current);
             if (entry.TryReplace(current, patched))
             {
                 return ValueTask.FromResult<SessionRecord?>(patched);
@@ -118,7 +124,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var found = Find(query);
-        found.Sort(SessionRecords.CompareByAge);
+        found.Sort(SessionRecord.OldestFirst);
         return ValueTask.FromResult<IReadOnlyList<SessionRecord>>(found);
     }
 
@@ -197,7 +203,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
             {
                 foreach (var id in index.Snapshot())
                 {
-                    if (_sessions.TryGetValue((query.Kind, id), out var entry) && SessionRecords.Matches(entry.Record.Session, query))
+                    if (_sessions.TryGetValue((query.Kind, id), out var entry) && query.Matches(entry.Record.Session))
                     {
                         found.Add(entry.Record);
                     }
@@ -209,7 +215,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
         foreach (var (key, entry) in _sessions)
         {
-            if (string.Equals(key.Kind, query.Kind, StringComparison.Ordinal) && SessionRecords.Matches(entry.Record.Session, query))
+            if (query.Matches(entry.Record.Session))
             {
                 found.Add(entry.Record);
             }

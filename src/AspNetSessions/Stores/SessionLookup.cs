@@ -9,9 +9,9 @@ namespace AspNetSessions.Stores;
 /// <param name="Now">The request's instant: a session whose expiry is not after it is not found.</param>
 /// <param name="SlideTo">
 /// The idle expiry the request earns (now + idle timeout), or <see langword="null"/> when the kind does not slide.
-/// The store caps it at the session's absolute expiry and never moves expiry backwards.
+/// The store applies it as <see cref="SessionExpiry.Touch(Session, in SessionLookup)"/> does: capped at the session's absolute expiry, never moving expiry backwards.
 /// </param>
-/// <param name="TouchInterval">
+/// <param name="SlidingGranularity">
 /// Write throttle: the store writes <c>LastSeenAt = Now</c> and the slid expiry only when at least this much time
 /// has passed since <c>LastSeenAt</c>; otherwise the lookup is a pure read.
 /// </param>
@@ -21,4 +21,4 @@ public readonly record struct SessionLookup(
     ReadOnlyMemory<byte> Digest,
     DateTimeOffset Now,
     DateTimeOffset? SlideTo,
-    TimeSpan TouchInterval);
+    TimeSpan SlidingGranularity);

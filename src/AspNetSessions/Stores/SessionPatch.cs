@@ -23,4 +23,24 @@ public sealed record SessionPatch
 
     /// <summary>New metadata, replacing the old metadata.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>
+    /// The record with this patch applied: set fields replace the stored ones, a new expiry is capped by the
+    /// session's absolute expiry (<see cref="SessionExpiry.Cap"/>). Stores that apply patches elsewhere (Lua, SQL) mirror this.
+    /// </summary>
+    /// <param name="record">The stored record.</param>
+    public SessionRecord ApplyTo(SessionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var session = record.Session;
+        session = session with
+        {
+            ExpiresAt = ExpiresAt is { } expiresAt ? SessionExpiry.Cap(expiresAt, session.AbsoluteExpiresAt) : session.ExpiresAt,
+            LastSeenAt = LastSeenAt ?? session.LastSeenAt,
+            Claims = Claims ?? session.Claims,
+            Data = Data ?? session.Data,
+            Metadata = Metadata ?? session.Metadata,
+        };
+        return new SessionRecord(session, Digest ?? record.Digest);
+    }
 }

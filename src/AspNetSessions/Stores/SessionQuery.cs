@@ -23,4 +23,44 @@ public sealed record SessionQuery
 
     /// <summary>A session id to leave out of the result (e.g. the caller's own session in "revoke all others").</summary>
     public string? ExceptSessionId { get; init; }
+
+    /// <summary>Whether <paramref name="session"/> matches every field of this query (kind, status at <see cref="Now"/>, user, metadata, exclusion).</summary>
+    /// <param name="session">A stored session.</param>
+    public bool Matches(Session session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (!string.Equals(session.Kind, Kind, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var valid = session.IsValidAt(Now);
+        if ((Status == SessionStatus.Valid && !valid) || (Status == SessionStatus.Expired && valid))
+        {
+            return false;
+        }
+
+        if (UserId is not null && !string.Equals(session.UserId, UserId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (ExceptSessionId is not null && string.Equals(session.Id, ExceptSessionId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (Metadata is { Count: > 0 } wanted)
+        {
+            foreach (var (key, value) in wanted)
+            {
+                if (!session.Metadata.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 }

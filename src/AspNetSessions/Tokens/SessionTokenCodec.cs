@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -20,16 +19,12 @@ namespace AspNetSessions.Tokens;
 /// </summary>
 internal sealed class SessionTokenCodec
 {
-    public const int IdBytes = 16;
+    public const int IdBytes = SessionIds.Bytes;
     public const int SecretBytes = 32;
     public const int KeyMaterialBytes = IdBytes + SecretBytes;
     private const int ChecksumBytes = 4;
     private const int BodyBytes = KeyMaterialBytes + ChecksumBytes;
     private const int BodyChars = 70;
-    private const int IdChars = 22;
-
-    private static readonly SearchValues<char> Base64UrlChars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     private readonly string _prefixWithSeparator;
     private readonly uint _prefixCrc;
@@ -54,11 +49,10 @@ internal sealed class SessionTokenCodec
     }
 
     /// <summary>The session id (22 characters) held in the first 16 bytes of <paramref name="keyMaterial"/>.</summary>
-    public static string GetSessionId(ReadOnlySpan<byte> keyMaterial) => Base64Url.EncodeToString(keyMaterial[..IdBytes]);
+    public static string GetSessionId(ReadOnlySpan<byte> keyMaterial) => Base64Url.EncodeToString(keyMaterial[..SessionIds.Bytes]);
 
     /// <summary>Whether <paramref name="sessionId"/> has the shape of a session id.</summary>
-    public static bool IsSessionId(ReadOnlySpan<char> sessionId) =>
-        sessionId.Length == IdChars && !sessionId.ContainsAnyExcept(Base64UrlChars);
+    public static bool IsSessionId(ReadOnlySpan<char> sessionId) => SessionIds.IsWellFormed(sessionId);
 
     public string Format(ReadOnlySpan<byte> keyMaterial)
     {
@@ -90,7 +84,7 @@ internal sealed class SessionTokenCodec
 
         var body = token[_prefixWithSeparator.Length..];
         // Strict alphabet (no padding, whitespace or '+/'), and the last character's 4 spare bits must be zero.
-        if (body.ContainsAnyExcept(Base64UrlChars) || (Base64UrlValue(body[^1]) & 0xF) != 0)
+        if (body.ContainsAnyExcept(SessionIds.Base64UrlChars) || (Base64UrlValue(body[^1]) & 0xF) != 0)
         {
             return false;
         }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using AspNetSessions.Redis.Tests.Infrastructure;
-using AspNetSessions.Testing;
+using AspNetSessions.TestSupport;
 using AspNetSessions.Tokens;
 
 namespace AspNetSessions.Redis.Tests.Http;

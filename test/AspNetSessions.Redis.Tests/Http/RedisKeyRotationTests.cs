@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using AspNetSessions.Redis.Tests.Infrastructure;
-using AspNetSessions.Testing;
+using AspNetSessions.TestSupport;
 
 namespace AspNetSessions.Redis.Tests.Http;
 

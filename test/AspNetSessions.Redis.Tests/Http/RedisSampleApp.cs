@@ -1,5 +1,5 @@
 using AspNetSessions.Redis.Tests.Infrastructure;
-using AspNetSessions.Testing;
+using AspNetSessions.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AspNetSessions.Redis.Tests.Http;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using AspNetSessions.Redis.Tests.Infrastructure;
 using AspNetSessions.Redis.Tests.Store;
 using AspNetSessions.Stores;
-using AspNetSessions.Testing;
+using AspNetSessions.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AspNetSessions.Redis.Tests.Http;

@@ -1,6 +1,6 @@
-using AspNetSessions.Testing;
 using AspNetSessions.Redis.Resp;
 using AspNetSessions.Redis.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AspNetSessions.Redis.Tests.Integration;
 

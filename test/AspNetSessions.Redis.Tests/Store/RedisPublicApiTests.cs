@@ -1,4 +1,4 @@
-using AspNetSessions.Testing;
+using AspNetSessions.TestSupport;
 
 namespace AspNetSessions.Redis.Tests.Store;
 

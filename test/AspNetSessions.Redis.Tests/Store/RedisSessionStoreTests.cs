@@ -1,8 +1,8 @@
 using System.Globalization;
 using AspNetSessions.Redis.Tests.Infrastructure;
 using AspNetSessions.Stores;
-using AspNetSessions.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AspNetSessions.Redis.Tests.Store;
 

@@ -1,5 +1,5 @@
-using AspNetSessions.Testing;
 using System.Net;
+using AspNetSessions.TestSupport;
 using Microsoft.Extensions.Options;
 
 namespace AspNetSessions.Tests.Http;

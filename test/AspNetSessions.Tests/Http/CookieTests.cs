@@ -1,7 +1,7 @@
-using AspNetSessions.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AspNetSessions.TestSupport;
 
 namespace AspNetSessions.Tests.Http;
 

@@ -3,9 +3,10 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using AspNetSessions.Stores;
-using AspNetSessions.Testing;
+using AspNetSessions.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AspNetSessions.Tests.Http;
 

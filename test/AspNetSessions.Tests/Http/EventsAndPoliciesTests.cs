@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Claims;
-using AspNetSessions.Testing;
+using AspNetSessions.TestSupport;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 

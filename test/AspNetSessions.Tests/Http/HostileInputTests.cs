@@ -2,10 +2,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using AspNetSessions.Stores;
-using AspNetSessions.Testing;
+using AspNetSessions.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AspNetSessions.Tests.Http;
 

@@ -1,8 +1,8 @@
-using AspNetSessions.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using AspNetSessions.TestSupport;
 
 namespace AspNetSessions.Tests.Http;
 

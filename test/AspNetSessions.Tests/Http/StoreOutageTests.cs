@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using AspNetSessions.Stores;
-using AspNetSessions.Testing;
+using AspNetSessions.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AspNetSessions.Tests.Http;
 

@@ -1,6 +1,7 @@
 using AspNetSessions.Stores;
 using AspNetSessions.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AspNetSessions.Tests.Stores;
 

@@ -37,7 +37,7 @@ public sealed class OptionsValidationTests
     {
         var services = Services(("SessionAuth:Store", "Postgres"));
         using var provider = services.BuildServiceProvider();
-        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SessionStoreSelection>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SessionStoreOptions>>().Value);
         Assert.Contains("SessionAuth:Store is 'Postgres', but the registered session stores are: Memory", error.Message, StringComparison.Ordinal);
     }
 
@@ -45,7 +45,7 @@ public sealed class OptionsValidationTests
     public void Redis_without_the_redis_package_says_what_to_add()
     {
         using var provider = Services(("SessionAuth:Store", "Redis")).BuildServiceProvider();
-        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SessionStoreSelection>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SessionStoreOptions>>().Value);
         Assert.Contains("AddRedisStore()", error.Message, StringComparison.Ordinal);
     }
 
@@ -53,7 +53,7 @@ public sealed class OptionsValidationTests
     public void Two_kinds_may_not_share_a_token_prefix()
     {
         using var provider = Services(("SessionAuth:Kinds:ApiKey:TokenPrefix", "sess")).BuildServiceProvider();
-        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SessionStoreSelection>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SessionStoreOptions>>().Value);
         Assert.Contains("Token prefix 'sess' is used by several schemes (Session, ApiKey)", error.Message, StringComparison.Ordinal);
         Assert.Contains("SessionAuth:Kinds:ApiKey:TokenPrefix", error.Message, StringComparison.Ordinal);
     }

@@ -1,5 +1,5 @@
 using AspNetSessions.Stores;
-using AspNetSessions.Testing;
+using AspNetSessions.TestSupport;
 
 namespace AspNetSessions.Tests.Unit;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using AspNetSessions.Stores;
-using AspNetSessions.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AspNetSessions.Tests.Unit;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AspNetSessions.Stores;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AspNetSessions.Testing;
 
@@ -19,8 +20,7 @@ public abstract class SessionRaceContract
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         var kind = "race" + Guid.NewGuid().ToString("N")[..8];
-        var options = new SessionAuthenticationOptions { Kind = kind, SlidingGranularity = TimeSpan.Zero };
-        var manager = new SessionManager(kind, options, Store, time, NullLogger<SessionManager>.Instance);
+        var manager = CreateManager(kind, time);
         var current = new ConcurrentDictionary<string, string>();   // session id → its latest token
         var dead = new ConcurrentBag<string>();                       // tokens that must not authenticate
         var revoked = new ConcurrentDictionary<string, bool>();
@@ -97,5 +97,22 @@ public abstract class SessionRaceContract
 
         Assert.Equal(valid, remaining.Count);
         Assert.Equal(remaining.Count, await manager.CountAsync(new SessionFilter { UserId = "racer" }));
+    }
+
+    /// <summary>
+    /// The session API over <see cref="Store"/>, wired exactly as an app wires it (<c>AddSessionAuth().AddStore(...)</c>).
+    /// The provider is not disposed: it would dispose the store, which the test class owns.
+    /// </summary>
+    private ISessionManager CreateManager(string kind, TimeProvider time)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(time);
+        services.AddSessionAuth(o =>
+        {
+            o.Kind = kind;
+            o.SlidingGranularity = TimeSpan.Zero;
+        }).AddStore("Contract", _ => Store);
+        return services.BuildServiceProvider().GetRequiredService<ISessionManager>();
     }
 }

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace AspNetSessions.Testing;
+namespace AspNetSessions.TestSupport;
 
 /// <summary>
 /// Compares an assembly's public surface with its snapshot in <c>test/AspNetSessions.Tests/PublicApi/{name}.txt</c>,

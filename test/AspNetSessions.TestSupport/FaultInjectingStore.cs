@@ -1,6 +1,6 @@
 using AspNetSessions.Stores;
 
-namespace AspNetSessions.Testing;
+namespace AspNetSessions.TestSupport;
 
 /// <summary>
 /// Wraps a real store to count calls and to simulate an outage (every call throws

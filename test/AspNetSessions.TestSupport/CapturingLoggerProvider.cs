@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace AspNetSessions.Testing;
+namespace AspNetSessions.TestSupport;
 
 /// <summary>Captures every log line at every level, with its structured values, to check what logs contain.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider

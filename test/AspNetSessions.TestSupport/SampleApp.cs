@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
-namespace AspNetSessions.Testing;
+namespace AspNetSessions.TestSupport;
 
 /// <summary>
 /// samples/WebApp in memory, with a fake clock, optional configuration overrides and optional extra services.

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using AspNetSessions.Stores;
-using AspNetSessions.Tokens;
 
 namespace AspNetSessions.Testing;
 
@@ -11,7 +10,8 @@ namespace AspNetSessions.Testing;
 /// </summary>
 public abstract class SessionStoreContract
 {
-    protected static readonly DateTimeOffset T0 = FakeTimeProvider.DefaultStart;
+    /// <summary>The instant the suite's sessions are created at.</summary>
+    protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly string _kind = "k" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
@@ -22,7 +22,7 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task Set_then_get_round_trips_every_field()
     {
-        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromDays(1)) with { };
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromDays(1), createdAt: null) with { };
         record = record with
         {
             Session = record.Session with
@@ -42,7 +42,7 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task A_session_that_never_expires_round_trips()
     {
-        var record = NewRecord("alice", idle: null, absolute: null);
+        var record = NewRecord("alice", idle: null, absolute: null, createdAt: null);
         Assert.Equal(DateTimeOffset.MaxValue, record.Session.ExpiresAt);
         await Store.SetAsync(record, T0, None);
 
@@ -105,7 +105,7 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task FindAndSlide_slides_expiry_and_last_seen()
     {
-        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null);
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null, createdAt: null);
         await Store.SetAsync(record, T0, None);
         var later = T0.AddMinutes(20);
 
@@ -122,7 +122,7 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task FindAndSlide_is_capped_by_the_absolute_expiry()
     {
-        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromMinutes(40));
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromMinutes(40), createdAt: null);
         await Store.SetAsync(record, T0, None);
         var later = T0.AddMinutes(25);
 
@@ -135,7 +135,7 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task FindAndSlide_does_not_write_within_the_touch_interval()
     {
-        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null);
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null, createdAt: null);
         await Store.SetAsync(record, T0, None);
         var soon = T0.AddSeconds(30);
 
@@ -148,7 +148,7 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task FindAndSlide_never_moves_expiry_backwards_and_updates_last_seen_without_sliding()
     {
-        var record = NewRecord("alice", idle: null, absolute: TimeSpan.FromDays(90));
+        var record = NewRecord("alice", idle: null, absolute: TimeSpan.FromDays(90), createdAt: null);
         await Store.SetAsync(record, T0, None);
         var later = T0.AddDays(1);
 
@@ -163,7 +163,7 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task FindAndSlide_does_not_find_an_expired_session()
     {
-        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null);
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null, createdAt: null);
         await Store.SetAsync(record, T0, None);
 
         Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0.AddMinutes(30), slideTo: T0.AddMinutes(60)), None));
@@ -209,15 +209,15 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task Update_of_expiry_is_capped_and_missing_or_expired_sessions_are_not_updated()
     {
-        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromHours(1));
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromHours(1), createdAt: null);
         await Store.SetAsync(record, T0, None);
 
         var refreshed = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { ExpiresAt = T0.AddHours(5), LastSeenAt = T0.AddMinutes(1) }, T0.AddMinutes(1), None);
         Assert.Equal(T0.AddHours(1), refreshed!.Session.ExpiresAt);
         Assert.Equal(T0.AddMinutes(1), refreshed.Session.LastSeenAt);
 
-        Assert.Null(await Store.UpdateAsync(_kind, NewId("alice"), new SessionPatch { Data = SessionMaps.Empty }, T0, None));
-        Assert.Null(await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Data = SessionMaps.Empty }, T0.AddHours(1), None));
+        Assert.Null(await Store.UpdateAsync(_kind, NewId("alice"), new SessionPatch { Data = new Dictionary<string, string>() }, T0, None));
+        Assert.Null(await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Data = new Dictionary<string, string>() }, T0.AddHours(1), None));
     }
 
     [Fact]
@@ -251,8 +251,8 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task Query_filters_by_status()
     {
-        var shortLived = NewRecord("alice", idle: TimeSpan.FromMinutes(5), absolute: null);
-        var longLived = NewRecord("alice", idle: TimeSpan.FromHours(5), absolute: null);
+        var shortLived = NewRecord("alice", idle: TimeSpan.FromMinutes(5), absolute: null, createdAt: null);
+        var longLived = NewRecord("alice", idle: TimeSpan.FromHours(5), absolute: null, createdAt: null);
         await Store.SetManyAsync([shortLived, longLived], T0, None);
         var now = T0.AddMinutes(10);
 
@@ -307,8 +307,8 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task DeleteMany_of_expired_sessions_leaves_valid_ones()
     {
-        var expiring = NewRecord("alice", idle: TimeSpan.FromMinutes(5), absolute: null);
-        var valid = NewRecord("alice", idle: TimeSpan.FromHours(5), absolute: null);
+        var expiring = NewRecord("alice", idle: TimeSpan.FromMinutes(5), absolute: null, createdAt: null);
+        var valid = NewRecord("alice", idle: TimeSpan.FromHours(5), absolute: null, createdAt: null);
         await Store.SetManyAsync([expiring, valid], T0, None);
         var now = T0.AddMinutes(10);
 
@@ -321,7 +321,7 @@ public abstract class SessionStoreContract
     [Fact]
     public async Task Concurrent_slides_and_updates_lose_no_field()
     {
-        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null);
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null, createdAt: null);
         await Store.SetAsync(record, T0, None);
 
         var slides = Enumerable.Range(1, 40).Select(i =>
@@ -346,11 +346,14 @@ public abstract class SessionStoreContract
     protected string Kind => _kind;
 
     /// <summary>A session with the default lifetimes: 30 minutes idle, no absolute expiry.</summary>
-    protected SessionRecord NewRecord(string userId, DateTimeOffset? createdAt = null) =>
+    protected SessionRecord NewRecord(string userId, DateTimeOffset? createdAt) =>
         NewRecord(userId, TimeSpan.FromMinutes(30), absolute: null, createdAt);
 
+    /// <summary>A session created at <see cref="T0"/> with the default lifetimes.</summary>
+    protected SessionRecord NewRecord(string userId) => NewRecord(userId, createdAt: null);
+
     /// <summary>A session with the given lifetimes; <see langword="null"/> switches one off.</summary>
-    protected SessionRecord NewRecord(string userId, TimeSpan? idle, TimeSpan? absolute, DateTimeOffset? createdAt = null)
+    protected SessionRecord NewRecord(string userId, TimeSpan? idle, TimeSpan? absolute, DateTimeOffset? createdAt)
     {
         var created = createdAt ?? T0;
         DateTimeOffset? absoluteExpiresAt = absolute is { } a ? created + a : null;
@@ -375,12 +378,8 @@ public abstract class SessionStoreContract
             RandomNumberGenerator.GetBytes(32));
     }
 
-    protected static string NewId(string userId)
-    {
-        Span<byte> keyMaterial = stackalloc byte[SessionTokenCodec.KeyMaterialBytes];
-        SessionTokenCodec.Generate(userId, keyMaterial);
-        return SessionTokenCodec.GetSessionId(keyMaterial);
-    }
+    /// <summary>A new session id for <paramref name="userId"/>.</summary>
+    protected static string NewId(string userId) => SessionIds.New(userId);
 
     protected SessionQuery Query(string? userId, DateTimeOffset? now = null) => new() { Kind = _kind, UserId = userId, Now = now ?? T0 };
 

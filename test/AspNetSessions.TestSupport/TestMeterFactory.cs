@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace AspNetSessions.Testing;
+namespace AspNetSessions.TestSupport;
 
 /// <summary>A meter factory for code under test that needs one; its meters are disposed with it.</summary>
 public sealed class TestMeterFactory : IMeterFactory

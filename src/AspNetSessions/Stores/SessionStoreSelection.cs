@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AspNetSessions.Stores;
+
+/// <summary>
+/// Which registered store backend the app uses: <c>SessionAuth:Store</c> when set, else the backend added last
+/// (the in-memory one is added first). A store package resolves this to validate its own options only when it is
+/// the backend in use, so an app can reference several store packages and configure only the one it runs on.
+/// </summary>
+public sealed class SessionStoreSelection
+{
+    private readonly IServiceProvider _services;
+
+    internal SessionStoreSelection(IServiceProvider services) => _services = services;
+
+    /// <summary>The name of the backend in use, e.g. <c>Memory</c> or <c>Redis</c>; <see langword="null"/> when <c>SessionAuth:Store</c> names none that is registered.</summary>
+    public string? SelectedStore => Choose(_services, out _)?.Name;
+
+    /// <summary>Whether the backend named <paramref name="storeName"/> (ignoring case) is the one in use.</summary>
+    /// <param name="storeName">A backend name, as given to <c>SessionAuthBuilder.AddStore</c>.</param>
+    public bool IsSelected(string storeName) => string.Equals(SelectedStore, storeName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The chosen registration; built from the configure actions without validation, since validators call this.</summary>
+    internal static SessionStoreRegistration? Choose(IServiceProvider services, out SessionStoreOptions options)
+    {
+        options = new SessionStoreOptions();
+        foreach (var configure in services.GetServices<IConfigureOptions<SessionStoreOptions>>())
+        {
+            configure.Configure(options);
+        }
+
+        var name = options.Store;
+        var all = services.GetServices<SessionStoreRegistration>().ToArray();
+        return name is null ? all.LastOrDefault() : all.LastOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+    }
+}
