@@ -1,10 +1,9 @@
 using AspNetSessions;
-using AspNetSessions.Stores;
 using AspNetSessions.Redis;
-using AspNetSessions.Redis.Resp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -12,27 +11,48 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class RedisSessionAuthBuilderExtensions
 {
     /// <summary>
-    /// Adds the Redis store, configured from <c>SessionAuth:Redis</c> and then <paramref name="configure"/>.
+    /// Adds the Redis store, configured from <c>SessionAuth:Redis</c>.
     /// It is used when <c>SessionAuth:Store</c> is <c>Redis</c>, or when <c>SessionAuth:Store</c> is not set
     /// (the store added last wins). Its options are validated at startup only when it is the store in use.
     /// Connecting is lazy: the app starts even while Redis is down, and requests answer 503 until it is back.
     /// </summary>
     /// <param name="builder">The result of <c>AddSessionAuth()</c>.</param>
-    /// <param name="configure">Configures the store after binding, or <see langword="null"/>.</param>
-    public static SessionAuthBuilder AddRedisStore(this SessionAuthBuilder builder, Action<RedisSessionStoreOptions>? configure = null)
+    public static SessionAuthBuilder AddRedisStore(this SessionAuthBuilder builder) => AddRedisStoreCore(builder, configure: null);
+
+    /// <summary>
+    /// Adds the Redis store, configured from <c>SessionAuth:Redis</c> and then <paramref name="configure"/>.
+    /// Calling it again adds further configuration to the same store.
+    /// </summary>
+    /// <param name="builder">The result of <c>AddSessionAuth()</c>.</param>
+    /// <param name="configure">Configures the store after binding.</param>
+    public static SessionAuthBuilder AddRedisStore(this SessionAuthBuilder builder, Action<RedisSessionStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddRedisStoreCore(builder, configure);
+    }
+
+    /// <summary>
+    /// Adds the Redis store on the app's own multiplexer (the one its cache, pub/sub or .NET Aspire registered),
+    /// which the store shares and never disposes. Other options still come from <c>SessionAuth:Redis</c>.
+    /// </summary>
+    /// <param name="builder">The result of <c>AddSessionAuth()</c>.</param>
+    /// <param name="multiplexer">The app's multiplexer.</param>
+    /// <remarks>For more options in code, call the other overload as well: both configure the same store.</remarks>
+    public static SessionAuthBuilder AddRedisStore(this SessionAuthBuilder builder, IConnectionMultiplexer multiplexer)
+    {
+        ArgumentNullException.ThrowIfNull(multiplexer);
+        return AddRedisStoreCore(builder, o => o.ConnectionMultiplexerFactory = () => Task.FromResult(multiplexer));
+    }
+
+    private static SessionAuthBuilder AddRedisStoreCore(SessionAuthBuilder builder, Action<RedisSessionStoreOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(RedisStoreMarker)))
-        {
-            return builder;
-        }
-
-        services.AddSingleton<RedisStoreMarker>();
-        var path = builder.Configuration is IConfigurationSection section ? $"{section.Path}:Redis" : null;
+        var first = !services.Any(d => d.ServiceType == typeof(RedisStoreMarker));
         var options = services.AddOptions<RedisSessionStoreOptions>();
-        if (builder.Configuration is not null)
+        if (first && builder.Configuration is not null)
         {
+            // Bound first, so code (configure) wins over configuration.
             options.Bind(builder.Configuration.GetSection("Redis"));
         }
 
@@ -41,16 +61,22 @@ public static class RedisSessionAuthBuilderExtensions
             options.Configure(configure);
         }
 
+        if (!first)
+        {
+            return builder;
+        }
+
+        services.AddSingleton<RedisStoreMarker>();
+        var path = builder.Configuration is IConfigurationSection section ? $"{section.Path}:Redis" : null;
         options.ValidateOnStart();
         services.AddSingleton<IValidateOptions<RedisSessionStoreOptions>>(
-            sp => new RedisSessionStoreOptionsValidator(path, sp.GetRequiredService<SessionStoreSelection>()));
+            sp => new RedisSessionStoreOptionsValidator(path, sp.GetRequiredService<AspNetSessions.Stores.SessionStoreSelection>()));
 
         return builder.AddStore(RedisSessionStoreOptionsValidator.StoreName, static sp =>
         {
             var o = sp.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value;
-            // Network timers (timeouts, heartbeats) run on real time, whatever clock the app's sessions use.
-            var client = new RedisClient(RedisConfiguration.Parse(o.Configuration!), sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.Redis"), TimeProvider.System);
-            return new RedisSessionStore(client, o.KeyPrefix);
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.Redis");
+            return new RedisSessionStore(new RedisConnection(o, logger), o.KeyPrefix, logger);
         });
     }
 

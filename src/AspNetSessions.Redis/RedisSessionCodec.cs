@@ -2,90 +2,94 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AspNetSessions.Redis.Resp;
 using AspNetSessions.Stores;
+using StackExchange.Redis;
 
 namespace AspNetSessions.Redis;
 
 /// <summary>
-/// Converts sessions to and from the Redis hash fields (see <see cref="RedisSessionScripts"/>): instants as Unix
+/// Converts sessions to and from the Redis hash fields (<see cref="RedisSessionField"/>): instants as Unix
 /// milliseconds, claims as a JSON array of [type, value] pairs, data and metadata as JSON objects, '' when empty.
+/// Reading is strict: a field that is missing or does not parse makes the record damaged, never a guess.
 /// </summary>
 internal static class RedisSessionCodec
 {
-    public const int FieldCount = 9;
-
     private static readonly IReadOnlyDictionary<string, string> EmptyMap = System.Collections.Frozen.FrozenDictionary<string, string>.Empty;
 
-    /// <summary>The 9 field values of a record, in the scripts' field order.</summary>
-    public static void WriteFields(SessionRecord record, Span<RedisArg> destination)
+    /// <summary>The field values of a record, in <see cref="RedisSessionField"/> order.</summary>
+    public static void WriteFields(SessionRecord record, Span<RedisValue> destination)
     {
         var s = record.Session;
-        destination[0] = s.UserId;
-        destination[1] = record.Digest;
-        destination[2] = Millis(s.CreatedAt);
-        destination[3] = Millis(s.LastSeenAt);
-        destination[4] = Millis(s.ExpiresAt);
-        destination[5] = s.AbsoluteExpiresAt is { } absolute ? Millis(absolute).ToString(CultureInfo.InvariantCulture) : string.Empty;
-        destination[6] = Claims(s.Claims);
-        destination[7] = Map(s.Data);
-        destination[8] = Map(s.Metadata);
+        destination[(int)RedisSessionField.UserId] = s.UserId;
+        destination[(int)RedisSessionField.Digest] = record.Digest;
+        destination[(int)RedisSessionField.CreatedAt] = Millis(s.CreatedAt);
+        destination[(int)RedisSessionField.LastSeenAt] = Millis(s.LastSeenAt);
+        destination[(int)RedisSessionField.ExpiresAt] = Millis(s.ExpiresAt);
+        destination[(int)RedisSessionField.AbsoluteExpiresAt] = s.AbsoluteExpiresAt is { } absolute ? Millis(absolute) : RedisValue.EmptyString;
+        destination[(int)RedisSessionField.Claims] = Claims(s.Claims);
+        destination[(int)RedisSessionField.Data] = Map(s.Data);
+        destination[(int)RedisSessionField.Metadata] = Map(s.Metadata);
     }
 
     /// <summary>
-    /// The record held in 9 field values starting at <paramref name="offset"/>, or null for a nil reply. Any other
-    /// shape means the server is not the one we expect: fail closed rather than guess.
+    /// Reads the record held in <see cref="RedisSessionFields.Count"/> values starting at <paramref name="offset"/>.
+    /// Returns false with a reason (never a value from the record) when it is damaged.
     /// </summary>
-    public static SessionRecord? ReadRecord(string kind, string id, RespValue reply, int offset = 0)
+    public static bool TryReadRecord(string kind, string id, RedisResult[] items, int offset, out SessionRecord? record, out string? damage)
     {
-        if (reply.IsNull)
+        record = null;
+        damage = null;
+        if (items.Length < offset + RedisSessionFields.Count)
         {
-            return null;
+            damage = "the reply holds too few fields";
+            return false;
         }
 
-        if (reply.Kind != RespKind.Array || reply.Count < offset + FieldCount)
+        var f = items.AsSpan(offset, RedisSessionFields.Count);
+        for (var i = 0; i < f.Length; i++)
         {
-            throw UnexpectedReply(reply);
-        }
-
-        var f = reply.Items.Slice(offset, FieldCount);
-        foreach (var field in f)
-        {
-            if (field.Kind != RespKind.BulkString)
+            // Lua's false arrives as a null (RESP2) or a boolean (RESP3): a missing field either way.
+            if (f[i].IsNull || f[i].Resp2Type != ResultType.BulkString)
             {
-                throw UnexpectedReply(field);
+                damage = $"field '{RedisSessionFields.Name((RedisSessionField)i)}' is missing";
+                return false;
             }
         }
 
-        var absolute = f[5].Memory;
-        var session = new Session
+        try
         {
-            Id = id,
-            Kind = kind,
-            UserId = f[0].AsString()!,
-            CreatedAt = FromMillis(f[2]),
-            LastSeenAt = FromMillis(f[3]),
-            ExpiresAt = FromMillis(f[4]),
-            AbsoluteExpiresAt = absolute.IsEmpty ? null : FromMillis(f[5]),
-            Claims = ReadClaims(f[6].Memory.Span),
-            Data = ReadMap(f[7].Memory.Span),
-            Metadata = ReadMap(f[8].Memory.Span),
-        };
-        return new SessionRecord(session, f[1].AsBytes()!);
+            var absolute = (RedisValue)f[(int)RedisSessionField.AbsoluteExpiresAt];
+            var digest = (byte[]?)f[(int)RedisSessionField.Digest];
+            if (digest is not { Length: > 0 })
+            {
+                damage = "the digest is empty";
+                return false;
+            }
+
+            var session = new Session
+            {
+                Id = id,
+                Kind = kind,
+                UserId = (string?)f[(int)RedisSessionField.UserId] is { Length: > 0 } user ? user : throw new FormatException("the user id is empty"),
+                CreatedAt = Instant(f, RedisSessionField.CreatedAt),
+                LastSeenAt = Instant(f, RedisSessionField.LastSeenAt),
+                ExpiresAt = Instant(f, RedisSessionField.ExpiresAt),
+                AbsoluteExpiresAt = absolute.IsNullOrEmpty ? null : Instant(f, RedisSessionField.AbsoluteExpiresAt),
+                Claims = ReadClaims(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Claims]).Span),
+                Data = ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Data]).Span),
+                Metadata = ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Metadata]).Span),
+            };
+            record = new SessionRecord(session, digest);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or ArgumentException)
+        {
+            damage = e.Message;
+            return false;
+        }
     }
 
     public static long Millis(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
-
-    /// <summary>An integer reply, or the store is treated as unavailable.</summary>
-    public static long Integer(RespValue reply) =>
-        reply.Kind == RespKind.Integer ? reply.AsInt64() : throw UnexpectedReply(reply);
-
-    /// <summary>An array reply whose length is a multiple of <paramref name="stride"/>, or the store is treated as unavailable.</summary>
-    public static RespValue Array(RespValue reply, int stride) =>
-        reply.Kind == RespKind.Array && reply.Count % stride == 0 ? reply : throw UnexpectedReply(reply);
-
-    public static SessionStoreUnavailableException UnexpectedReply(RespValue reply) =>
-        new($"Redis answered with an unexpected {reply.Kind} reply; the store is treated as unavailable.");
 
     public static string Claims(IReadOnlyList<SessionClaim> claims)
     {
@@ -134,9 +138,14 @@ internal static class RedisSessionCodec
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static DateTimeOffset FromMillis(RespValue value)
+    private static DateTimeOffset Instant(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
     {
-        var millis = value.AsInt64();
+        var value = (RedisValue)fields[(int)field];
+        if (!value.TryParse(out long millis) || millis < 0)
+        {
+            throw new FormatException($"field '{RedisSessionFields.Name(field)}' is not an instant");
+        }
+
         return millis >= RedisSessionScripts.Never ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeMilliseconds(millis);
     }
 
@@ -149,17 +158,19 @@ internal static class RedisSessionCodec
 
         var claims = new List<SessionClaim>();
         var reader = new Utf8JsonReader(json);
-        reader.Read(); // [
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        Expect(ref reader, JsonTokenType.StartArray);
+        while (Next(ref reader) != JsonTokenType.EndArray)
         {
-            reader.Read();
+            Is(ref reader, JsonTokenType.StartArray);
+            Expect(ref reader, JsonTokenType.String);
             var type = reader.GetString()!;
-            reader.Read();
+            Expect(ref reader, JsonTokenType.String);
             var value = reader.GetString()!;
-            reader.Read(); // ]
+            Expect(ref reader, JsonTokenType.EndArray);
             claims.Add(new SessionClaim(type, value));
         }
 
+        End(ref reader);
         return [.. claims];
     }
 
@@ -172,14 +183,41 @@ internal static class RedisSessionCodec
 
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         var reader = new Utf8JsonReader(json);
-        reader.Read(); // {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        Expect(ref reader, JsonTokenType.StartObject);
+        while (Next(ref reader) != JsonTokenType.EndObject)
         {
+            Is(ref reader, JsonTokenType.PropertyName);
             var key = reader.GetString()!;
-            reader.Read();
+            Expect(ref reader, JsonTokenType.String);
             map[key] = reader.GetString()!;
         }
 
+        End(ref reader);
         return map;
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
+        reader.Read() ? reader.TokenType : throw new FormatException("the JSON ends early");
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        Next(ref reader);
+        Is(ref reader, type);
+    }
+
+    private static void Is(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (reader.TokenType != type)
+        {
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the JSON has {reader.TokenType} where {type} belongs"));
+        }
+    }
+
+    private static void End(ref Utf8JsonReader reader)
+    {
+        if (reader.Read())
+        {
+            throw new FormatException("the JSON goes on after its end");
+        }
     }
 }

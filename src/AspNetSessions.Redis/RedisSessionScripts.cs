@@ -1,30 +1,46 @@
-using AspNetSessions.Redis.Resp;
-
 namespace AspNetSessions.Redis;
 
 /// <summary>
-/// The Lua scripts of the Redis store. Each runs atomically and touches one hash slot: a session hash
+/// The Lua scripts of the Redis store, run through StackExchange.Redis's script cache (<c>EVALSHA</c>, reloaded
+/// per node after <c>NOSCRIPT</c>). Each runs atomically and touches one hash slot: a session hash
 /// <c>{prefix}{kind}:{G}:s:{id}</c> and its user's index <c>{prefix}{kind}:{G}:u:{user}</c> share the hash tag
 /// <c>{G}</c>, the user group that starts every session id. Keys a script derives itself (the index from a
 /// session's user, sessions from an index's ids) are built from the same tag, so they are in that slot too.
 /// </summary>
 /// <remarks>
-/// Hash fields: <c>u</c> user id, <c>d</c> digest (32 raw bytes), <c>c</c> created, <c>l</c> last seen,
-/// <c>e</c> expires, <c>a</c> absolute expiry ('' if none) — instants as Unix milliseconds — then <c>cl</c>
-/// claims, <c>da</c> data, <c>m</c> metadata as JSON ('' if empty). The index scores each session id by its
-/// expiry. Instants come from the app's clock (ARGV), never from Redis's, and Redis TTLs are set relative to
-/// that "now", so tests with a fake clock behave like production. The digest comparison is a plain string
-/// comparison: digests are SHA-256/HMAC outputs an attacker cannot steer, so timing reveals nothing usable.
+/// Hash fields are named in <see cref="RedisSessionField"/> (the Lua <c>FIELDS</c> table and its index names are
+/// generated from it). Instants are Unix milliseconds from the app's clock (ARGV), never Redis's, and TTLs are
+/// set relative to that "now", so tests with a fake clock behave like production. The expiry arithmetic mirrors
+/// <c>AspNetSessions.Stores.SessionExpiry</c> (<c>Cap</c>, <c>IsWriteDue</c>, <c>Slide</c>, <c>Touch</c>; the
+/// manager computes <c>AfterUse</c> and passes it as slideTo) and <c>SessionPatch.ApplyTo</c>, function for
+/// function; the shipped <c>SessionStoreContract</c> holds both sides to the same cases.
+/// Damaged data: a hash whose instants or digest are missing or do not parse is returned untouched (never
+/// slid), so the store refuses and logs it. Writes that could fail on a key of the wrong type (the user index)
+/// come first, so a <c>WRONGTYPE</c> error leaves nothing half-written.
+/// The digest comparison is a plain string comparison: digests are SHA-256/HMAC outputs an attacker cannot
+/// steer, so timing reveals nothing usable.
 /// </remarks>
 internal static class RedisSessionScripts
 {
     /// <summary>Unix milliseconds of <see cref="DateTimeOffset.MaxValue"/>: "never expires".</summary>
     public const long Never = 253402300799999;
 
-    private const string Common = """
-        local NEVER = 253402300799999
-        local FIELDS = {'u', 'd', 'c', 'l', 'e', 'a', 'cl', 'da', 'm'}
+    private static readonly string Common = "local NEVER = 253402300799999\n" + RedisSessionFields.LuaDeclarations + """
         local function num(n) return string.format('%.0f', n) end
+        -- Mirrors SessionExpiry.Cap: the absolute expiry (nil for none) caps an expiry.
+        local function Cap(expiresAt, absoluteExpiresAt)
+          if absoluteExpiresAt and absoluteExpiresAt < expiresAt then return absoluteExpiresAt end
+          return expiresAt
+        end
+        -- Mirrors SessionExpiry.IsWriteDue: the throttle of sliding writes.
+        local function IsWriteDue(lastSeenAt, now, granularity) return now - lastSeenAt >= granularity end
+        -- Mirrors SessionExpiry.Slide: expiry moves to the capped target, never backwards; nil target = no slide.
+        local function Slide(expiresAt, slideTo, absoluteExpiresAt)
+          if not slideTo then return expiresAt end
+          local capped = Cap(slideTo, absoluteExpiresAt)
+          if capped > expiresAt then return capped end
+          return expiresAt
+        end
         local function expire(key, e, now)
           if e >= NEVER then redis.call('PERSIST', key) else redis.call('PEXPIRE', key, num(math.max(1, e - now))) end
         end
@@ -35,98 +51,134 @@ internal static class RedisSessionScripts
           if e >= NEVER then redis.call('PERSIST', idx)
           elseif ttl == -2 or (ttl >= 0 and ttl < e - now) then redis.call('PEXPIRE', idx, num(math.max(1, e - now))) end
         end
+        -- HMGET of a missing key: every field false.
+        local function exists(h)
+          for i = 1, #FIELDS do if h[i] then return true end end
+          return false
+        end
+        -- Every field present and every instant a number ('' absolute expiry = none).
+        local function intact(h)
+          for i = 1, #FIELDS do if not h[i] then return false end end
+          return tonumber(h[CREATED_AT]) and tonumber(h[LAST_SEEN_AT]) and tonumber(h[EXPIRES_AT])
+            and (h[ABSOLUTE_EXPIRES_AT] == '' or tonumber(h[ABSOLUTE_EXPIRES_AT])) and true or false
+        end
+        local function absolute(h) return tonumber(h[ABSOLUTE_EXPIRES_AT]) end
         """;
 
-    /// <summary>KEYS: session, index. ARGV: now, id, then the 9 field values in <c>FIELDS</c> order. Creates or replaces.</summary>
-    public static readonly RedisScript Set = new(Common + "\n" + """
+    /// <summary>
+    /// KEYS: session, index. ARGV: now, id, then the field values in <see cref="RedisSessionField"/> order.
+    /// Creates or replaces; returns 1.
+    /// </summary>
+    public static readonly string Set = Common + "\n" + """
         local now = tonumber(ARGV[1])
+        local e = tonumber(ARGV[2 + EXPIRES_AT])
+        index(KEYS[2], ARGV[2], e, now)
         redis.call('DEL', KEYS[1])
         local args = {}
         for i, f in ipairs(FIELDS) do args[#args + 1] = f; args[#args + 1] = ARGV[2 + i] end
         redis.call('HSET', KEYS[1], unpack(args))
-        local e = tonumber(ARGV[7])
         expire(KEYS[1], e, now)
-        index(KEYS[2], ARGV[2], e, now)
         return 1
-        """);
+        """;
 
     /// <summary>
-    /// The hot path. KEYS: session. ARGV: digest, now, slideTo ('' for none), touch interval (ms), id, index key prefix.
-    /// Returns the 9 fields after the touch, or nil (missing, expired, digest mismatch).
+    /// The hot path. KEYS: session. ARGV: digest, now, slideTo ('' for none), sliding granularity (ms), id, index
+    /// key prefix. Returns the fields after the touch, or nil (missing, expired, digest mismatch).
     /// </summary>
-    public static readonly RedisScript FindAndSlide = new(Common + "\n" + """
-        local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
-        if not h[2] or h[2] ~= ARGV[1] then return nil end
-        local now, e = tonumber(ARGV[2]), tonumber(h[5])
-        if e <= now then return nil end
-        if now - tonumber(h[4]) >= tonumber(ARGV[4]) then
-          local ne = e
-          if ARGV[3] ~= '' then
-            local s = tonumber(ARGV[3])
-            if h[6] ~= '' then s = math.min(s, tonumber(h[6])) end
-            if s > ne then ne = s end
-          end
-          h[4] = ARGV[2]
-          if ne ~= e then
-            h[5] = num(ne)
-            redis.call('HSET', KEYS[1], 'l', h[4], 'e', h[5])
-            expire(KEYS[1], ne, now)
-            index(ARGV[6] .. h[1], ARGV[5], ne, now)
+    public static readonly string FindAndSlide = Common + "\n" + """
+        -- Mirrors SessionExpiry.Touch: last seen and the slid expiry are written only when a write is due.
+        local function Touch(key, h, now, slideTo, granularity, indexKey, id)
+          if not IsWriteDue(tonumber(h[LAST_SEEN_AT]), now, granularity) then return end
+          local e = tonumber(h[EXPIRES_AT])
+          local slid = Slide(e, slideTo, absolute(h))
+          h[LAST_SEEN_AT] = num(now)
+          if slid ~= e then
+            index(indexKey, id, slid, now)
+            h[EXPIRES_AT] = num(slid)
+            redis.call('HSET', key, FIELDS[LAST_SEEN_AT], h[LAST_SEEN_AT], FIELDS[EXPIRES_AT], h[EXPIRES_AT])
+            expire(key, slid, now)
           else
-            redis.call('HSET', KEYS[1], 'l', h[4])
+            redis.call('HSET', key, FIELDS[LAST_SEEN_AT], h[LAST_SEEN_AT])
           end
         end
-        return h
-        """);
-
-    /// <summary>KEYS: session. ARGV: now. Returns the 9 fields of a valid session, or nil.</summary>
-    public static readonly RedisScript Get = new(Common + "\n" + """
         local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
-        if not h[1] or tonumber(h[5]) <= tonumber(ARGV[1]) then return nil end
+        if h[DIGEST] ~= ARGV[1] then
+          if h[DIGEST] or not exists(h) then return nil end
+          return h
+        end
+        if not intact(h) then return h end
+        local now = tonumber(ARGV[2])
+        if tonumber(h[EXPIRES_AT]) <= now then return nil end
+        local slideTo = nil
+        if ARGV[3] ~= '' then slideTo = tonumber(ARGV[3]) end
+        Touch(KEYS[1], h, now, slideTo, tonumber(ARGV[4]), ARGV[6] .. h[USER_ID], ARGV[5])
         return h
-        """);
+        """;
+
+    /// <summary>KEYS: session. ARGV: now. Returns the fields of a valid session, or nil.</summary>
+    public static readonly string Get = Common + "\n" + """
+        local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
+        if not exists(h) then return nil end
+        if not intact(h) then return h end
+        if tonumber(h[EXPIRES_AT]) <= tonumber(ARGV[1]) then return nil end
+        return h
+        """;
 
     /// <summary>
-    /// KEYS: session. ARGV: now, index key prefix (<c>{prefix}{kind}:{G}:u:</c>), id, then field/value pairs;
-    /// field <c>e</c> is capped by the absolute expiry and moves the TTL and index score. Returns the 9 fields, or nil.
+    /// KEYS: session. ARGV: now, index key prefix (<c>{prefix}{kind}:{G}:u:</c>), id, then (field position, value)
+    /// pairs. Returns the fields after the change, or nil for no valid session.
     /// </summary>
-    public static readonly RedisScript Update = new(Common + "\n" + """
+    public static readonly string Update = Common + "\n" + """
+        -- Mirrors SessionPatch.ApplyTo: given fields replace stored ones; a new expiry is capped by the absolute one
+        -- and moves the TTL and the index score.
+        local function ApplyTo(key, h, now, indexKey, id)
+          local changes, expiresAt = {}, nil
+          for i = 4, #ARGV, 2 do
+            local f, v = tonumber(ARGV[i]), ARGV[i + 1]
+            if f == EXPIRES_AT then
+              expiresAt = Cap(tonumber(v), absolute(h))
+              index(indexKey, id, expiresAt, now)
+              v = num(expiresAt)
+            end
+            h[f] = v
+            changes[#changes + 1] = FIELDS[f]
+            changes[#changes + 1] = v
+          end
+          if #changes > 0 then redis.call('HSET', key, unpack(changes)) end
+          if expiresAt then expire(key, expiresAt, now) end
+        end
         local now = tonumber(ARGV[1])
-        local cur = redis.call('HMGET', KEYS[1], 'u', 'e', 'a')
-        if not cur[1] or tonumber(cur[2]) <= now then return nil end
-        for i = 4, #ARGV, 2 do
-          local f, v = ARGV[i], ARGV[i + 1]
-          if f == 'e' then
-            local e = tonumber(v)
-            if cur[3] ~= '' then e = math.min(e, tonumber(cur[3])) end
-            redis.call('HSET', KEYS[1], 'e', num(e))
-            expire(KEYS[1], e, now)
-            index(ARGV[2] .. cur[1], ARGV[3], e, now)
-          else
-            redis.call('HSET', KEYS[1], f, v)
-          end
-        end
-        return redis.call('HMGET', KEYS[1], unpack(FIELDS))
-        """);
+        local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
+        if not exists(h) then return nil end
+        if not intact(h) then return h end
+        if tonumber(h[EXPIRES_AT]) <= now then return nil end
+        ApplyTo(KEYS[1], h, now, ARGV[2] .. h[USER_ID], ARGV[3])
+        return h
+        """;
 
-    /// <summary>KEYS: session. ARGV: index key prefix, id. Deletes the session and its index entry; returns 1 or 0.</summary>
-    public static readonly RedisScript Delete = new("""
-        local user = redis.call('HGET', KEYS[1], 'u')
-        if not user then return 0 end
-        redis.call('DEL', KEYS[1])
-        redis.call('ZREM', ARGV[1] .. user, ARGV[2])
-        return 1
-        """);
+    /// <summary>
+    /// KEYS: session. ARGV: index key prefix, id. Deletes the session and its index entry; returns 1 or 0. A damaged
+    /// session (no user, or not a hash) or a damaged index never stops the session itself from being deleted.
+    /// </summary>
+    public static readonly string Delete = Common + "\n" + """
+        local user = redis.pcall('HGET', KEYS[1], FIELDS[USER_ID])
+        if type(user) == 'string' then redis.pcall('ZREM', ARGV[1] .. user, ARGV[2]) end
+        return redis.call('DEL', KEYS[1])
+        """;
 
     /// <summary>
     /// KEYS: index. ARGV: min score, max score (ZRANGEBYSCORE syntax), session key prefix (<c>{prefix}{kind}:{G}:s:</c>).
-    /// Returns a flat array: id followed by its 9 fields, per live session; drops index entries whose session is gone.
+    /// Returns a flat array: id followed by its fields, per session; drops index entries whose session is gone. A
+    /// session key that is not a hash comes back with every field false (the store reports and skips it).
     /// </summary>
-    public static readonly RedisScript Query = new(Common + "\n" + """
+    public static readonly string Query = Common + "\n" + """
         local out = {}
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2])) do
-          local h = redis.call('HMGET', ARGV[3] .. id, unpack(FIELDS))
-          if h[1] then
+          local h = redis.pcall('HMGET', ARGV[3] .. id, unpack(FIELDS))
+          if h.err then
+            out[#out + 1] = id
+            for i = 1, #FIELDS do out[#out + 1] = false end
+          elseif exists(h) then
             out[#out + 1] = id
             for i = 1, #FIELDS do out[#out + 1] = h[i] end
           else
@@ -134,22 +186,22 @@ internal static class RedisSessionScripts
           end
         end
         return out
-        """);
+        """;
 
     /// <summary>
     /// KEYS: index. ARGV: min score, max score, session key prefix, id to keep ('' for none), then optionally the
     /// only ids to delete (when metadata narrowed the set). Deletes atomically; returns how many sessions it deleted.
     /// </summary>
-    public static readonly RedisScript DeleteMany = new("""
+    public static readonly string DeleteMany = """
         local ids
         if #ARGV > 4 then ids = {unpack(ARGV, 5)} else ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2]) end
         local n = 0
         for _, id in ipairs(ids) do
           if id ~= ARGV[4] then
-            n = n + redis.call('DEL', ARGV[3] .. id)
             redis.call('ZREM', KEYS[1], id)
+            n = n + redis.call('DEL', ARGV[3] .. id)
           end
         end
         return n
-        """);
+        """;
 }

@@ -1,34 +1,49 @@
 using System.Globalization;
-using AspNetSessions.Redis.Resp;
 using AspNetSessions.Stores;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace AspNetSessions.Redis;
 
 /// <summary>
-/// The Redis backend. One script (one round trip) per operation, each atomic and within one hash slot;
-/// expiry by Redis TTLs (the absolute cap included), so nothing expired is returned and no sweeper runs.
-/// A user's sessions are a sorted set scored by expiry: list, count and revoke-all cost O(log n + k).
-/// Kind-wide queries (no user id: admin and maintenance) walk the kind's user indexes with SCAN.
+/// The Redis backend, on StackExchange.Redis. One script (one round trip) per operation, each atomic and within
+/// one hash slot; expiry by Redis TTLs (the absolute cap included), so nothing expired is returned and no sweeper
+/// runs. A user's sessions are a sorted set scored by expiry: list, count and revoke-all cost O(log n + k).
+/// Kind-wide queries (no user id: admin and maintenance) walk the kind's user indexes on every primary.
 /// </summary>
-internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) : ISessionStore, IAsyncDisposable
+/// <remarks>
+/// Failures: every way Redis can say "not now" (no connection, a timeout, <c>LOADING</c>, <c>BUSY</c>,
+/// <c>READONLY</c>, <c>CLUSTERDOWN</c>, <c>OOM</c>, …) and any other error reply becomes
+/// <see cref="SessionStoreUnavailableException"/> (503). Damaged data (a field missing or unparsable, a key of
+/// the wrong type) is logged at Error with its key and refused: never authenticated, skipped in lists.
+/// </remarks>
+internal sealed class RedisSessionStore(RedisConnection connection, string keyPrefix, ILogger logger) : ISessionStore, IAsyncDisposable
 {
     public string Name => "Redis";
 
-    internal IRedisClient Client => client;
+    internal RedisConnection Connection => connection;
 
     public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var session = record.Session;
-        var args = new RedisArg[2 + RedisSessionCodec.FieldCount];
+        var args = new RedisValue[2 + RedisSessionFields.Count];
         args[0] = RedisSessionCodec.Millis(now);
         args[1] = session.Id;
         RedisSessionCodec.WriteFields(record, args.AsSpan(2));
-        RedisArg[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
-        var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken).ConfigureAwait(false);
-        if (RedisSessionCodec.Integer(reply) != 1)
+        RedisKey[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
+        try
         {
-            throw RedisSessionCodec.UnexpectedReply(reply);
+            var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken).ConfigureAwait(false);
+            if (reply.Resp2Type != ResultType.Integer || (long)reply != 1)
+            {
+                throw UnexpectedReply(reply);
+            }
+        }
+        catch (RedisWrongTypeException e)
+        {
+            Damaged(keys[1], e.Message);
+            throw new SessionStoreUnavailableException("The user's session index in Redis is damaged; the session cannot be written.", e);
         }
     }
 
@@ -36,102 +51,102 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
     {
         ArgumentNullException.ThrowIfNull(records);
         // Pipelined: every write is sent before the first reply is awaited.
-        var writes = new ValueTask[records.Count];
+        var writes = new Task[records.Count];
         for (var i = 0; i < writes.Length; i++)
         {
-            writes[i] = SetAsync(records[i], now, cancellationToken);
+            writes[i] = SetAsync(records[i], now, cancellationToken).AsTask();
         }
 
-        foreach (var write in writes)
-        {
-            await write.ConfigureAwait(false);
-        }
+        await Task.WhenAll(writes).ConfigureAwait(false);
     }
 
     public async ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!IsSessionId(id))
+        if (!SessionIds.IsWellFormed(id))
         {
             return null;
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Get, new RedisArg[] { SessionKey(kind, id) }, new RedisArg[] { RedisSessionCodec.Millis(now) }, cancellationToken).ConfigureAwait(false);
-        return RedisSessionCodec.ReadRecord(kind, id, reply);
+        var key = SessionKey(kind, id);
+        return await ReadAsync(RedisSessionScripts.Get, key, [RedisSessionCodec.Millis(now)], kind, id, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
     {
-        if (!IsSessionId(lookup.Id))
+        if (!SessionIds.IsWellFormed(lookup.Id))
         {
             return null;
         }
 
-        RedisArg[] keys = [SessionKey(lookup.Kind, lookup.Id)];
-        RedisArg[] args =
+        RedisValue[] args =
         [
             lookup.Digest,
             RedisSessionCodec.Millis(lookup.Now),
-            lookup.SlideTo is { } slideTo ? RedisSessionCodec.Millis(slideTo).ToString(CultureInfo.InvariantCulture) : string.Empty,
+            lookup.SlideTo is { } slideTo ? RedisSessionCodec.Millis(slideTo) : RedisValue.EmptyString,
             (long)lookup.SlidingGranularity.TotalMilliseconds,
             lookup.Id,
             IndexPrefix(lookup.Kind, lookup.Id),
         ];
-        var reply = await RunAsync(RedisSessionScripts.FindAndSlide, keys, args, cancellationToken).ConfigureAwait(false);
-        return RedisSessionCodec.ReadRecord(lookup.Kind, lookup.Id, reply);
+        return await ReadAsync(RedisSessionScripts.FindAndSlide, SessionKey(lookup.Kind, lookup.Id), args, lookup.Kind, lookup.Id, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
-        if (!IsSessionId(id))
+        if (!SessionIds.IsWellFormed(id))
         {
             return null;
         }
 
-        var args = new List<RedisArg> { RedisSessionCodec.Millis(now), IndexPrefix(kind, id), id };
+        var args = new List<RedisValue> { RedisSessionCodec.Millis(now), IndexPrefix(kind, id), id };
+        void Add(RedisSessionField field, RedisValue value)
+        {
+            args.Add(RedisSessionFields.LuaIndex(field));
+            args.Add(value);
+        }
+
         if (patch.Digest is { } digest)
         {
-            args.AddRange(["d", digest]);
+            Add(RedisSessionField.Digest, digest);
         }
 
         if (patch.ExpiresAt is { } expiresAt)
         {
-            args.AddRange(["e", RedisSessionCodec.Millis(expiresAt)]);
+            Add(RedisSessionField.ExpiresAt, RedisSessionCodec.Millis(expiresAt));
         }
 
         if (patch.LastSeenAt is { } lastSeenAt)
         {
-            args.AddRange(["l", RedisSessionCodec.Millis(lastSeenAt)]);
+            Add(RedisSessionField.LastSeenAt, RedisSessionCodec.Millis(lastSeenAt));
         }
 
         if (patch.Claims is { } claims)
         {
-            args.AddRange(["cl", RedisSessionCodec.Claims(claims)]);
+            Add(RedisSessionField.Claims, RedisSessionCodec.Claims(claims));
         }
 
         if (patch.Data is { } data)
         {
-            args.AddRange(["da", RedisSessionCodec.Map(data)]);
+            Add(RedisSessionField.Data, RedisSessionCodec.Map(data));
         }
 
         if (patch.Metadata is { } metadata)
         {
-            args.AddRange(["m", RedisSessionCodec.Map(metadata)]);
+            Add(RedisSessionField.Metadata, RedisSessionCodec.Map(metadata));
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Update, new RedisArg[] { SessionKey(kind, id) }, args.ToArray(), cancellationToken).ConfigureAwait(false);
-        return RedisSessionCodec.ReadRecord(kind, id, reply);
+        return await ReadAsync(RedisSessionScripts.Update, SessionKey(kind, id), [.. args], kind, id, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
     {
-        if (!IsSessionId(id))
+        if (!SessionIds.IsWellFormed(id))
         {
             return false;
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Delete, new RedisArg[] { SessionKey(kind, id) }, new RedisArg[] { IndexPrefix(kind, id), id }, cancellationToken).ConfigureAwait(false);
-        return RedisSessionCodec.Integer(reply) == 1;
+        var reply = await RunAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id], cancellationToken).ConfigureAwait(false);
+        return Integer(reply) == 1;
     }
 
     public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
@@ -154,8 +169,17 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         {
             // Index scores are expiries: a count is one ZCOUNT, O(log n).
             var (min, max) = ScoreRange(query);
-            var reply = await ExecuteAsync("ZCOUNT", new RedisArg[] { IndexKey(query.Kind, query.UserId), min, max }, cancellationToken).ConfigureAwait(false);
-            return RedisSessionCodec.Integer(reply);
+            var key = IndexKey(query.Kind, query.UserId);
+            try
+            {
+                var db = await connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+                return await Bounded(db.SortedSetLengthAsync(key, min, max, query.Status == SessionStatus.Valid ? Exclude.Start : Exclude.None), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisWrongTypeException e)
+            {
+                Damaged(key, e.Message);
+                return 0;
+            }
         }
 
         return (await QueryAsync(query, cancellationToken).ConfigureAwait(false)).Count;
@@ -168,7 +192,7 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
         var (min, max) = ScoreRange(query);
         foreach (var index in await IndexesAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var args = new List<RedisArg> { min, max, SessionPrefix(query.Kind, index.Group), query.ExceptSessionId ?? string.Empty };
+            var args = new List<RedisValue> { Score(min, exclusive: query.Status == SessionStatus.Valid), Score(max, exclusive: false), SessionPrefix(query.Kind, index.Group), query.ExceptSessionId ?? string.Empty };
             if (query.Metadata is { Count: > 0 })
             {
                 // Metadata lives in the hashes: pick the ids first, then delete exactly those in one script.
@@ -179,11 +203,19 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
                     continue;
                 }
 
-                args.AddRange(matching.Select(r => (RedisArg)r.Session.Id));
+                args.AddRange(matching.Select(r => (RedisValue)r.Session.Id));
             }
 
-            var reply = await RunAsync(RedisSessionScripts.DeleteMany, new RedisArg[] { index.Key }, args.ToArray(), cancellationToken).ConfigureAwait(false);
-            deleted += RedisSessionCodec.Integer(reply);
+            try
+            {
+                var reply = await RunAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken).ConfigureAwait(false);
+                deleted += Integer(reply);
+            }
+            catch (RedisWrongTypeException e)
+            {
+                // A damaged index names nothing to revoke; the others still are.
+                Damaged(index.Key, e.Message);
+            }
         }
 
         return deleted;
@@ -191,33 +223,97 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
 
     public async ValueTask PingAsync(CancellationToken cancellationToken)
     {
-        var reply = await ExecuteAsync("PING", ReadOnlyMemory<RedisArg>.Empty, cancellationToken).ConfigureAwait(false);
-        if (!reply.PayloadEquals("PONG"u8))
+        var multiplexer = await Guard(connection.GetMultiplexerAsync(cancellationToken)).ConfigureAwait(false);
+        if (!multiplexer.IsConnected)
         {
-            throw RedisSessionCodec.UnexpectedReply(reply);
+            throw new SessionStoreUnavailableException("Redis is not connected.");
         }
+
+        await Bounded(multiplexer.GetDatabase().PingAsync(), cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => client.DisposeAsync();
+    public ValueTask DisposeAsync() => connection.DisposeAsync();
+
+    private async ValueTask<SessionRecord?> ReadAsync(string script, RedisKey key, RedisValue[] args, string kind, string id, CancellationToken cancellationToken)
+    {
+        RedisResult reply;
+        try
+        {
+            reply = await RunAsync(script, [key], args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisWrongTypeException e)
+        {
+            Damaged(key, e.Message);
+            return null;
+        }
+
+        if (reply.IsNull)
+        {
+            return null;
+        }
+
+        if (reply.Resp2Type != ResultType.Array)
+        {
+            throw UnexpectedReply(reply);
+        }
+
+        if (RedisSessionCodec.TryReadRecord(kind, id, (RedisResult[])reply!, 0, out var record, out var damage))
+        {
+            return record;
+        }
+
+        Damaged(key, damage!);
+        return null;
+    }
 
     private async ValueTask QueryIndexAsync(UserIndex index, SessionQuery query, List<SessionRecord> found, CancellationToken cancellationToken)
     {
         var (min, max) = ScoreRange(query);
-        const int stride = 1 + RedisSessionCodec.FieldCount;
-        var reply = RedisSessionCodec.Array(
-            await RunAsync(RedisSessionScripts.Query, new RedisArg[] { index.Key }, new RedisArg[] { min, max, SessionPrefix(query.Kind, index.Group) }, cancellationToken).ConfigureAwait(false),
-            stride);
-        for (var i = 0; i + stride <= reply.Count; i += stride)
+        const int stride = 1 + RedisSessionFields.Count;
+        RedisResult reply;
+        try
         {
-            var id = reply[i].AsString()!;
-            if (RedisSessionCodec.ReadRecord(query.Kind, id, reply, i + 1) is { } record && query.Matches(record.Session))
+            reply = await RunAsync(
+                RedisSessionScripts.Query,
+                [index.Key],
+                [Score(min, exclusive: query.Status == SessionStatus.Valid), Score(max, exclusive: false), SessionPrefix(query.Kind, index.Group)],
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisWrongTypeException e)
+        {
+            Damaged(index.Key, e.Message);
+            return;
+        }
+
+        if (reply.Resp2Type != ResultType.Array || reply.Length % stride != 0)
+        {
+            throw UnexpectedReply(reply);
+        }
+
+        var items = (RedisResult[])reply!;
+        for (var i = 0; i + stride <= items.Length; i += stride)
+        {
+            var id = (string?)items[i];
+            if (id is null || !SessionIds.IsWellFormed(id))
+            {
+                Damaged(index.Key, "an index entry is not a session id");
+                continue;
+            }
+
+            if (!RedisSessionCodec.TryReadRecord(query.Kind, id, items, i + 1, out var record, out var damage))
+            {
+                Damaged(SessionKey(query.Kind, id), damage!);
+                continue;
+            }
+
+            if (query.Matches(record!.Session))
             {
                 found.Add(record);
             }
         }
     }
 
-    /// <summary>The user index to read: the query's user's, or every user index of the kind (SCAN) for kind-wide queries.</summary>
+    /// <summary>The user index to read: the query's user's, or every user index of the kind on every primary.</summary>
     private async ValueTask<List<UserIndex>> IndexesAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         if (query.UserId is not null)
@@ -225,70 +321,118 @@ internal sealed class RedisSessionStore(IRedisClient client, string keyPrefix) :
             return [new UserIndex(IndexKey(query.Kind, query.UserId), SessionUserGroup.Of(query.UserId))];
         }
 
-        var indexes = new List<UserIndex>();
+        var multiplexer = await Guard(connection.GetMultiplexerAsync(cancellationToken)).ConfigureAwait(false);
+        var database = multiplexer.GetDatabase().Database;
         var pattern = string.Concat(EscapeGlob(keyPrefix + query.Kind), ":{*}:u:*");
-        var cursor = "0";
-        do
+        var indexes = new HashSet<string>(StringComparer.Ordinal);
+        List<IServer> primaries;
+        try
         {
-            var reply = await ExecuteAsync("SCAN", new RedisArg[] { cursor, "MATCH", pattern, "COUNT", 1000 }, cancellationToken).ConfigureAwait(false);
-            if (reply.Kind != RespKind.Array || reply.Count != 2)
-            {
-                throw RedisSessionCodec.UnexpectedReply(reply);
-            }
+            primaries = await RedisPrimaries.AllAsync(multiplexer, connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not SessionStoreUnavailableException && RedisFailures.IsUnavailable(e, cancellationToken))
+        {
+            throw RedisFailures.Unavailable(e);
+        }
 
-            cursor = reply[0].AsString()!;
-            foreach (var key in reply[1].Items)
+        foreach (var server in primaries)
+        {
+            try
             {
-                var name = key.AsString()!;
-                var open = name.IndexOf('{', keyPrefix.Length + query.Kind.Length);
-                indexes.Add(new UserIndex(name, name.Substring(open + 1, SessionUserGroup.Length)));
+                await foreach (var key in server.KeysAsync(database, pattern, pageSize: 1000).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    indexes.Add(key!);
+                }
+            }
+            catch (Exception e) when (RedisFailures.IsUnavailable(e, cancellationToken))
+            {
+                throw RedisFailures.Unavailable(e);
             }
         }
-        while (cursor != "0");
 
-        return [.. indexes.DistinctBy(i => i.Key, StringComparer.Ordinal)];
+        var found = new List<UserIndex>(indexes.Count);
+        foreach (var name in indexes)
+        {
+            var open = name.IndexOf('{', keyPrefix.Length + query.Kind.Length);
+            if (open >= 0 && open + 1 + SessionUserGroup.Length <= name.Length)
+            {
+                found.Add(new UserIndex(name, name.Substring(open + 1, SessionUserGroup.Length)));
+            }
+        }
+
+        return found;
     }
 
-    private static (string Min, string Max) ScoreRange(SessionQuery query)
+    private static (double Min, double Max) ScoreRange(SessionQuery query)
     {
-        var now = RedisSessionCodec.Millis(query.Now).ToString(CultureInfo.InvariantCulture);
+        var now = RedisSessionCodec.Millis(query.Now);
         return query.Status switch
         {
-            SessionStatus.Valid => ("(" + now, "+inf"),
-            SessionStatus.Expired => ("-inf", now),
-            _ => ("-inf", "+inf"),
+            SessionStatus.Valid => (now, double.PositiveInfinity),
+            SessionStatus.Expired => (double.NegativeInfinity, now),
+            _ => (double.NegativeInfinity, double.PositiveInfinity),
         };
     }
 
-    private async ValueTask<RespValue> RunAsync(RedisScript script, ReadOnlyMemory<RedisArg> keys, ReadOnlyMemory<RedisArg> args, CancellationToken cancellationToken)
+    /// <summary>A ZRANGEBYSCORE bound for the scripts.</summary>
+    private static string Score(double value, bool exclusive)
+    {
+        var text = double.IsPositiveInfinity(value) ? "+inf" : double.IsNegativeInfinity(value) ? "-inf" : value.ToString("R", CultureInfo.InvariantCulture);
+        return exclusive && double.IsFinite(value) ? "(" + text : text;
+    }
+
+    private async Task<RedisResult> RunAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
         try
         {
-            return await client.EvalAsync(script, keys, args, cancellationToken).ConfigureAwait(false);
+            var db = await connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+            return await db.ScriptEvaluateAsync(script, keys, args).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (RedisConnectionException e)
+        catch (RedisServerException e) when (e.Kind == RedisErrorKind.WrongType)
         {
-            // Includes timeouts, protocol errors and authentication failures: no answer we can trust.
-            throw Unavailable(e);
+            throw new RedisWrongTypeException(e);
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e, cancellationToken))
+        {
+            throw RedisFailures.Unavailable(e);
         }
     }
 
-    private async ValueTask<RespValue> ExecuteAsync(string command, ReadOnlyMemory<RedisArg> args, CancellationToken cancellationToken)
+    private async Task<T> Bounded<T>(Task<T> call, CancellationToken cancellationToken)
     {
         try
         {
-            return await client.ExecuteAsync(command, args, cancellationToken).ConfigureAwait(false);
+            return await call.WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (RedisConnectionException e)
+        catch (RedisServerException e) when (e.Kind == RedisErrorKind.WrongType)
         {
-            // Includes timeouts, protocol errors and authentication failures: no answer we can trust.
-            throw Unavailable(e);
+            throw new RedisWrongTypeException(e);
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e, cancellationToken))
+        {
+            throw RedisFailures.Unavailable(e);
         }
     }
 
-    private static SessionStoreUnavailableException Unavailable(Exception e) => new("Redis is unavailable: " + e.Message, e);
+    private static async Task<T> Guard<T>(ValueTask<T> call)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e, CancellationToken.None))
+        {
+            throw RedisFailures.Unavailable(e);
+        }
+    }
 
-    private static bool IsSessionId(string id) => SessionIds.IsWellFormed(id);
+    private static long Integer(RedisResult reply) =>
+        reply.Resp2Type == ResultType.Integer ? (long)reply : throw UnexpectedReply(reply);
+
+    private static SessionStoreUnavailableException UnexpectedReply(RedisResult reply) =>
+        new($"Redis answered with an unexpected {reply.Resp3Type} reply; the store is treated as unavailable.");
+
+    private void Damaged(RedisKey key, string reason) => Log.DamagedData(logger, key.ToString(), reason);
 
     private string SessionKey(string kind, string id) => string.Concat(SessionPrefix(kind, SessionUserGroup.FromSessionId(id)), id);
 

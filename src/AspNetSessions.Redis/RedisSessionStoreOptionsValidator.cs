@@ -1,4 +1,3 @@
-using AspNetSessions.Redis.Resp;
 using AspNetSessions.Stores;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +8,8 @@ internal sealed class RedisSessionStoreOptionsValidator(string? configurationPat
 {
     public const string StoreName = "Redis";
 
+    private static readonly TimeSpan MaxCommandTimeout = TimeSpan.FromMinutes(1);
+
     public ValidateOptionsResult Validate(string? name, RedisSessionStoreOptions options)
     {
         if (!selection.IsSelected(StoreName))
@@ -17,25 +18,33 @@ internal sealed class RedisSessionStoreOptionsValidator(string? configurationPat
         }
 
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Configuration))
+        if (options.ConnectionMultiplexerFactory is null && options.ConfigurationOptions is null)
         {
-            errors.Add($"{Key("Configuration")} is required when the session store is Redis, e.g. '127.0.0.1:6379'.");
-        }
-        else
-        {
-            try
+            if (string.IsNullOrWhiteSpace(options.Configuration))
             {
-                RedisConfiguration.Parse(options.Configuration);
+                errors.Add($"{Key("Configuration")} is required when the session store is Redis, e.g. '127.0.0.1:6379' (or set ConfigurationOptions or ConnectionMultiplexerFactory in code).");
             }
-            catch (ArgumentException e)
+            else
             {
-                errors.Add($"{Key("Configuration")} is not valid: {e.Message}");
+                try
+                {
+                    RedisConfigurationReader.Read(options.Configuration);
+                }
+                catch (ArgumentException e)
+                {
+                    errors.Add($"{Key("Configuration")} is not valid: {e.Message} Expected {RedisConfigurationReader.ExpectedForm}.");
+                }
             }
         }
 
         if (options.KeyPrefix is null || options.KeyPrefix.Length > 64 || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
         {
-            errors.Add($"{Key("KeyPrefix")} must be at most 64 characters without '{{' or '}}' (braces would move the cluster hash tag); got '{options.KeyPrefix}'.");
+            errors.Add($"{Key("KeyPrefix")} must be at most 64 characters without '{{' or '}}' (braces would move every key's cluster hash slot); got '{options.KeyPrefix}'.");
+        }
+
+        if (options.CommandTimeout <= TimeSpan.Zero || options.CommandTimeout > MaxCommandTimeout)
+        {
+            errors.Add($"{Key("CommandTimeout")} must be a positive duration of at most 00:01:00, such as '00:00:00.500'; got '{options.CommandTimeout}'.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

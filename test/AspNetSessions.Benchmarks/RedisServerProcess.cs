@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using AspNetSessions.Redis.Resp;
+using AspNetSessions.Redis;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AspNetSessions.Benchmarks;
 
@@ -78,7 +79,8 @@ internal sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
-    public RedisClient CreateClient() => new(RedisConfiguration.Parse(Configuration));
+    public RedisSessionStore CreateStore(string keyPrefix) =>
+        new(new RedisConnection(new RedisSessionStoreOptions { Configuration = Configuration, KeyPrefix = keyPrefix }, NullLogger.Instance), keyPrefix, NullLogger.Instance);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using AspNetSessions.Redis;
-using AspNetSessions.Redis.Resp;
 using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
 using BenchmarkDotNet.Attributes;
@@ -18,7 +17,6 @@ public class RedisFindAndSlideBenchmarks
     private const int Stored = 1_000;
 
     private RedisServerProcess _server = null!;
-    private RedisClient _client = null!;
     private RedisSessionStore _store = null!;
     private SessionLookup[] _lookups = [];
     private ValueTask<SessionRecord?>[] _pending = [];
@@ -31,8 +29,7 @@ public class RedisFindAndSlideBenchmarks
     public async Task Setup()
     {
         _server = await RedisServerProcess.StartAsync();
-        _client = _server.CreateClient();
-        _store = new RedisSessionStore(_client, "bench:");
+        _store = _server.CreateStore("bench:");
         (_lookups, _) = await RedisFixtures.LoadAsync(_store, Stored, TimeSpan.FromMinutes(1));
         _pending = new ValueTask<SessionRecord?>[InFlight];
         if (await _store.FindAndSlideAsync(_lookups[0], default) is null)
@@ -44,7 +41,7 @@ public class RedisFindAndSlideBenchmarks
     [GlobalCleanup]
     public async Task Cleanup()
     {
-        await _client.DisposeAsync();
+        await _store.DisposeAsync();
         await _server.DisposeAsync();
     }
 
@@ -77,7 +74,6 @@ public class RedisFindAndSlideBenchmarks
 public class RedisListBenchmarks
 {
     private RedisServerProcess _server = null!;
-    private RedisClient _client = null!;
     private RedisSessionStore _store = null!;
     private SessionQuery[] _queries = [];
     private int _next;
@@ -89,8 +85,7 @@ public class RedisListBenchmarks
     public async Task Setup()
     {
         _server = await RedisServerProcess.StartAsync();
-        _client = _server.CreateClient();
-        _store = new RedisSessionStore(_client, "bench:");
+        _store = _server.CreateStore("bench:");
         (_, _queries) = await RedisFixtures.LoadAsync(_store, Sessions, TimeSpan.FromMinutes(1));
         if ((await _store.QueryAsync(_queries[0], default)).Count != Fixtures.SessionsPerUser)
         {
@@ -101,7 +96,7 @@ public class RedisListBenchmarks
     [GlobalCleanup]
     public async Task Cleanup()
     {
-        await _client.DisposeAsync();
+        await _store.DisposeAsync();
         await _server.DisposeAsync();
     }
 

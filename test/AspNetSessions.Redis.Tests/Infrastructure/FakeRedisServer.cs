@@ -1,8 +1,9 @@
+using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using AspNetSessions.Redis.Resp;
 
 namespace AspNetSessions.Redis.Tests.Infrastructure;
 
@@ -137,15 +138,8 @@ internal sealed class FakeRedisServer : IAsyncDisposable
             {
                 var result = await reader.ReadAsync(_stop.Token);
                 var buffer = result.Buffer;
-                while (RespReader.TryRead(buffer, out var command, out var consumed))
+                while (TryReadCommand(ref buffer, out var parts))
                 {
-                    buffer = buffer.Slice(consumed);
-                    var parts = new string[command.Count];
-                    for (var i = 0; i < parts.Length; i++)
-                    {
-                        parts[i] = command[i].AsString() ?? string.Empty;
-                    }
-
                     var reply = _handler(parts);
                     if (reply is null)
                     {
@@ -170,6 +164,54 @@ internal sealed class FakeRedisServer : IAsyncDisposable
         {
             // The client went away or the server is stopping.
         }
+    }
+
+    /// <summary>Reads one client command (a RESP array of bulk strings) from the front of the buffer.</summary>
+    private static bool TryReadCommand(ref ReadOnlySequence<byte> buffer, out string[] parts)
+    {
+        parts = [];
+        var reader = new SequenceReader<byte>(buffer);
+        if (!TryReadLine(ref reader, out var header) || header.Length < 2 || header[0] != '*')
+        {
+            return false;
+        }
+
+        var count = int.Parse(header.AsSpan(1), CultureInfo.InvariantCulture);
+        var result = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!TryReadLine(ref reader, out var length) || length.Length < 2 || length[0] != '$')
+            {
+                return false;
+            }
+
+            var size = int.Parse(length.AsSpan(1), CultureInfo.InvariantCulture);
+            if (reader.Remaining < size + 2)
+            {
+                return false;
+            }
+
+            var bytes = new byte[size];
+            reader.TryCopyTo(bytes);
+            reader.Advance(size + 2);
+            result[i] = Encoding.UTF8.GetString(bytes);
+        }
+
+        parts = result;
+        buffer = buffer.Slice(reader.Position);
+        return true;
+    }
+
+    private static bool TryReadLine(ref SequenceReader<byte> reader, out string line)
+    {
+        line = string.Empty;
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> bytes, "\r\n"u8))
+        {
+            return false;
+        }
+
+        line = Encoding.ASCII.GetString(bytes);
+        return true;
     }
 
     /// <summary>Encodes text as a RESP bulk string.</summary>

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace AspNetSessions.Redis;
+
+/// <summary>
+/// The store's multiplexer: the app's own (from <see cref="RedisSessionStoreOptions.ConnectionMultiplexerFactory"/>,
+/// never disposed here) or one created from a clone of the options on first use, so the app starts while Redis is
+/// down. A created one never aborts on connect failure and fails commands fast while disconnected (no backlog).
+/// Connection losses and restorations are logged once per outage and endpoint.
+/// </summary>
+internal sealed class RedisConnection : IAsyncDisposable
+{
+    private static readonly TimeSpan FirstConnectWait = TimeSpan.FromSeconds(2);
+
+    private readonly RedisSessionStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<EndPoint, byte> _down = new();
+    private Task<IConnectionMultiplexer>? _connecting;
+    private IConnectionMultiplexer? _multiplexer;
+    private IDatabase? _database;
+    private bool _owned;
+    private bool _disposed;
+
+    public RedisConnection(RedisSessionStoreOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options;
+        _logger = logger;
+        CommandTimeout = options.CommandTimeout;
+    }
+
+    /// <summary>The bound of every call, connecting included.</summary>
+    public TimeSpan CommandTimeout { get; }
+
+    /// <summary>The database, connecting first if needed (bounded by <see cref="CommandTimeout"/>).</summary>
+    public ValueTask<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var database = Volatile.Read(ref _database);
+        return database is not null ? new(database) : SlowAsync(cancellationToken);
+
+        async ValueTask<IDatabase> SlowAsync(CancellationToken cancellationToken)
+        {
+            var multiplexer = await GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
+            var db = multiplexer.GetDatabase();
+            Volatile.Write(ref _database, db);
+            return db;
+        }
+    }
+
+    /// <summary>The multiplexer, connecting first if needed (bounded by <see cref="CommandTimeout"/>).</summary>
+    public async ValueTask<IConnectionMultiplexer> GetMultiplexerAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _multiplexer) is { } ready)
+        {
+            return ready;
+        }
+
+        Task<IConnectionMultiplexer> connecting;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled)
+            {
+                // A failed factory or configuration is tried again by the next call, not cached forever.
+                _connecting = ConnectAsync();
+            }
+
+            connecting = _connecting;
+        }
+
+        // The first connection gets a little more patience than a command (handshake, topology, scripts
+        // not yet loaded), on a busy machine too; once connected, every call is bound by CommandTimeout.
+        return await connecting.WaitAsync(CommandTimeout > FirstConnectWait ? CommandTimeout : FirstConnectWait, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task<IConnectionMultiplexer>? connecting;
+        lock (_gate)
+        {
+            _disposed = true;
+            connecting = _connecting;
+        }
+
+        if (connecting is null)
+        {
+            return;
+        }
+
+        IConnectionMultiplexer multiplexer;
+        try
+        {
+            multiplexer = await connecting.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or ArgumentException or InvalidOperationException)
+        {
+            return; // never connected: nothing to release
+        }
+
+        multiplexer.ConnectionFailed -= OnConnectionFailed;
+        multiplexer.ConnectionRestored -= OnConnectionRestored;
+        if (_owned)
+        {
+            await multiplexer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IConnectionMultiplexer> ConnectAsync()
+    {
+        IConnectionMultiplexer multiplexer;
+        if (_options.ConnectionMultiplexerFactory is { } factory)
+        {
+            multiplexer = await factory().ConfigureAwait(false);
+        }
+        else
+        {
+            var options = _options.ConfigurationOptions?.Clone() ?? RedisConfigurationReader.Read(_options.Configuration!);
+            options.AbortOnConnectFail = false;
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+            var timeout = (int)Math.Ceiling(CommandTimeout.TotalMilliseconds);
+            options.AsyncTimeout = timeout;
+            options.SyncTimeout = timeout;
+            // On our clone only: failed first attempts (wrong password, refused, TLS) are reported here, not as
+            // ConnectionFailed, and they happen before the multiplexer exists to subscribe to.
+            options.ConnectionAttemptCompleted += OnConnectionAttemptCompleted;
+            multiplexer = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+            _owned = true;
+        }
+
+        multiplexer.ConnectionFailed += OnConnectionFailed;
+        multiplexer.ConnectionRestored += OnConnectionRestored;
+        Volatile.Write(ref _multiplexer, multiplexer);
+        return multiplexer;
+    }
+
+    private void OnConnectionAttemptCompleted(object? sender, ConnectionAttemptCompletedEventArgs e)
+    {
+        if (e.ConnectionType != ConnectionType.Interactive || e.EndPoint is not { } endPoint)
+        {
+            return;
+        }
+
+        if (!e.IsSuccess && _down.TryAdd(endPoint, 0))
+        {
+            Log.ConnectionLost(_logger, Format(endPoint), e.FailureType.ToString(), e.Exception);
+        }
+        else if (e.IsSuccess && _down.TryRemove(endPoint, out _))
+        {
+            Log.ConnectionRestored(_logger, Format(endPoint));
+        }
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        // The interactive connection carries the store's commands; pub/sub has its own and is not ours.
+        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && _down.TryAdd(endPoint, 0))
+        {
+            Log.ConnectionLost(_logger, Format(endPoint), e.FailureType.ToString(), e.Exception);
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && _down.TryRemove(endPoint, out _))
+        {
+            Log.ConnectionRestored(_logger, Format(endPoint));
+        }
+    }
+
+    private static string Format(EndPoint endPoint) => endPoint switch
+    {
+        IPEndPoint ip => ip.ToString(),
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
+}

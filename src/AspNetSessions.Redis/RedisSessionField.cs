@@ -1,0 +1,36 @@
+namespace AspNetSessions.Redis;
+
+/// <summary>
+/// The fields of a session hash, in the order the scripts read them (<c>HMGET</c>) and return them. The one list
+/// behind the codec and the script text: <see cref="RedisSessionFields"/> derives the field names and the Lua
+/// field table and index names from it, so reordering or adding a field cannot leave one side behind.
+/// </summary>
+internal enum RedisSessionField
+{
+    /// <summary><c>u</c>: the user id.</summary>
+    UserId,
+
+    /// <summary><c>d</c>: the digest, 32 raw bytes.</summary>
+    Digest,
+
+    /// <summary><c>c</c>: created, Unix milliseconds.</summary>
+    CreatedAt,
+
+    /// <summary><c>l</c>: last seen, Unix milliseconds.</summary>
+    LastSeenAt,
+
+    /// <summary><c>e</c>: expires, Unix milliseconds (the hash's TTL and the index score).</summary>
+    ExpiresAt,
+
+    /// <summary><c>a</c>: absolute expiry, Unix milliseconds, or '' for none.</summary>
+    AbsoluteExpiresAt,
+
+    /// <summary><c>cl</c>: claims, a JSON array of [type, value] pairs, or '' for none.</summary>
+    Claims,
+
+    /// <summary><c>da</c>: data, a JSON object of strings, or '' for none.</summary>
+    Data,
+
+    /// <summary><c>m</c>: metadata, a JSON object of strings, or '' for none.</summary>
+    Metadata,
+}

@@ -1,0 +1,61 @@
+using System.Text;
+
+namespace AspNetSessions.Redis;
+
+/// <summary>The hash field names of <see cref="RedisSessionField"/> and their Lua declarations.</summary>
+internal static class RedisSessionFields
+{
+    /// <summary>How many fields a session hash has.</summary>
+    public const int Count = 9;
+
+    // Short names keep a million sessions' hashes small; the README's key layout lists them.
+    private static readonly string[] Names = ["u", "d", "c", "l", "e", "a", "cl", "da", "m"];
+
+    /// <summary>
+    /// Lua declarations every script starts with: <c>FIELDS</c>, the names in <see cref="RedisSessionField"/> order
+    /// (for <c>HMGET</c>/<c>HSET</c>), and one 1-based index per field named after it (<c>USER_ID</c>, <c>EXPIRES_AT</c>, …).
+    /// </summary>
+    public static readonly string LuaDeclarations = BuildLuaDeclarations();
+
+    /// <summary>The hash field name of <paramref name="field"/>.</summary>
+    public static string Name(RedisSessionField field) => Names[(int)field];
+
+    /// <summary>The 1-based position of <paramref name="field"/> in the scripts' <c>FIELDS</c> table.</summary>
+    public static int LuaIndex(RedisSessionField field) => (int)field + 1;
+
+    private static string BuildLuaDeclarations()
+    {
+        var fields = Enum.GetValues<RedisSessionField>();
+        if (fields.Length != Count || Names.Length != Count)
+        {
+            throw new InvalidOperationException("RedisSessionField, its names and Count disagree.");
+        }
+
+        var text = new StringBuilder("local FIELDS = {");
+        text.AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'")).Append("}\n");
+        foreach (var field in fields)
+        {
+            text.Append("local ").Append(LuaName(field)).Append(" = ").Append(LuaIndex(field)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary><c>ExpiresAt</c> → <c>EXPIRES_AT</c>.</summary>
+    private static string LuaName(RedisSessionField field)
+    {
+        var name = field.ToString();
+        var text = new StringBuilder();
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(name[i]))
+            {
+                text.Append('_');
+            }
+
+            text.Append(char.ToUpperInvariant(name[i]));
+        }
+
+        return text.ToString();
+    }
+}
