@@ -9,16 +9,17 @@ namespace AspNetSessions.Redis;
 /// </summary>
 internal static class RedisPrimaries
 {
-    public static async Task<List<IServer>> AllAsync(IConnectionMultiplexer multiplexer, TimeSpan timeout, CancellationToken cancellationToken)
+    public static List<IServer> All(IConnectionMultiplexer multiplexer)
     {
         var servers = multiplexer.GetServers();
         var cluster = servers.FirstOrDefault(s => s.ServerType == ServerType.Cluster && s.IsConnected);
         var primaries = new List<IServer>();
         if (cluster is not null)
         {
-            // The cluster's own view: primaries that serve slots (a failed primary has none once its replica took over).
-            var nodes = await cluster.ClusterNodesAsync().WaitAsync(timeout, cancellationToken).ConfigureAwait(false)
-                ?? throw new SessionStoreUnavailableException("Redis Cluster did not describe its nodes.");
+            // The multiplexer's view of the cluster (kept current from CLUSTER NODES as the topology changes):
+            // primaries that serve slots. A failed primary has none once its replica took over.
+            var nodes = cluster.ClusterConfiguration
+                ?? throw new SessionStoreUnavailableException("The Redis Cluster topology is not known yet.");
             foreach (var node in nodes.Nodes)
             {
                 if (!node.IsReplica && node.Slots.Count > 0 && node.EndPoint is { } endPoint)

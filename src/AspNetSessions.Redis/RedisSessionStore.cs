@@ -328,7 +328,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         List<IServer> primaries;
         try
         {
-            primaries = await RedisPrimaries.AllAsync(multiplexer, connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            primaries = RedisPrimaries.All(multiplexer);
         }
         catch (Exception e) when (e is not SessionStoreUnavailableException && RedisFailures.IsUnavailable(e, cancellationToken))
         {

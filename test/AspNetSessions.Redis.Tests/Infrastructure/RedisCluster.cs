@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AspNetSessions.Redis.Tests.Infrastructure;
+
+/// <summary>
+/// A local Redis Cluster of 3 primaries and 3 replicas on free loopback ports: six <c>redis-server
+/// --cluster-enabled yes</c> processes joined by <c>redis-cli --cluster create … --cluster-replicas 1
+/// --cluster-yes</c>, ready once every node reports <c>cluster_state:ok</c>. A short node timeout (1 s) makes a
+/// replica take over a killed primary in a few seconds.
+/// </summary>
+public sealed class RedisCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(30);
+
+    private RedisCluster(IReadOnlyList<RedisServer> nodes) => Nodes = nodes;
+
+    /// <summary>Every node, in creation order (the first three start as primaries).</summary>
+    public IReadOnlyList<RedisServer> Nodes { get; }
+
+    /// <summary>A configuration string naming every node.</summary>
+    public string ConfigurationString => string.Join(",", Nodes.Select(n => string.Create(CultureInfo.InvariantCulture, $"{n.Host}:{n.Port}")));
+
+    public static async Task<RedisCluster> StartAsync()
+    {
+        var nodes = new List<RedisServer>();
+        try
+        {
+            var starts = Enumerable.Range(0, 6).Select(_ => RedisServer.StartAsync(new RedisServerOptions
+            {
+                ExtraArguments = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000"],
+            }));
+            nodes.AddRange(await Task.WhenAll(starts));
+            var create = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in new[] { "--cluster", "create" }.Concat(nodes.Select(n => $"{n.Host}:{n.Port}")).Concat(["--cluster-replicas", "1", "--cluster-yes"]))
+            {
+                create.ArgumentList.Add(arg);
+            }
+
+            using (var process = Process.Start(create)!)
+            {
+                var output = process.StandardOutput.ReadToEndAsync();
+                var error = process.StandardError.ReadToEndAsync();
+                using var timeout = new CancellationTokenSource(ReadyDeadline);
+                await process.WaitForExitAsync(timeout.Token);
+                if (process.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"redis-cli --cluster create failed: {await output}{await error}");
+                }
+            }
+
+            var cluster = new RedisCluster(nodes);
+            await WaitForStateOkAsync(nodes);
+            return cluster;
+        }
+        catch
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The nodes that are primaries right now (by <c>ROLE</c>'s view in <c>INFO replication</c>).</summary>
+    public async Task<List<RedisServer>> PrimariesAsync()
+    {
+        var primaries = new List<RedisServer>();
+        foreach (var node in Nodes.Where(n => n.IsRunning))
+        {
+            if ((await node.ExecuteAsync("INFO", "replication"))!.Contains("role:master", StringComparison.Ordinal))
+            {
+                primaries.Add(node);
+            }
+        }
+
+        return primaries;
+    }
+
+    /// <summary>Waits until every running node says <c>cluster_state:ok</c>.</summary>
+    public Task WaitUntilHealthyAsync() => WaitForStateOkAsync(Nodes.Where(n => n.IsRunning).ToList());
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    /// <summary>Waits until the replicas of every running primary have received everything it has written.</summary>
+    public async Task WaitForReplicationAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        foreach (var primary in await PrimariesAsync())
+        {
+            // Bounded polling of real processes: the replica's acknowledged offset reaches the primary's.
+            while (true)
+            {
+                var info = (await primary.ExecuteAsync("INFO", "replication"))!;
+                var offset = Field(info, "master_repl_offset");
+                var replica = info.Split('\n').FirstOrDefault(l => l.StartsWith("slave0:", StringComparison.Ordinal));
+                if (replica is not null && replica.Contains("offset=" + offset + ",", StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                if (deadline.Elapsed > ReadyDeadline)
+                {
+                    throw new InvalidOperationException("Replication did not catch up: " + info);
+                }
+
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static string Field(string info, string name) =>
+        info.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..];
+
+    private static async Task WaitForStateOkAsync(IReadOnlyList<RedisServer> nodes)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var ok = true;
+            foreach (var node in nodes)
+            {
+                var info = await node.ExecuteAsync("CLUSTER", "INFO") ?? string.Empty;
+                ok &= info.Contains("cluster_state:ok", StringComparison.Ordinal);
+            }
+
+            if (ok)
+            {
+                return;
+            }
+
+            if (deadline.Elapsed > ReadyDeadline)
+            {
+                throw new InvalidOperationException("The cluster did not reach cluster_state:ok in time.");
+            }
+
+            await Task.Delay(100); // bounded polling: the nodes gossip their way to a healthy state
+        }
+    }
+}
