@@ -231,6 +231,21 @@ public sealed class RedisServer : IAsyncDisposable
 
     private List<string> BuildArguments()
     {
+        if (_options.SentinelFor != 0)
+        {
+            // Sentinel rewrites its configuration file, so it lives in the server's own directory.
+            var file = Path.Combine(DataDirectory, "sentinel.conf");
+            File.WriteAllText(file, string.Join('\n',
+                string.Create(CultureInfo.InvariantCulture, $"port {Port}"),
+                $"bind {Host}",
+                $"dir {DataDirectory}",
+                string.Create(CultureInfo.InvariantCulture, $"sentinel monitor {RedisSentinel.ServiceName} {Host} {_options.SentinelFor} 1"),
+                $"sentinel down-after-milliseconds {RedisSentinel.ServiceName} 1000",
+                $"sentinel failover-timeout {RedisSentinel.ServiceName} 10000",
+                string.Empty));
+            return [file, "--sentinel"];
+        }
+
         var args = new List<string>
         {
             "--port", Port.ToString(CultureInfo.InvariantCulture),

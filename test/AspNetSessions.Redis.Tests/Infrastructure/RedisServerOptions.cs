@@ -21,6 +21,12 @@ public sealed class RedisServerOptions
     /// </summary>
     public bool Tls { get; init; }
 
+    /// <summary>
+    /// Runs a Sentinel (<c>redis-server sentinel.conf --sentinel</c>) monitoring the primary on this loopback port as
+    /// <see cref="RedisSentinel.ServiceName"/> (quorum 1, down after 1 s), instead of a data server; 0 for none.
+    /// </summary>
+    public int SentinelFor { get; init; }
+
     /// <summary>More <c>redis-server</c> arguments, e.g. <c>["--rename-command", "HELLO", ""]</c>.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

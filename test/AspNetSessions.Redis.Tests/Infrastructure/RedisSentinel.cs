@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AspNetSessions.Redis.Tests.Infrastructure;
+
+/// <summary>
+/// One primary, one replica and one Sentinel monitoring them as <see cref="ServiceName"/>, on free loopback ports.
+/// Clients connect through the Sentinel (<c>serviceName=…</c>) and follow it across <c>SENTINEL FAILOVER</c>.
+/// </summary>
+public sealed class RedisSentinel : IAsyncDisposable
+{
+    public const string ServiceName = "sessions";
+
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private RedisSentinel(RedisServer primary, RedisServer replica, RedisServer sentinel) => (Primary, Replica, Sentinel) = (primary, replica, sentinel);
+
+    /// <summary>The server that started as the primary.</summary>
+    public RedisServer Primary { get; }
+
+    /// <summary>The server that started as its replica.</summary>
+    public RedisServer Replica { get; }
+
+    public RedisServer Sentinel { get; }
+
+    /// <summary>The client configuration: the Sentinel and the service name.</summary>
+    public string ConfigurationString => string.Create(CultureInfo.InvariantCulture, $"{Sentinel.Host}:{Sentinel.Port},serviceName={ServiceName}");
+
+    public static async Task<RedisSentinel> StartAsync()
+    {
+        var primary = await RedisServer.StartAsync();
+        var replica = await RedisServer.StartAsync(new RedisServerOptions { ExtraArguments = ["--replicaof", primary.Host, primary.Port.ToString(CultureInfo.InvariantCulture)] });
+        var sentinel = await RedisServer.StartAsync(new RedisServerOptions { SentinelFor = primary.Port });
+        var group = new RedisSentinel(primary, replica, sentinel);
+        try
+        {
+            await WaitUntilAsync(async () => (await replica.ExecuteAsync("INFO", "replication"))!.Contains("master_link_status:up", StringComparison.Ordinal));
+            // Sentinel has discovered the replica (it needs one to fail over to).
+            await WaitUntilAsync(async () => (await sentinel.ExecuteAsync("INFO", "sentinel"))!.Contains("slaves=1", StringComparison.Ordinal));
+            return group;
+        }
+        catch
+        {
+            await group.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Asks the Sentinel to fail over and waits until the replica is the primary.</summary>
+    public async Task FailOverAsync()
+    {
+        var reply = await Sentinel.ExecuteAsync("SENTINEL", "FAILOVER", ServiceName);
+        if (reply != "OK")
+        {
+            throw new InvalidOperationException("SENTINEL FAILOVER answered " + reply);
+        }
+
+        await WaitUntilAsync(async () => (await Replica.ExecuteAsync("INFO", "replication"))!.Contains("role:master", StringComparison.Ordinal));
+    }
+
+    /// <summary>Waits until the replica has received everything the primary has written.</summary>
+    public Task WaitForReplicationAsync() => WaitUntilAsync(async () =>
+    {
+        var info = (await Primary.ExecuteAsync("INFO", "replication"))!;
+        var offset = info.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("master_repl_offset:", StringComparison.Ordinal))["master_repl_offset:".Length..];
+        return info.Contains("offset=" + offset + ",", StringComparison.Ordinal);
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await Sentinel.DisposeAsync();
+        await Replica.DisposeAsync();
+        await Primary.DisposeAsync();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > Deadline)
+            {
+                throw new InvalidOperationException("The Sentinel group did not reach the expected state in time.");
+            }
+
+            await Task.Delay(50); // bounded polling of real processes
+        }
+    }
+}
