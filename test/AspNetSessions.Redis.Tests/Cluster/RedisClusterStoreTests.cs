@@ -87,3 +87,16 @@ public sealed class RedisClusterTests(RedisClusterFixture redis)
         Assert.Equal(HttpStatusCode.OK, await b.StatusAsync(HttpMethod.Get, "/api/me", laptop.Token));
     }
 }
+
+/// <summary>The expiry table on the cluster.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterExpiryTests(RedisClusterFixture redis) : SessionExpiryContract, IAsyncLifetime
+{
+    private readonly RedisStoreUnderTest _store = new(redis.Cluster.ConfigurationString);
+
+    protected override ISessionStore Store => _store.Store;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+}

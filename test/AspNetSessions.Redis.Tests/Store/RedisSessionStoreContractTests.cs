@@ -29,3 +29,16 @@ public sealed class RedisSessionRaceTests(RedisServerFixture redis) : SessionRac
 
     public async Task DisposeAsync() => await _store.DisposeAsync();
 }
+
+/// <summary>The expiry table on the Redis backend: the Lua mirror of SessionExpiry held to the same cases.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisSessionExpiryTests(RedisServerFixture redis) : SessionExpiryContract, IAsyncLifetime
+{
+    private readonly RedisStoreUnderTest _store = new(redis.Server);
+
+    protected override ISessionStore Store => _store.Store;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+}
