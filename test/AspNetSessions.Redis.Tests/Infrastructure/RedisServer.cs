@@ -75,6 +75,14 @@ public sealed class RedisServer : IAsyncDisposable
         ? string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}")
         : string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port},password={_options.Password}");
 
+    /// <summary>Sends a signal to the process (e.g. <c>STOP</c> to hang it like a frozen VM, <c>CONT</c> to wake it).</summary>
+    public async Task SignalAsync(string signal)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("The server is not running.");
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>True while the process runs.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
