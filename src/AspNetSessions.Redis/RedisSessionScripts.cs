@@ -62,6 +62,8 @@ internal static class RedisSessionScripts
           return tonumber(h[CREATED_AT]) and tonumber(h[LAST_SEEN_AT]) and tonumber(h[EXPIRES_AT])
             and (h[ABSOLUTE_EXPIRES_AT] == '' or tonumber(h[ABSOLUTE_EXPIRES_AT])) and true or false
         end
+        -- A hash with none of our fields (only foreign ones) is there too: damaged, not missing.
+        local function present(key, h) return exists(h) or redis.call('EXISTS', key) == 1 end
         local function absolute(h) return tonumber(h[ABSOLUTE_EXPIRES_AT]) end
         """;
 
@@ -103,7 +105,7 @@ internal static class RedisSessionScripts
         end
         local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
         if h[DIGEST] ~= ARGV[1] then
-          if h[DIGEST] or not exists(h) then return nil end
+          if h[DIGEST] or not present(KEYS[1], h) then return nil end
           return h
         end
         if not intact(h) then return h end
@@ -118,7 +120,7 @@ internal static class RedisSessionScripts
     /// <summary>KEYS: session. ARGV: now. Returns the fields of a valid session, or nil.</summary>
     public static readonly string Get = Common + "\n" + """
         local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
-        if not exists(h) then return nil end
+        if not present(KEYS[1], h) then return nil end
         if not intact(h) then return h end
         if tonumber(h[EXPIRES_AT]) <= tonumber(ARGV[1]) then return nil end
         return h
@@ -149,7 +151,7 @@ internal static class RedisSessionScripts
         end
         local now = tonumber(ARGV[1])
         local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
-        if not exists(h) then return nil end
+        if not present(KEYS[1], h) then return nil end
         if not intact(h) then return h end
         if tonumber(h[EXPIRES_AT]) <= now then return nil end
         ApplyTo(KEYS[1], h, now, ARGV[2] .. h[USER_ID], ARGV[3])
@@ -178,7 +180,7 @@ internal static class RedisSessionScripts
           if h.err then
             out[#out + 1] = id
             for i = 1, #FIELDS do out[#out + 1] = false end
-          elseif exists(h) then
+          elseif present(ARGV[3] .. id, h) then
             out[#out + 1] = id
             for i = 1, #FIELDS do out[#out + 1] = h[i] end
           else
