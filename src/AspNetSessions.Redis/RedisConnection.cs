@@ -13,7 +13,7 @@ namespace AspNetSessions.Redis;
 /// </summary>
 internal sealed class RedisConnection : IAsyncDisposable
 {
-    private static readonly TimeSpan FirstConnectWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan FirstConnectWait = TimeSpan.FromSeconds(5);
 
     private readonly RedisSessionStoreOptions _options;
     private readonly ILogger _logger;
@@ -73,8 +73,10 @@ internal sealed class RedisConnection : IAsyncDisposable
             connecting = _connecting;
         }
 
-        // The first connection gets a little more patience than a command (handshake, topology, scripts
-        // not yet loaded), on a busy machine too; once connected, every call is bound by CommandTimeout.
+        // The first connection gets more patience than a command: the handshake and topology discovery can take
+        // seconds on a busy machine, and a refused connection is reported at once anyway (AbortOnConnectFail=false
+        // returns a disconnected multiplexer whose commands then fail fast). Once connected, CommandTimeout bounds
+        // every call.
         return await connecting.WaitAsync(CommandTimeout > FirstConnectWait ? CommandTimeout : FirstConnectWait, cancellationToken).ConfigureAwait(false);
     }
 
