@@ -18,7 +18,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly RedisSessionStoreOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly ConcurrentDictionary<EndPoint, byte> _down = new();
+    // Keyed by the endpoint as text: the two events may describe one endpoint with different EndPoint types.
+    private readonly ConcurrentDictionary<string, byte> _down = new(StringComparer.OrdinalIgnoreCase);
     private Task<IConnectionMultiplexer>? _connecting;
     private IConnectionMultiplexer? _multiplexer;
     private IDatabase? _database;
@@ -147,20 +148,21 @@ internal sealed class RedisConnection : IAsyncDisposable
             return;
         }
 
-        if (!e.IsSuccess && _down.TryAdd(endPoint, 0))
+        var name = Format(endPoint);
+        if (!e.IsSuccess && _down.TryAdd(name, 0))
         {
-            Log.ConnectionLost(_logger, Format(endPoint), e.FailureType.ToString(), e.Exception);
+            Log.ConnectionLost(_logger, name, e.FailureType.ToString(), e.Exception);
         }
-        else if (e.IsSuccess && _down.TryRemove(endPoint, out _))
+        else if (e.IsSuccess && _down.TryRemove(name, out _))
         {
-            Log.ConnectionRestored(_logger, Format(endPoint));
+            Log.ConnectionRestored(_logger, name);
         }
     }
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
         // The interactive connection carries the store's commands; pub/sub has its own and is not ours.
-        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && _down.TryAdd(endPoint, 0))
+        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && _down.TryAdd(Format(endPoint), 0))
         {
             Log.ConnectionLost(_logger, Format(endPoint), e.FailureType.ToString(), e.Exception);
         }
@@ -168,7 +170,7 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && _down.TryRemove(endPoint, out _))
+        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && _down.TryRemove(Format(endPoint), out _))
         {
             Log.ConnectionRestored(_logger, Format(endPoint));
         }
@@ -176,7 +178,7 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     private static string Format(EndPoint endPoint) => endPoint switch
     {
-        IPEndPoint ip => ip.ToString(),
+        IPEndPoint ip => ip.Address.IsIPv4MappedToIPv6 ? $"{ip.Address.MapToIPv4()}:{ip.Port}" : ip.ToString(),
         DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
         _ => endPoint.ToString() ?? "?",
     };

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Net;
+using AspNetSessions.Redis.Tests.Infrastructure;
+using AspNetSessions.Stores;
+using AspNetSessions.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace AspNetSessions.Redis.Tests.Http;
+
+/// <summary>How apps connect: configuration strings and URIs, ConfigurationOptions, the app's own multiplexer, bad values refused at startup.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
+{
+    [Theory]
+    [InlineData("redis://127.0.0.1:{port}")]
+    [InlineData("redis://127.0.0.1:{port}/0")]
+    [InlineData("127.0.0.1:{port},defaultDatabase=0,abortConnect=true")]
+    public async Task A_configuration_string_or_a_redis_uri_connects(string configuration)
+    {
+        using var app = RedisSampleApp.Create(configuration.Replace("{port}", redis.Server.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        using var client = app.Client();
+        var login = await client.LoginAsync();
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:6379", "only redis:// and rediss://")]
+    [InlineData("redis://127.0.0.1:6379?ssl=true", "no query")]
+    [InlineData("redis://127.0.0.1:6379/zero", "database number")]
+    public void A_uri_that_cannot_be_understood_stops_startup_naming_the_key_and_the_expected_form(string configuration, string reason)
+    {
+        var errors = SampleApp.StartupFailure(() => RedisSampleApp.Create(configuration));
+        Assert.Contains(errors, e => e.Message.Contains("SessionAuth:Redis:Configuration", StringComparison.Ordinal)
+            && e.Message.Contains(reason, StringComparison.Ordinal) && e.Message.Contains("host:port", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("app{1}:")]
+    [InlineData("app}:")]
+    public void A_key_prefix_with_braces_stops_startup(string prefix)
+    {
+        var errors = SampleApp.StartupFailure(() => RedisSampleApp.Create(redis.Server.ConfigurationString, prefix));
+        Assert.Contains(errors, e => e.Message.Contains("SessionAuth:Redis:KeyPrefix", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_bad_command_timeout_stops_startup_naming_the_key()
+    {
+        var errors = SampleApp.StartupFailure(() => RedisSampleApp.Create(redis.Server.ConfigurationString, settings: new Dictionary<string, string?> { ["SessionAuth:Redis:CommandTimeout"] = "-00:00:01" }));
+        Assert.Contains(errors, e => e.Message.Contains("SessionAuth:Redis:CommandTimeout", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_apps_own_multiplexer_is_shared_and_never_disposed_by_the_store()
+    {
+        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConfigurationString);
+        var prefix = RedisServerFixture.NewKeyPrefix();
+        using (var app = new SampleApp(
+            new Dictionary<string, string?> { ["SessionAuth:Store"] = "Redis", ["SessionAuth:Redis:KeyPrefix"] = prefix },
+            s => s.Configure<RedisSessionStoreOptions>(o => o.ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(multiplexer))))
+        using (var client = app.Client())
+        {
+            var login = await client.LoginAsync();
+            Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        }
+
+        // The app (and its store) are gone; the multiplexer is still the app's and still works.
+        Assert.True(multiplexer.IsConnected);
+        Assert.Equal(1, await multiplexer.GetDatabase().KeyExistsAsync(new RedisKey[] { $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice" }));
+    }
+
+    [Fact]
+    public async Task Configuration_options_are_cloned_never_changed()
+    {
+        var options = ConfigurationOptions.Parse(redis.Server.ConfigurationString);
+        var before = options.ToString(includePassword: true);
+        await using var store = new Store.RedisStoreUnderTest(new RedisSessionStoreOptions { ConfigurationOptions = options, KeyPrefix = RedisServerFixture.NewKeyPrefix() });
+
+        await store.Store.PingAsync(default);
+
+        Assert.Equal(before, options.ToString(includePassword: true));
+        Assert.True(options.AbortOnConnectFail);
+    }
+
+    [Fact]
+    public async Task Connection_lost_and_restored_are_logged_once_per_outage()
+    {
+        await using var server = await RedisServer.StartAsync(new RedisServerOptions { AppendOnly = true });
+        var logs = new CapturingLoggerProvider();
+        using var app = RedisSampleApp.Create(server.ConfigurationString, services: s => s.AddSingleton<ILoggerProvider>(logs));
+        using var client = app.Client();
+        var login = await client.LoginAsync();
+
+        await server.StopAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        }
+
+        await server.RestartAsync();
+        Assert.Equal(HttpStatusCode.OK, await Eventually.ReturnsAsync(() => client.StatusAsync(HttpMethod.Get, "/api/me", login.Token), HttpStatusCode.OK));
+        await Eventually.HoldsAsync(() => logs.Lines.Any(l => l.Contains("AspNetSessions.Redis[1403]", StringComparison.Ordinal)));
+
+        Assert.Single(logs.Lines, l => l.Contains("AspNetSessions.Redis[1402]", StringComparison.Ordinal)); // lost
+        Assert.Single(logs.Lines, l => l.Contains("AspNetSessions.Redis[1403]", StringComparison.Ordinal)); // restored
+    }
+}
