@@ -7,7 +7,8 @@
 # Variants: none (no authentication: the baseline), trivial-handler (ASP.NET Core authentication + authorization
 # with a handler that checks nothing: the framework's own cost), sessions-memory-bearer, sessions-memory-cookie,
 # sessions-redis-bearer (AspNetSessions), bearertoken (AddBearerToken), cookie (AddCookie), cookie-ticketstore
-# (AddCookie with an in-memory ITicketStore).
+# (AddCookie with an in-memory ITicketStore), cookie-redis-ticketstore (AddCookie with an ITicketStore over
+# IDistributedCache from Microsoft.Extensions.Caching.StackExchangeRedis, on the same redis-server).
 # Each variant of bench/BenchApp (the same GET /hello under one authentication scheme) runs in its own process on
 # its own loopback port. After a warm-up, the variants are measured INTERLEAVED: every round runs each variant once
 # (the order rotates from round to round), so slow drifts of a shared machine hit all variants alike. The table
@@ -30,7 +31,7 @@ DURATION=${DURATION:-6}
 WARMUP=${WARMUP:-5}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
-ALL_VARIANTS="none trivial-handler sessions-memory-bearer sessions-memory-cookie sessions-redis-bearer bearertoken cookie cookie-ticketstore"
+ALL_VARIANTS="none trivial-handler sessions-memory-bearer sessions-memory-cookie sessions-redis-bearer bearertoken cookie cookie-ticketstore cookie-redis-ticketstore"
 VARIANTS=${VARIANTS:-$ALL_VARIANTS}
 OUT=${OUT:-bench/results}
 QUIET=${QUIET:-20}
@@ -42,7 +43,7 @@ log() { echo "http-load: $*" >&2; }
 
 # --- tools -------------------------------------------------------------------------------------------------------
 tools=(wrk curl python3)
-[[ " ${variants[*]} " != *" sessions-redis"* ]] || tools+=(redis-server)
+[[ " ${variants[*]} " != *"redis"* ]] || tools+=(redis-server)
 .ci/install-missing "${tools[@]}"
 
 # --- build once --------------------------------------------------------------------------------------------------
@@ -83,7 +84,7 @@ start_variant() {
   local v=$1
   local env=()
   [ -z "${SERVER_ENV:-}" ] || read -r -a env <<<"$SERVER_ENV"
-  if [[ $v == sessions-redis* ]]; then
+  if [[ $v == *redis* ]]; then
     [ -n "$redis_port" ] || start_redis
     env+=(SessionAuth__Redis__Configuration="127.0.0.1:$redis_port")
   fi
@@ -151,7 +152,7 @@ for r in $(seq 1 "$ROUNDS"); do
     v=${variants[$(( (i + r - 1) % n ))]}
     wait_quiet >"$work/$v.round$r.busy"
     other=""
-    [[ $v != sessions-redis* ]] || other=$redis_pid
+    [[ $v != *redis* ]] || other=$redis_pid
     read -r au0 as0 <<<"$(cpu_ticks "${vpid[$v]}")"; read -r ou0 os0 <<<"$(cpu_ticks "$other")"
     run_wrk "$v" "$DURATION" "$work/$v.round$r.txt"
     read -r au1 as1 <<<"$(cpu_ticks "${vpid[$v]}")"; read -r ou1 os1 <<<"$(cpu_ticks "$other")"

@@ -59,6 +59,20 @@ switch (variant)
         builder.Services.AddAuthorization();
         scheme = CookieAuthenticationDefaults.AuthenticationScheme;
         break;
+    case "cookie-redis-ticketstore":
+        // The same redis-server as sessions-redis-bearer, through RedisCache (IDistributedCache).
+        builder.Services.AddStackExchangeRedisCache(o => o.Configuration = builder.Configuration["SessionAuth:Redis:Configuration"]);
+        builder.Services.AddSingleton<DistributedCacheTicketStore>();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<DistributedCacheTicketStore>((o, store) =>
+            {
+                Answer401(o);
+                o.SessionStore = store;
+            });
+        builder.Services.AddAuthorization();
+        scheme = CookieAuthenticationDefaults.AuthenticationScheme;
+        break;
     default:
         Console.Error.WriteLine($"Unknown variant '{variant}'.");
         return 2;
