@@ -26,11 +26,15 @@ public sealed class RedisCluster : IAsyncDisposable
         var nodes = new List<RedisServer>();
         try
         {
-            var starts = Enumerable.Range(0, 6).Select(_ => RedisServer.StartAsync(new RedisServerOptions
+            // One after the other: each node is in the list (and disposed on failure) as soon as it runs.
+            for (var i = 0; i < 6; i++)
             {
-                ExtraArguments = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000"],
-            }));
-            nodes.AddRange(await Task.WhenAll(starts));
+                nodes.Add(await RedisServer.StartAsync(new RedisServerOptions
+                {
+                    ExtraArguments = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000"],
+                }));
+            }
+
             var create = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var arg in new[] { "--cluster", "create" }.Concat(nodes.Select(n => $"{n.Host}:{n.Port}")).Concat(["--cluster-replicas", "1", "--cluster-yes"]))
             {

@@ -29,9 +29,25 @@ public sealed class RedisSentinel : IAsyncDisposable
     public static async Task<RedisSentinel> StartAsync()
     {
         var primary = await RedisServer.StartAsync();
-        var replica = await RedisServer.StartAsync(new RedisServerOptions { ExtraArguments = ["--replicaof", primary.Host, primary.Port.ToString(CultureInfo.InvariantCulture)] });
-        var sentinel = await RedisServer.StartAsync(new RedisServerOptions { SentinelFor = primary.Port });
-        var group = new RedisSentinel(primary, replica, sentinel);
+        RedisServer? replica = null;
+        RedisSentinel group;
+        try
+        {
+            replica = await RedisServer.StartAsync(new RedisServerOptions { ExtraArguments = ["--replicaof", primary.Host, primary.Port.ToString(CultureInfo.InvariantCulture)] });
+            group = new RedisSentinel(primary, replica, await RedisServer.StartAsync(new RedisServerOptions { SentinelFor = primary.Port }));
+        }
+        catch
+        {
+            if (replica is not null)
+            {
+                await replica.DisposeAsync();
+            }
+
+            await primary.DisposeAsync();
+            throw;
+        }
+
+        var sentinel = group.Sentinel;
         try
         {
             await WaitUntilAsync(async () => (await replica.ExecuteAsync("INFO", "replication"))!.Contains("master_link_status:up", StringComparison.Ordinal));

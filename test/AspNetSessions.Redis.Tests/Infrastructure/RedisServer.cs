@@ -27,6 +27,24 @@ public sealed class RedisServer : IAsyncDisposable
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
 
+    // A safety net: servers still running when the test process exits (a fixture that failed half-way) are killed.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Process, byte> Running = new();
+
+    static RedisServer() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var process in Running.Keys)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+    };
+
     private readonly RedisServerOptions _options;
     private readonly string _executable;
     private readonly List<string> _log = [];
@@ -120,6 +138,7 @@ public sealed class RedisServer : IAsyncDisposable
 
         using (process)
         {
+            Running.TryRemove(process, out _);
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
@@ -318,6 +337,7 @@ public sealed class RedisServer : IAsyncDisposable
             process.OutputDataReceived += (_, e) => AppendLog(e.Data);
             process.ErrorDataReceived += (_, e) => AppendLog(e.Data);
             process.Start();
+            Running[process] = 0;
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _process = process;
