@@ -73,6 +73,7 @@ public sealed class RedisFaultTests
         var login = await client.LoginAsync();
 
         var sleeping = server.ExecuteAsync("DEBUG", "SLEEP", "4");
+        await Task.Delay(300); // the helper's own connection must reach the server first (a real process; the sleep lasts 4 s)
         var started = Stopwatch.GetTimestamp();
         using (var response = await client.SendAsync(HttpMethod.Get, "/api/me", login.Token))
         {
