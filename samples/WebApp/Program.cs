@@ -104,8 +104,21 @@ app.MapPost("/login", async (HttpContext context, DemoUsers users) =>
     var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "password"));
     await context.SignInAsync(SessionAuthenticationDefaults.AuthenticationScheme, principal,
         new AuthenticationProperties { IsPersistent = true });
-    return Results.Redirect("/", permanent: false);
+
+    // Back to the page that sent the browser to sign in, if it is one of ours (never an open redirect).
+    var returnUrl = form["ReturnUrl"].ToString();
+    return Results.LocalRedirect(IsLocalUrl(returnUrl) ? returnUrl : "/");
 }).AllowAnonymous().DisableAntiforgery();
+
+// An HTML page that needs a session: a signed-out browser is redirected to the sign-in page (LoginPath "/") with
+// ?ReturnUrl=%2Faccount, and comes back here after signing in; API clients get 401 with a WWW-Authenticate challenge.
+app.MapGet("/account", (ClaimsPrincipal user) => Results.Content(
+    $"""
+    <!doctype html>
+    <html lang="en"><head><meta charset="utf-8"><title>Your account</title><link rel="stylesheet" href="/app.css"></head>
+    <body><main><h1>Your account</h1><p>Signed in as <strong>{System.Net.WebUtility.HtmlEncode(user.FindFirstValue(ClaimTypes.NameIdentifier))}</strong>.</p>
+    <p><a href="/">Your sessions</a></p></main></body></html>
+    """, "text/html; charset=utf-8")).RequireAuthorization();
 
 // The session store's health (memory: always healthy; Redis: a PING with a timeout).
 app.MapHealthChecks("/healthz");
@@ -124,6 +137,9 @@ if (!StartupCheck.Passes(app))
 
 app.Run();
 return 0;
+
+static bool IsLocalUrl(string url) =>
+    url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 
 /// <summary>The sample's entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;
