@@ -55,6 +55,9 @@ api.MapPost("/login", async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResu
 api.MapGet("/admin", (ClaimsPrincipal user) => new { userId = user.FindFirstValue(ClaimTypes.NameIdentifier), admin = true })
     .RequireAuthorization("Admin");
 
+// Admin session management behind the Admin policy: any user's sessions (both kinds) listed, one revoked, or all.
+app.MapSessionAdminEndpoints("/api/admin", "Admin");
+
 // Who am I: accepts a browser session (bearer or cookie) or an API key.
 api.MapGet("/me", (ClaimsPrincipal user) => new
 {
