@@ -69,6 +69,27 @@ api.MapGet("/me", (ClaimsPrincipal user) => new
 // The caller's own sessions: list, revoke one, revoke all others.
 app.MapSessionEndpoints("/api/sessions");
 
+// The recipe apps need most: the password changed → every other browser session of this user is revoked (a thief's
+// copy of a token dies with the old password); the calling session stays signed in. API keys are separate
+// credentials and are kept (revoke them with the keys manager too if your policy says so).
+api.MapPost("/account/password", async Task<Results<NoContent, BadRequest<string>, ForbidHttpResult>> (
+    PasswordChangeRequest? change, ClaimsPrincipal user, DemoUsers users, ISessionManager sessions, CancellationToken cancellationToken) =>
+{
+    if (change is not { CurrentPassword: { } current, NewPassword: { } replacement })
+    {
+        return TypedResults.BadRequest("Expected a JSON body {\"currentPassword\": \"...\", \"newPassword\": \"...\"}.");
+    }
+
+    var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+    if (!users.ChangePassword(userId, current, replacement))
+    {
+        return TypedResults.Forbid();
+    }
+
+    await sessions.RevokeAllAsync(userId, exceptSessionId: user.FindFirstValue(SessionClaimTypes.SessionId), cancellationToken);
+    return TypedResults.NoContent();
+}).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionAuthenticationDefaults.AuthenticationScheme });
+
 // Logout: revokes the calling session (and clears the cookie if it came from one).
 api.MapPost("/logout", async (HttpContext context) =>
 {

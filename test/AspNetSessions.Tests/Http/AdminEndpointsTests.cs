@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using AspNetSessions.TestSupport;
 
@@ -89,5 +90,33 @@ public sealed class AdminEndpointsTests
         Assert.Equal(HttpStatusCode.Forbidden, await client.StatusAsync(new HttpMethod(method), path, bob.Token));
         Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(new HttpMethod(method), path, null));
         Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", alice.Token)); // nothing was revoked
+    }
+}
+
+/// <summary>The recipe apps need most: a password change revokes every other browser session of that user.</summary>
+public sealed class PasswordChangeTests
+{
+    [Fact]
+    public async Task Changing_the_password_revokes_the_users_other_sessions_and_keeps_this_one()
+    {
+        using var app = new SampleApp();
+        using var client = app.Client();
+        var laptop = await client.LoginAsync("bob");
+        var stolen = await client.LoginAsync("bob");
+        var alice = await client.LoginAsync("alice");
+
+        using var wrong = await client.SendAsync(HttpMethod.Post, "/api/account/password", laptop.Token,
+            r => r.Content = JsonContent.Create(new { currentPassword = "guess", newPassword = "a-new-password" }));
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", stolen.Token));
+
+        using var changed = await client.SendAsync(HttpMethod.Post, "/api/account/password", laptop.Token,
+            r => r.Content = JsonContent.Create(new { currentPassword = "bob-password", newPassword = "a-new-password" }));
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", stolen.Token));
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", laptop.Token));
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", alice.Token));
+        await client.LoginAsync("bob", "a-new-password");
     }
 }
