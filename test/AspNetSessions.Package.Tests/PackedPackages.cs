@@ -47,10 +47,15 @@ public sealed class PackedPackages : IAsyncLifetime
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         foreach (var id in VersionOrNull is null ? [] : Ids)
         {
-            var entry = Path.Combine(cache, id.ToLowerInvariant(), Version);
-            if (Directory.Exists(entry))
+            var folder = Path.Combine(cache, id.ToLowerInvariant());
+            if (Directory.Exists(Path.Combine(folder, Version)))
             {
-                Directory.Delete(entry, recursive: true);
+                Directory.Delete(Path.Combine(folder, Version), recursive: true);
+            }
+
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
             }
         }
 
