@@ -3,6 +3,10 @@ using AspNetSessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using WebApp;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +20,34 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false
 builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth")).AddRedisStore();
 builder.Services.AddSingleton<DemoUsers>();
 builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.RequireRole("admin"));
+
+// OpenTelemetry: the library's meter and activity source (both "AspNetSessions") next to ASP.NET Core's, so a store
+// call shows up as a child span of the request that made it. OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the
+// exporter reads the standard OTEL_* variables), the console in Development, nowhere otherwise.
+var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+var console = !otlp && builder.Environment.IsDevelopment();
+var telemetry = builder.Services.AddOpenTelemetry()
+    .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+    .WithMetrics(metrics =>
+    {
+        metrics.AddMeter("AspNetSessions").AddAspNetCoreInstrumentation();
+        if (console)
+        {
+            metrics.AddConsoleExporter();
+        }
+    })
+    .WithTracing(tracing =>
+    {
+        tracing.AddSource("AspNetSessions").AddAspNetCoreInstrumentation();
+        if (console)
+        {
+            tracing.AddConsoleExporter();
+        }
+    });
+if (otlp)
+{
+    telemetry.UseOtlpExporter();
+}
 
 var app = builder.Build();
 

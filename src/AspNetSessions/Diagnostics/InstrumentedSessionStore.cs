@@ -110,6 +110,7 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
             store._metrics.StoreCall(operation, store.Name, _start, _succeeded);
             if (activity is not null)
             {
+                activity.SetTag("aspnetsessions.store.operation", operation);
                 activity.SetTag("aspnetsessions.store.backend", store.Name);
                 activity.SetStatus(_succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
                 activity.Dispose();
