@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using AspNetSessions.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -70,6 +74,61 @@ public sealed class OpenTelemetryTests
         Assert.Equal(401, requests[rejectedTrace].GetTagItem("http.response.status_code"));
         // A malformed token is refused before any store access: no store span in that trace.
         Assert.DoesNotContain(Snapshot(spans), s => s.TraceId == rejectedTrace && s.Source.Name == "AspNetSessions");
+    }
+
+    [Fact]
+    public async Task With_OTEL_EXPORTER_OTLP_ENDPOINT_set_the_sample_exports_its_spans_over_OTLP()
+    {
+        // A stand-in collector: records what OTLP/HTTP posts to it.
+        var received = new List<(string Path, string? ContentType, byte[] Body)>();
+        var collectorBuilder = WebApplication.CreateSlimBuilder();
+        collectorBuilder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        await using var collector = collectorBuilder.Build();
+        collector.MapPost("/v1/{signal}", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            lock (received)
+            {
+                received.Add((request.Path, request.ContentType, body.ToArray()));
+            }
+
+            return Results.Ok();
+        });
+        await collector.StartAsync();
+        var endpoint = collector.Urls.Single();
+
+        // Environment variables, as an operator sets them (this collection runs alone, so no other app sees them).
+        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
+        Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        try
+        {
+            using var app = new SampleApp();
+            using var client = app.Client();
+            await client.LoginAsync();
+            Assert.True(app.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", null);
+            Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", null);
+        }
+
+        var traces = Received(received).Where(r => r.Path == "/v1/traces").ToArray();
+        Assert.True(traces.Length > 0, $"the collector at {endpoint} received: {string.Join(", ", Received(received).Select(r => r.Path))}");
+        Assert.All(traces, r => Assert.Equal("application/x-protobuf", r.ContentType));
+        // Protobuf keeps strings as UTF-8 bytes: the store span's name and its tag are in the payload.
+        var payload = Encoding.UTF8.GetString(traces.SelectMany(r => r.Body).ToArray());
+        Assert.Contains("aspnetsessions.store set", payload, StringComparison.Ordinal);
+        Assert.Contains("aspnetsessions.store.backend", payload, StringComparison.Ordinal);
+    }
+
+    private static (string Path, string? ContentType, byte[] Body)[] Received(List<(string Path, string? ContentType, byte[] Body)> received)
+    {
+        lock (received)
+        {
+            return [.. received];
+        }
     }
 
     private static void AssertStoreSpan(List<Activity> spans, Activity request, string operation)
