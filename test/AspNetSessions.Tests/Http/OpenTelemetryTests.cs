@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using AspNetSessions.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -74,6 +75,14 @@ public sealed class OpenTelemetryTests
         Assert.Equal(401, requests[rejectedTrace].GetTagItem("http.response.status_code"));
         // A malformed token is refused before any store access: no store span in that trace.
         Assert.DoesNotContain(Snapshot(spans), s => s.TraceId == rejectedTrace && s.Source.Name == "AspNetSessions");
+
+        // A revocation completes the set: every instrument the README's table lists is exported, and no other.
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token));
+        Assert.True(app.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000));
+        Assert.Equal(1, Sum(metrics, "aspnetsessions.sessions.revoked", ("aspnetsessions.kind", "Session")));
+        var documented = Regex.Matches(Readme.Text, @"^\| `(aspnetsessions\.[a-z._]+)` \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
+        var exported = metrics.Select(m => m.Name).Where(n => n.StartsWith("aspnetsessions.", StringComparison.Ordinal));
+        Assert.Equal(documented.Distinct().Order(StringComparer.Ordinal), exported.Distinct().Order(StringComparer.Ordinal));
     }
 
     [Fact]
