@@ -55,6 +55,10 @@ public static class Command
             info.Environment.Remove(name);
         }
 
+        // Nothing outlives the test: no MSBuild worker nodes or compiler server left waiting for the next build.
+        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        info.Environment["UseSharedCompilation"] = "false";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
