@@ -167,7 +167,14 @@ app.MapPost("/logout", async (HttpContext context) =>
     return Results.Redirect("/", permanent: false);
 });
 
+// A bad configuration stops the app here with one line per problem (and exit code 1), not a stack trace.
+if (!StartupCheck.Passes(app))
+{
+    return 1;
+}
+
 app.Run();
+return 0;
 
 /// <summary>The sample's entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -48,7 +48,14 @@ public static class SessionAuthenticationBuilderExtensions
         var options = services.AddOptions<SessionAuthenticationOptions>(scheme);
         if (configuration is not null)
         {
-            options.Bind(configuration);
+            // Bound only when the whole SessionAuth section checks out: otherwise its problems are reported once, together.
+            options.Configure<IServiceProvider>((o, sp) =>
+            {
+                if (sp.GetService<SessionConfigurationReport>() is not { IsValid: false })
+                {
+                    configuration.Bind(o);
+                }
+            });
         }
 
         options.ValidateOnStart();
