@@ -26,14 +26,23 @@ builder.Services.AddSingleton<DemoUsers>();
 // before UseSessionAuth) puts it into Connection.RemoteIpAddress, so the IP recorded with each session is the
 // client's, not the proxy's. Only proxies listed here are believed: loopback by default (a proxy on this machine),
 // more through ForwardedHeaders:KnownProxies (IP addresses). Anyone else's X-Forwarded-For is ignored.
-builder.Services.Configure<ForwardedHeadersOptions>(options =>
-{
-    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-    foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+string[] KnownProxies() => builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
+builder.Services.AddOptions<ForwardedHeadersOptions>()
+    .Configure(options =>
     {
-        options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
-    }
-});
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        foreach (var proxy in KnownProxies())
+        {
+            if (System.Net.IPAddress.TryParse(proxy, out var address))
+            {
+                options.KnownProxies.Add(address);
+            }
+        }
+    })
+    // Checked at startup, with the other settings: a mistyped proxy address must not turn every request into a 500.
+    .Validate(options => KnownProxies().All(p => System.Net.IPAddress.TryParse(p, out var _)),
+        "ForwardedHeaders:KnownProxies must list IP addresses such as '10.0.0.5'.")
+    .ValidateOnStart();
 builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.RequireRole("admin"));
 
 // OpenTelemetry: the library's meter and activity source (both "AspNetSessions") next to ASP.NET Core's, so a store

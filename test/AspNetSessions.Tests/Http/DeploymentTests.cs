@@ -52,6 +52,14 @@ public sealed class DeploymentTests
     }
 
     [Fact]
+    public void A_known_proxy_that_is_not_an_IP_address_stops_startup_with_a_message_naming_the_key()
+    {
+        var errors = SampleApp.StartupFailure(() => new SampleApp(new Dictionary<string, string?> { ["ForwardedHeaders:KnownProxies:0"] = "proxy.internal" }));
+
+        Assert.Contains(errors, e => e.Message.Contains("ForwardedHeaders:KnownProxies must list IP addresses", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CaptureRequestMetadata_false_records_neither_user_agent_nor_IP()
     {
         using var app = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:CaptureRequestMetadata"] = "false" });
