@@ -132,6 +132,39 @@ public sealed class OpenTelemetryTests
         Assert.Contains("aspnetsessions.store.backend", payload, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task In_Development_and_only_there_the_sample_writes_its_spans_to_the_console()
+    {
+        // Console.Out is process-wide; this collection runs alone, so only these apps write to it meanwhile.
+        var production = await ConsoleOutputAsync(environment: "Production");
+        var development = await ConsoleOutputAsync(environment: "Development");
+
+        Assert.Contains("aspnetsessions.store set", development, StringComparison.Ordinal);
+        Assert.Contains("aspnetsessions.store.backend: Memory", development, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetsessions.store set", production, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ConsoleOutputAsync(string environment)
+    {
+        var captured = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(TextWriter.Synchronized(captured));
+        try
+        {
+            using var sample = new SampleApp();
+            using var app = sample.WithWebHostBuilder(b => b.UseEnvironment(environment));
+            using var client = app.CreateClient(new() { BaseAddress = new Uri("https://localhost") });
+            await client.LoginAsync();
+            Assert.True(app.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        return captured.ToString();
+    }
+
     private static (string Path, string? ContentType, byte[] Body)[] Received(List<(string Path, string? ContentType, byte[] Body)> received)
     {
         lock (received)
