@@ -62,6 +62,7 @@ public static class SessionAuthenticationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<SessionAuthenticationOptions>, SessionAuthenticationOptionsPostConfigure>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionAuthenticationOptions>, SessionAuthenticationOptionsValidator>());
         services.TryAddSingleton<SessionKindRegistry>();
+        services.TryAddSingleton(static sp => new SessionHandlerLoggerFactory(sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SessionMetrics>();
