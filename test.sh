@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# redis-server (and redis-cli, which joins the test cluster) for the Redis tests; Debian's Chromium for the browser tests (driven by Playwright, which never
-# downloads a browser of its own here).
-.ci/install-missing redis-server redis-tools:/usr/bin/redis-cli chromium:/usr/bin/chromium
+# redis-server (and redis-cli, which joins the test cluster) for the Redis tests; curl for the README quick-start test;
+# Debian's Chromium for the browser tests (driven by Playwright, which never downloads a browser of its own here).
+.ci/install-missing redis-server redis-tools:/usr/bin/redis-cli chromium:/usr/bin/chromium curl
 
 dotnet build AspNetSessions.sln -c Release -nologo -v quiet
 

@@ -49,12 +49,13 @@ public static class RedisSessionAuthBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var first = !services.Any(d => d.ServiceType == typeof(RedisStoreMarker));
-        var options = services.AddOptions<RedisSessionStoreOptions>();
-        if (first && builder.Configuration is not null)
+        if (first)
         {
             // Bound first, so code (configure) wins over configuration.
-            options.Bind(builder.Configuration.GetSection("Redis"));
+            builder.BindSection<RedisSessionStoreOptions>("Redis");
         }
+
+        var options = services.AddOptions<RedisSessionStoreOptions>();
 
         if (configure is not null)
         {
