@@ -210,6 +210,9 @@ internal sealed class NearCache : IDisposable
 {
     public static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(5);
 
+    // Disposed with the instance: a meter left alive would be seen by every listener in the process (OpenTelemetryTests).
+    private readonly TestMeterFactory _meters = new();
+
     public NearCache()
         : this(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero)), shared: null)
     {
@@ -219,7 +222,7 @@ internal sealed class NearCache : IDisposable
     {
         Time = time;
         Shared = shared ?? new AnnouncingStore(new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance));
-        Cache = new NearCacheSessionStore(Shared, Shared, new SessionNearCacheOptions { Enabled = true, MaxStaleness = MaxStaleness }, time, new NearCacheMetrics(new TestMeterFactory()));
+        Cache = new NearCacheSessionStore(Shared, Shared, new SessionNearCacheOptions { Enabled = true, MaxStaleness = MaxStaleness }, time, new NearCacheMetrics(_meters));
     }
 
     public FakeTimeProvider Time { get; }
@@ -256,5 +259,9 @@ internal sealed class NearCache : IDisposable
         return new SessionLookup(record.Session.Kind, record.Session.Id, record.Digest, now, now.AddMinutes(30), TimeSpan.FromMinutes(1));
     }
 
-    public void Dispose() => Cache.Dispose();
+    public void Dispose()
+    {
+        Cache.Dispose();
+        _meters.Dispose();
+    }
 }
