@@ -89,10 +89,23 @@ public sealed class RedisSentinel : IAsyncDisposable
         await Primary.DisposeAsync();
     }
 
+    // A role change drops client connections, a probe's included: that counts as "not yet".
+    private static async Task<bool> HoldsAsync(Func<Task<bool>> condition)
+    {
+        try
+        {
+            return await condition();
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = Stopwatch.StartNew();
-        while (!await condition())
+        while (!await HoldsAsync(condition))
         {
             if (deadline.Elapsed > Deadline)
             {
