@@ -11,13 +11,17 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
-// Sessions: the "SessionAuth" section picks the store (Memory | Redis), lifetimes, cookie and kinds.
-// AddRedisStore() makes Redis available; SessionAuth:Store decides (appsettings.json says Memory).
-builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth")).AddRedisStore();
+// Sessions: the "SessionAuth" section picks the store (Memory | Redis | EntityFrameworkCore), lifetimes, cookie and kinds.
+// AddRedisStore() and AddEntityFrameworkCoreStore() make those available; SessionAuth:Store decides (appsettings.json
+// says Memory). The database of the EF Core store: Database:Provider (Postgres | Sqlite), ConnectionStrings:Sessions.
+builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"))
+    .AddRedisStore()
+    .AddEntityFrameworkCoreStore(db => SessionDatabase.Configure(db, builder.Configuration), model => model.MapKind(DemoUsers.ApiKeyScheme));
 builder.Services.AddSingleton<DemoUsers>();
 builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.RequireRole("admin"));
 
 var app = builder.Build();
+await SessionDatabase.CreateSchemaAsync(app.Services);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
