@@ -16,7 +16,7 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly ISessionStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SessionAuthenticationEvents _events;
+    private readonly SessionEventDispatcher _events;
     private readonly SessionTokenCodec _codec;
     private readonly TokenHasher _hasher;
     private readonly TimeSpan? _idleTimeout;
@@ -24,7 +24,7 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly TimeSpan _slidingGranularity;
     private readonly SessionMetrics? _metrics;
 
-    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null)
+    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null)
     {
         _metrics = metrics;
         Scheme = scheme;
@@ -32,7 +32,7 @@ internal sealed partial class SessionManager : ISessionManager
         _store = store;
         _time = time;
         _logger = logger;
-        _events = options.Events ?? new SessionAuthenticationEvents();
+        _events = events ?? SessionEventDispatcher.For(options);
         _codec = new SessionTokenCodec(options.TokenPrefix);
         _hasher = new TokenHasher([.. options.HashingKeys.Select(Convert.FromBase64String)]);
         _idleTimeout = options.IdleTimeout;
@@ -73,7 +73,7 @@ internal sealed partial class SessionManager : ISessionManager
             var created = new CreatedSession(session, _codec.Format(keyMaterial));
             Log.SessionCreated(_logger, Kind, session.Id, session.UserId);
             _metrics?.Created(Kind);
-            await _events.SessionCreated(new SessionCreatedContext(this, session)).ConfigureAwait(false);
+            await _events.RaiseAsync(new SessionCreatedContext(this, session), static (e, c) => e.SessionCreated(c)).ConfigureAwait(false);
             return created;
         }
         finally
@@ -248,7 +248,7 @@ internal sealed partial class SessionManager : ISessionManager
         {
             Log.SessionRevoked(_logger, Kind, sessionId);
             _metrics?.Revoked(Kind, 1);
-            await _events.SessionRevoked(new SessionRevokedContext(this, sessionId, userId: null, count: 1)).ConfigureAwait(false);
+            await _events.RaiseAsync(new SessionRevokedContext(this, sessionId, userId: null, count: 1), static (e, c) => e.SessionRevoked(c)).ConfigureAwait(false);
         }
 
         return deleted;
@@ -263,7 +263,7 @@ internal sealed partial class SessionManager : ISessionManager
         if (count > 0)
         {
             _metrics?.Revoked(Kind, count);
-            await _events.SessionRevoked(new SessionRevokedContext(this, sessionId: null, userId, count)).ConfigureAwait(false);
+            await _events.RaiseAsync(new SessionRevokedContext(this, sessionId: null, userId, count), static (e, c) => e.SessionRevoked(c)).ConfigureAwait(false);
         }
 
         return count;

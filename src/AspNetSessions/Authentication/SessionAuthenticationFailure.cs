@@ -5,25 +5,3 @@ internal sealed class SessionAuthenticationFailure(SessionFailureReason reason, 
 {
     public SessionFailureReason Reason { get; } = reason;
 }
-
-/// <summary>The reasons a presented token is refused.</summary>
-internal enum SessionFailureReason
-{
-    /// <summary>Not a token of any session kind: rejected without I/O.</summary>
-    MalformedToken,
-
-    /// <summary>Well formed but unknown, revoked, expired, or the secret does not match.</summary>
-    InvalidToken,
-
-    /// <summary>More than one <c>Authorization</c> header, or <c>Bearer</c> without a token.</summary>
-    InvalidRequest,
-
-    /// <summary>A cookie-authenticated unsafe request from another site.</summary>
-    CrossSiteRequest,
-
-    /// <summary>The store could not be reached: nobody is authenticated, the challenge answers 503.</summary>
-    StoreUnavailable,
-
-    /// <summary>An <see cref="SessionAuthenticationEvents.OnValidateSession"/> handler rejected the session.</summary>
-    RejectedByEvent,
-}

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -13,21 +12,19 @@ namespace AspNetSessions;
 /// <summary>
 /// Authenticates a request by the opaque session token in its bearer header or cookie: one store call, which also
 /// slides the session's expiry. Signs in by creating a fresh session (and cookie), signs out by revoking it.
+/// Reading the token (<see cref="SessionTokenReader"/>), the cross-site check (<see cref="CrossSiteRequest"/>), what
+/// each failure answers (<see cref="SessionFailureReasons"/>) and the 503 (<see cref="StoreUnavailableResponse"/>)
+/// live in their own types; this class orchestrates them.
 /// </summary>
 internal sealed partial class SessionAuthenticationHandler(
     IOptionsMonitor<SessionAuthenticationOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     SessionKindRegistry kinds,
-    SessionMetrics metrics)
+    SessionMetrics metrics,
+    IOptions<SessionStoreOptions> storeOptions)
     : SignInAuthenticationHandler<SessionAuthenticationOptions>(options, logger, encoder)
 {
-    private static readonly AuthenticateResult MalformedToken = Failure(SessionFailureReason.MalformedToken, "The token is malformed.");
-    private static readonly AuthenticateResult InvalidToken = Failure(SessionFailureReason.InvalidToken, "The token is unknown, revoked or expired.");
-    private static readonly AuthenticateResult InvalidRequest = Failure(SessionFailureReason.InvalidRequest, "The Authorization header is ambiguous or empty.");
-    private static readonly AuthenticateResult CrossSiteRequest = Failure(SessionFailureReason.CrossSiteRequest, "A cookie-authenticated unsafe request came from another site.");
-    private static readonly AuthenticateResult StoreUnavailable = Failure(SessionFailureReason.StoreUnavailable, "The session store is unavailable.");
-
     private SessionManager _manager = null!;
 
     private new SessionAuthenticationEvents Events => (SessionAuthenticationEvents)base.Events!;
@@ -57,18 +54,17 @@ internal sealed partial class SessionAuthenticationHandler(
         }
         else
         {
-            var read = ReadToken(out token, out source);
-            if (read != TokenRead.Found)
+            var read = SessionTokenReader.Read(Request.Headers.Authorization, Request.Headers.Cookie, Options.TokenSources!, Options.Cookie.Name!, out token, out source);
+            if (read != SessionTokenRead.Found)
             {
-                return read == TokenRead.Invalid ? InvalidRequest : AuthenticateResult.NoResult();
+                return read == SessionTokenRead.Invalid ? Reject(SessionFailureReason.InvalidRequest) : AuthenticateResult.NoResult();
             }
         }
 
-        if (source == SessionTokenSource.Cookie && Options.RejectCrossSiteCookieRequests && IsCrossSiteUnsafeRequest())
+        if (source == SessionTokenSource.Cookie && Options.RejectCrossSiteCookieRequests
+            && CrossSiteRequest.IsUnsafe(Request.Method, Request.Headers["Sec-Fetch-Site"], Request.Headers.Origin, Request.Scheme, Request.Host.Value))
         {
-            Log.CrossSiteRequestRefused(Logger, Scheme.Name);
-            metrics.Rejected(_manager.Kind, "cross_site");
-            return CrossSiteRequest;
+            return Reject(SessionFailureReason.CrossSiteRequest);
         }
 
         SessionAuthenticationOutcome outcome;
@@ -79,37 +75,26 @@ internal sealed partial class SessionAuthenticationHandler(
         catch (SessionStoreUnavailableException)
         {
             // Never authenticate without the store; the outage itself is logged once by the store.
-            Log.StoreUnavailable(Logger, Scheme.Name);
-            metrics.Rejected(_manager.Kind, "store_unavailable");
-            return StoreUnavailable;
+            return Reject(SessionFailureReason.StoreUnavailable);
         }
 
         if (outcome.IsMalformed)
         {
             // A token of another session kind is that scheme's business, not a failure of this one.
-            if (kinds.BelongsToOtherScheme(token.Span, Scheme.Name))
-            {
-                return AuthenticateResult.NoResult();
-            }
-
-            Log.TokenRejected(Logger, Scheme.Name, "malformed");
-            metrics.Rejected(_manager.Kind, "malformed");
-            return MalformedToken;
+            return kinds.BelongsToOtherScheme(token.Span, Scheme.Name) ? AuthenticateResult.NoResult() : Reject(SessionFailureReason.MalformedToken);
         }
 
         if (outcome.Session is not { } session)
         {
-            Log.TokenRejected(Logger, Scheme.Name, "unknown, revoked or expired");
-            metrics.Rejected(_manager.Kind, "invalid");
-            return InvalidToken;
+            return Reject(SessionFailureReason.InvalidToken);
         }
 
         var validate = new SessionValidateContext(Context, Scheme, Options, session, CreatePrincipal(session));
         await Events.ValidateSession(validate).ConfigureAwait(false);
         if (validate.Result is { Succeeded: false, None: false } || (validate.Result is null && validate.Principal is null))
         {
-            metrics.Rejected(_manager.Kind, "event");
-            return Failure(SessionFailureReason.RejectedByEvent, validate.Result?.Failure?.Message ?? "The session was rejected.");
+            Reject(SessionFailureReason.RejectedByEvent);
+            return SessionFailureReasons.Result(SessionFailureReason.RejectedByEvent, validate.Result?.Failure?.Message ?? "The session was rejected.");
         }
 
         metrics.Validated(_manager.Kind);
@@ -119,10 +104,10 @@ internal sealed partial class SessionAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
-        var reason = (result.Failure as SessionAuthenticationFailure)?.Reason;
+        var reason = SessionFailureReasons.Of(result);
         if (reason == SessionFailureReason.StoreUnavailable)
         {
-            WriteStoreUnavailable(Response, Options.StoreUnavailableRetryAfter);
+            StoreUnavailableResponse.Write(Response, storeOptions.Value.StoreUnavailableRetryAfter);
             return;
         }
 
@@ -131,20 +116,12 @@ internal sealed partial class SessionAuthenticationHandler(
             return; // another session scheme of this request already answered the outage
         }
 
-        if (reason == SessionFailureReason.CrossSiteRequest)
+        var (status, challenge) = SessionFailureReasons.Challenge(reason);
+        Response.StatusCode = status;
+        if (challenge is not null)
         {
-            Response.StatusCode = StatusCodes.Status403Forbidden;
-            return;
+            Response.Headers.Append(HeaderNames.WWWAuthenticate, challenge);
         }
-
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.Append(HeaderNames.WWWAuthenticate, reason switch
-        {
-            SessionFailureReason.MalformedToken or SessionFailureReason.InvalidToken or SessionFailureReason.RejectedByEvent =>
-                "Bearer error=\"invalid_token\", error_description=\"The access token is invalid, revoked or expired\"",
-            SessionFailureReason.InvalidRequest => "Bearer error=\"invalid_request\"",
-            _ => "Bearer",
-        });
     }
 
     protected override async Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)
@@ -206,7 +183,7 @@ internal sealed partial class SessionAuthenticationHandler(
     protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
-        if (result.Failure is SessionAuthenticationFailure { Reason: SessionFailureReason.StoreUnavailable })
+        if (SessionFailureReasons.Of(result) == SessionFailureReason.StoreUnavailable)
         {
             // The session cannot be revoked now: say so (503) rather than clear the cookie and leave it alive.
             throw new SessionStoreUnavailableException("The session store is unavailable; the session was not revoked.");
@@ -222,13 +199,6 @@ internal sealed partial class SessionAuthenticationHandler(
         {
             Response.Cookies.Delete(Options.Cookie.Name!, Options.Cookie.Build(Context));
         }
-    }
-
-    /// <summary>Answers 503 with <c>Retry-After</c> (whole seconds, at least 1).</summary>
-    internal static void WriteStoreUnavailable(HttpResponse response, TimeSpan retryAfter)
-    {
-        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
     }
 
     private ClaimsPrincipal CreatePrincipal(Session session)
@@ -262,134 +232,29 @@ internal sealed partial class SessionAuthenticationHandler(
             identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
     }
 
-    private TokenRead ReadToken(out ReadOnlyMemory<char> token, out SessionTokenSource source)
-    {
-        foreach (var candidate in Options.TokenSources!)
-        {
-            source = candidate;
-            if (candidate == SessionTokenSource.Bearer)
-            {
-                var headers = Request.Headers.Authorization;
-                if (headers.Count == 0)
-                {
-                    continue;
-                }
-
-                if (headers.Count > 1)
-                {
-                    token = default;
-                    return TokenRead.Invalid; // RFC 6750 §2: one method, once
-                }
-
-                var read = ReadBearer(headers[0], out token);
-                if (read != TokenRead.None)
-                {
-                    return read;
-                }
-            }
-            else if (ReadCookie() is { IsEmpty: false } cookie)
-            {
-                token = cookie;
-                return TokenRead.Found;
-            }
-        }
-
-        token = default;
-        source = default;
-        return TokenRead.None;
-    }
-
-    /// <summary><c>Bearer</c> (any case) then one or more spaces then the token (RFC 6750 §2.1, RFC 9110 §11.1).</summary>
-    private static TokenRead ReadBearer(string? header, out ReadOnlyMemory<char> token)
-    {
-        token = default;
-        const string scheme = "Bearer";
-        if (header is null || !header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            return TokenRead.None;
-        }
-
-        if (header.Length == scheme.Length)
-        {
-            return TokenRead.Invalid;
-        }
-
-        if (header[scheme.Length] != ' ')
-        {
-            return TokenRead.None; // e.g. "BearerX": some other scheme
-        }
-
-        token = header.AsMemory(scheme.Length).Trim(' ');
-        return token.IsEmpty ? TokenRead.Invalid : TokenRead.Found;
-    }
-
     private bool UsesCookie => Array.IndexOf(Options.TokenSources!, SessionTokenSource.Cookie) >= 0;
 
-    /// <summary>
-    /// The session cookie's value exactly as sent (the first one, if repeated), read from the raw <c>Cookie</c>
-    /// headers. Unlike <c>Request.Cookies</c> it does not percent-decode, so a token has one spelling here too,
-    /// and it allocates nothing.
-    /// </summary>
-    private ReadOnlyMemory<char> ReadCookie()
+    /// <summary>The session cookie as sent, or empty when this scheme does not read cookies.</summary>
+    private ReadOnlyMemory<char> ReadCookie() => UsesCookie ? SessionTokenReader.ReadCookie(Request.Headers.Cookie, Options.Cookie.Name!) : default;
+
+    /// <summary>Counts and logs a rejection; its failed result carries the reason to the challenge.</summary>
+    private AuthenticateResult Reject(SessionFailureReason reason)
     {
-        if (!UsesCookie)
+        metrics.Rejected(_manager.Kind, SessionFailureReasons.MetricTag(reason));
+        switch (reason)
         {
-            return default;
+            case SessionFailureReason.CrossSiteRequest:
+                Log.CrossSiteRequestRefused(Logger, Scheme.Name);
+                break;
+            case SessionFailureReason.StoreUnavailable:
+                Log.StoreUnavailable(Logger, Scheme.Name);
+                break;
+            default:
+                Log.TokenRejected(Logger, Scheme.Name, SessionFailureReasons.LogText(reason));
+                break;
         }
 
-        var name = Options.Cookie.Name!;
-        foreach (var header in Request.Headers.Cookie)
-        {
-            var rest = header.AsMemory();
-            while (!rest.IsEmpty)
-            {
-                var end = rest.Span.IndexOf(';');
-                var pair = (end < 0 ? rest : rest[..end]).Trim(' ');
-                rest = end < 0 ? default : rest[(end + 1)..];
-                if (pair.Length > name.Length && pair.Span[name.Length] == '=' && pair.Span.StartsWith(name, StringComparison.Ordinal))
-                {
-                    return pair[(name.Length + 1)..];
-                }
-            }
-        }
-
-        return default;
-    }
-
-    /// <summary>An unsafe method that the browser says, or the Origin shows, comes from another site.</summary>
-    private bool IsCrossSiteUnsafeRequest()
-    {
-        var method = Request.Method;
-        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method))
-        {
-            return false;
-        }
-
-        var fetchSite = Request.Headers["Sec-Fetch-Site"];
-        if (fetchSite.Count > 0)
-        {
-            return !(string.Equals(fetchSite[0], "same-origin", StringComparison.OrdinalIgnoreCase)
-                || string.Equals(fetchSite[0], "none", StringComparison.OrdinalIgnoreCase));
-        }
-
-        var origin = Request.Headers.Origin;
-        if (origin.Count == 0)
-        {
-            return false; // not a browser, or one that sends neither header: SameSite=Lax still holds
-        }
-
-        var expected = Request.Scheme + "://" + Request.Host.Value;
-        return origin.Count > 1 || !string.Equals(origin[0], expected, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static AuthenticateResult Failure(SessionFailureReason reason, string message) =>
-        AuthenticateResult.Fail(new SessionAuthenticationFailure(reason, message));
-
-    private enum TokenRead
-    {
-        None,
-        Found,
-        Invalid,
+        return SessionFailureReasons.Result(reason);
     }
 
     private static partial class Log

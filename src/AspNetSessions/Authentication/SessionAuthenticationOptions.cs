@@ -72,9 +72,6 @@ public sealed class SessionAuthenticationOptions : AuthenticationSchemeOptions
     /// </summary>
     public bool RejectCrossSiteCookieRequests { get; set; } = true;
 
-    /// <summary>The <c>Retry-After</c> sent with the 503 answered while the store cannot be reached. Default 5 seconds.</summary>
-    public TimeSpan StoreUnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>Record the user agent and IP address of the signing-in request as session metadata. Default on.</summary>
     public bool CaptureRequestMetadata { get; set; } = true;
 

@@ -63,8 +63,14 @@ public static class SessionAuthServiceCollectionExtensions
         {
             services.Configure<SessionStoreOptions>(o =>
             {
+                var path = configuration is IConfigurationSection section ? section.Path + ":" : string.Empty;
                 o.Store = configuration["Store"] is { Length: > 0 } store ? store : null;
-                o.StoreKey = configuration is IConfigurationSection section ? $"{section.Path}:Store" : "Store";
+                o.StoreKey = path + "Store";
+                o.RetryAfterKey = path + nameof(SessionStoreOptions.StoreUnavailableRetryAfter);
+                if (configuration.GetValue<TimeSpan?>(nameof(SessionStoreOptions.StoreUnavailableRetryAfter)) is { } retryAfter)
+                {
+                    o.StoreUnavailableRetryAfter = retryAfter;
+                }
             });
         }
 

@@ -62,13 +62,15 @@ public static class SessionAuthenticationBuilderExtensions
         services.AddKeyedSingleton(scheme, static (sp, key) =>
         {
             var name = (string)key!;
+            var options = sp.GetRequiredService<IOptionsMonitor<SessionAuthenticationOptions>>();
             return new SessionManager(
                 name,
-                sp.GetRequiredService<IOptionsMonitor<SessionAuthenticationOptions>>().Get(name),
+                options.Get(name),
                 sp.GetRequiredService<ISessionStore>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<SessionManager>>(),
-                sp.GetRequiredService<SessionMetrics>());
+                sp.GetRequiredService<SessionMetrics>(),
+                new SessionEventDispatcher(() => options.Get(name), sp.GetRequiredService<IServiceScopeFactory>()));
         });
         services.AddKeyedSingleton<ISessionManager>(scheme, static (sp, key) => sp.GetRequiredKeyedService<SessionManager>(key));
         services.TryAddSingleton<ISessionManager>(sp => sp.GetRequiredKeyedService<ISessionManager>(scheme));

@@ -23,7 +23,7 @@ internal static class SessionStoreServices
         services.AddSingleton(new SessionStoreRegistration("Memory", static sp => new MemorySessionStore(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemorySessionStore>>())));
         services.AddOptions<SessionStoreOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreOptions>, SessionStoreSelectionValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreOptions>, SessionStoreOptionsValidator>());
         services.TryAddSingleton<ISessionStore>(SessionStoreFactory.Create);
         services.TryAddSingleton(static sp => new SessionStoreSelection(sp));
         services.AddHealthChecks().AddCheck<SessionStoreHealthCheck>(SessionStoreHealthCheck.Name, tags: ["ready"]);

@@ -7,7 +7,7 @@ namespace AspNetSessions;
 /// <summary>Turns an unreachable store anywhere in the request (sign-in, session API calls) into 503 + Retry-After.</summary>
 internal sealed partial class SessionStoreUnavailableMiddleware(
     RequestDelegate next,
-    IOptionsMonitor<SessionAuthenticationOptions> options,
+    IOptions<SessionStoreOptions> options,
     ILogger<SessionStoreUnavailableMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -20,8 +20,7 @@ internal sealed partial class SessionStoreUnavailableMiddleware(
         {
             Log.AnsweredUnavailable(logger, context.Request.Path);
             context.Response.Clear();
-            SessionAuthenticationHandler.WriteStoreUnavailable(
-                context.Response, options.Get(SessionAuthenticationDefaults.AuthenticationScheme).StoreUnavailableRetryAfter);
+            StoreUnavailableResponse.Write(context.Response, options.Value.StoreUnavailableRetryAfter);
         }
     }
 

@@ -27,13 +27,13 @@ internal sealed class SessionTokenCodec
     private const int BodyChars = 70;
 
     private readonly string _prefixWithSeparator;
-    private readonly uint _prefixCrc;
+    private readonly byte[] _prefixBytes;
 
     public SessionTokenCodec(string prefix)
     {
         Prefix = prefix;
         _prefixWithSeparator = prefix + "_";
-        _prefixCrc = Crc32.Append(0, Encoding.ASCII.GetBytes(_prefixWithSeparator));
+        _prefixBytes = Encoding.ASCII.GetBytes(_prefixWithSeparator);
     }
 
     public string Prefix { get; }
@@ -58,7 +58,7 @@ internal sealed class SessionTokenCodec
     {
         Span<byte> body = stackalloc byte[BodyBytes];
         keyMaterial.CopyTo(body);
-        BinaryPrimitives.WriteUInt32BigEndian(body[KeyMaterialBytes..], Crc32.Append(_prefixCrc, keyMaterial));
+        BinaryPrimitives.WriteUInt32BigEndian(body[KeyMaterialBytes..], Checksum(keyMaterial));
         return string.Create(TokenLength, (this, body.ToArray()), static (chars, state) =>
         {
             var (codec, bytes) = state;
@@ -96,7 +96,7 @@ internal sealed class SessionTokenCodec
         }
 
         var expected = BinaryPrimitives.ReadUInt32BigEndian(bytes[KeyMaterialBytes..]);
-        if (Crc32.Append(_prefixCrc, bytes[..KeyMaterialBytes]) != expected)
+        if (Checksum(bytes[..KeyMaterialBytes]) != expected)
         {
             return false;
         }
@@ -104,6 +104,17 @@ internal sealed class SessionTokenCodec
         bytes[..KeyMaterialBytes].CopyTo(keyMaterial);
         CryptographicOperations.ZeroMemory(bytes);
         return true;
+    }
+
+    /// <summary>CRC-32/IEEE (System.IO.Hashing) over the prefix with its separator and the 48 bytes of id and secret.</summary>
+    private uint Checksum(ReadOnlySpan<byte> keyMaterial)
+    {
+        Span<byte> input = stackalloc byte[_prefixBytes.Length + KeyMaterialBytes];
+        _prefixBytes.CopyTo(input);
+        keyMaterial[..KeyMaterialBytes].CopyTo(input[_prefixBytes.Length..]);
+        var crc = System.IO.Hashing.Crc32.HashToUInt32(input);
+        CryptographicOperations.ZeroMemory(input);
+        return crc;
     }
 
     private static int Base64UrlValue(char c) => c switch

@@ -101,6 +101,7 @@ public sealed class OptionsValidationTests
     private static SessionAuthenticationOptions Resolve(params (string Key, string Value)[] settings)
     {
         using var provider = Services(settings).BuildServiceProvider();
+        _ = provider.GetRequiredService<IOptions<SessionStoreOptions>>().Value; // app-wide settings (store, Retry-After)
         return provider.GetRequiredService<IOptionsMonitor<SessionAuthenticationOptions>>().Get("Session");
     }
 

@@ -172,6 +172,23 @@ public sealed class TokenHasherTests
     [Fact]
     public void Crc32_matches_the_standard_check_value()
     {
-        Assert.Equal(0xCBF43926u, Crc32.Append(0, "123456789"u8));
+        Assert.Equal(0xCBF43926u, System.IO.Hashing.Crc32.HashToUInt32("123456789"u8)); // CRC-32/IEEE, the variant every issued token uses
+    }
+
+    /// <summary>
+    /// Tokens minted before the checksum moved to System.IO.Hashing (by the hand-written CRC-32 it replaced, key material
+    /// 0, 1, ..., 47) must stay valid: same CRC-32/IEEE, same bytes, same spelling.
+    /// </summary>
+    [Theory]
+    [InlineData("sess", "sess_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v77SOug")]
+    [InlineData("key", "key_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vNFRWUw")]
+    public void Tokens_minted_by_earlier_releases_still_parse_and_format_identically(string prefix, string token)
+    {
+        var codec = new SessionTokenCodec(prefix);
+        var keyMaterial = new byte[SessionTokenCodec.KeyMaterialBytes];
+
+        Assert.True(codec.TryParse(token, keyMaterial));
+        Assert.Equal(Enumerable.Range(0, 48).Select(i => (byte)i), keyMaterial);
+        Assert.Equal(token, codec.Format(keyMaterial));
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace AspNetSessions;
 
 /// <summary>Checks at startup that the chosen backend exists and that kinds and token prefixes are unique.</summary>
-internal sealed class SessionStoreSelectionValidator(
+internal sealed class SessionStoreOptionsValidator(
     IEnumerable<SessionStoreRegistration> stores,
     IEnumerable<SessionSchemeRegistration> schemes,
     IOptionsMonitor<SessionAuthenticationOptions> schemeOptions) : IValidateOptions<SessionStoreOptions>
@@ -18,6 +18,11 @@ internal sealed class SessionStoreSelectionValidator(
                 ? " Reference the AspNetSessions.Redis package and call AddRedisStore() on the result of AddSessionAuth()."
                 : string.Empty;
             errors.Add($"{options.StoreKey} is '{store}', but the registered session stores are: {string.Join(", ", names)}.{hint}");
+        }
+
+        if (options.StoreUnavailableRetryAfter < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{options.RetryAfterKey} must be at least 00:00:01; got '{options.StoreUnavailableRetryAfter}'.");
         }
 
         SessionSchemeRegistration[] registrations;

@@ -4,23 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace AspNetSessions;
 
-/// <summary>Fills the defaults that depend on other options (kind name, sliding granularity).</summary>
-internal sealed class SessionAuthenticationOptionsPostConfigure : IPostConfigureOptions<SessionAuthenticationOptions>
-{
-    private static readonly TimeSpan MaxDefaultGranularity = TimeSpan.FromMinutes(1);
-
-    public void PostConfigure(string? name, SessionAuthenticationOptions options)
-    {
-        options.Kind ??= name;
-        options.TokenSources ??= [SessionTokenSource.Bearer, SessionTokenSource.Cookie];
-        if (options.SlidingGranularity is null && options.IdleTimeout is { } idle && idle > TimeSpan.Zero)
-        {
-            var tenth = idle / 10;
-            options.SlidingGranularity = tenth < MaxDefaultGranularity ? tenth : MaxDefaultGranularity;
-        }
-    }
-}
-
 /// <summary>Checks one scheme's options at startup; every message names the configuration key and what it allows.</summary>
 internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<SessionSchemeRegistration> registrations)
     : IValidateOptions<SessionAuthenticationOptions>
@@ -68,11 +51,6 @@ internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<
 
         ValidateCookie(options, registration, errors);
         ValidateKeys(options, registration, errors);
-
-        if (options.StoreUnavailableRetryAfter < TimeSpan.FromSeconds(1))
-        {
-            errors.Add($"{registration.Key("StoreUnavailableRetryAfter")} must be at least 00:00:01; got '{options.StoreUnavailableRetryAfter}'.");
-        }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

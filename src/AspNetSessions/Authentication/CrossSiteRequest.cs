@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace AspNetSessions;
+
+/// <summary>
+/// The cross-site check for cookie-authenticated requests: an unsafe method that the browser says
+/// (<c>Sec-Fetch-Site</c>), or the <c>Origin</c> shows, comes from another site. Pure: request headers in, answer out.
+/// </summary>
+internal static class CrossSiteRequest
+{
+    /// <summary>Whether a request is an unsafe cross-site one.</summary>
+    /// <param name="method">The request method.</param>
+    /// <param name="fetchSite">The <c>Sec-Fetch-Site</c> header values.</param>
+    /// <param name="origin">The <c>Origin</c> header values.</param>
+    /// <param name="scheme">The request's scheme (<c>https</c>).</param>
+    /// <param name="host">The request's host (with port, if any).</param>
+    public static bool IsUnsafe(string method, StringValues fetchSite, StringValues origin, string scheme, string? host)
+    {
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method))
+        {
+            return false;
+        }
+
+        if (fetchSite.Count > 0)
+        {
+            return !(string.Equals(fetchSite[0], "same-origin", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(fetchSite[0], "none", StringComparison.OrdinalIgnoreCase));
+        }
+
+        if (origin.Count == 0)
+        {
+            return false; // not a browser, or one that sends neither header: SameSite=Lax still holds
+        }
+
+        var expected = scheme + "://" + host;
+        return origin.Count > 1 || !string.Equals(origin[0], expected, StringComparison.OrdinalIgnoreCase);
+    }
+}
