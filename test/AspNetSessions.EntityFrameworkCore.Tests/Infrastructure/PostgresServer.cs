@@ -38,7 +38,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
         var name = $"{prefix.ToLowerInvariant()}_{Interlocked.Increment(ref _databases)}";
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await using var connection = new NpgsqlConnection(Unpooled(ConnectionString("postgres")));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         await command.ExecuteNonQueryAsync();
@@ -48,7 +48,7 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>Runs SQL on a database and returns every value of every row as text (for dumps).</summary>
     public static async Task<List<string>> QueryTextAsync(string connectionString, string sql)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
@@ -63,6 +63,9 @@ public sealed class PostgresServer : IAsyncLifetime
 
         return values;
     }
+
+    /// <summary>The test's own connections are not pooled, so a server restart by another test never hands them a dead one.</summary>
+    private static string Unpooled(string connectionString) => connectionString + ";Pooling=false";
 
     private static void Script(params string[] arguments)
     {

@@ -32,3 +32,9 @@ public sealed class PostgresRaceContractTests(PostgresStoreFixture fixture) : Se
 {
     protected override ISessionStore Store => fixture.Host.SessionStore;
 }
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresExpiryContractTests(PostgresStoreFixture fixture) : SessionExpiryContract, IClassFixture<PostgresStoreFixture>
+{
+    protected override ISessionStore Store => fixture.Host.SessionStore;
+}

@@ -38,3 +38,8 @@ public sealed class SqliteRaceContractTests(SqliteStoreFixture fixture) : Sessio
 {
     protected override ISessionStore Store => fixture.Host.SessionStore;
 }
+
+public sealed class SqliteExpiryContractTests(SqliteStoreFixture fixture) : SessionExpiryContract, IClassFixture<SqliteStoreFixture>
+{
+    protected override ISessionStore Store => fixture.Host.SessionStore;
+}
