@@ -27,7 +27,11 @@ public sealed class StoreHost : IAsyncDisposable
 
     public CapturingLogs Logs { get; }
 
-    public static async Task<StoreHost> StartAsync(Action<DbContextOptionsBuilder> database, Action<SessionModelOptions>? model = null, TimeProvider? time = null)
+    public static async Task<StoreHost> StartAsync(
+        Action<DbContextOptionsBuilder> database,
+        Action<SessionModelOptions>? model = null,
+        TimeProvider? time = null,
+        Action<EntityFrameworkCoreSessionStoreOptions>? store = null)
     {
         var services = new ServiceCollection();
         var logs = new CapturingLogs();
@@ -38,6 +42,11 @@ public sealed class StoreHost : IAsyncDisposable
         }
 
         services.AddSessionAuth(_ => { }).AddEntityFrameworkCoreStore(database, model);
+        if (store is not null)
+        {
+            services.Configure(store);
+        }
+
         var provider = services.BuildServiceProvider();
         var host = new StoreHost(provider, logs);
         await using (var context = await provider.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync())
@@ -49,6 +58,8 @@ public sealed class StoreHost : IAsyncDisposable
     }
 
     public SessionDbContext NewContext() => _services.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContext();
+
+    internal SessionPruner<SessionDbContext> Pruner => _services.GetRequiredService<SessionPruner<SessionDbContext>>();
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }
