@@ -55,13 +55,16 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
         using var lease = Rent();
         try
         {
-            await InsertAsync(lease.Context, [record], cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Most likely the id exists (Set replaces); anything else fails the replace too and is reported from there.
-            lease.Context.ChangeTracker.Clear();
-            await ReplaceOrThrowAsync(lease.Context, record, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await InsertAsync(lease.Context, [record], cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Most likely the id exists (Set replaces); anything else fails the replace too and is reported from there.
+                lease.Context.ChangeTracker.Clear();
+                await ReplaceOrThrowAsync(lease.Context, record, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
         {
@@ -82,15 +85,18 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
         using var lease = Rent();
         try
         {
-            await InsertAsync(lease.Context, records, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // One batch failed as a whole (an existing id among them): one record at a time, each inserted or replaced.
-            lease.Context.ChangeTracker.Clear();
-            foreach (var record in records)
+            try
             {
-                await SetAsync(record, now, cancellationToken).ConfigureAwait(false);
+                await InsertAsync(lease.Context, records, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One batch fails as a whole (an existing id among them): one record at a time, each inserted or replaced.
+                lease.Context.ChangeTracker.Clear();
+                foreach (var record in records)
+                {
+                    await SetAsync(record, now, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))

@@ -31,7 +31,8 @@ public sealed class StoreHost : IAsyncDisposable
         Action<DbContextOptionsBuilder> database,
         Action<SessionModelOptions>? model = null,
         TimeProvider? time = null,
-        Action<EntityFrameworkCoreSessionStoreOptions>? store = null)
+        Action<EntityFrameworkCoreSessionStoreOptions>? store = null,
+        bool createSchema = true)
     {
         var services = new ServiceCollection();
         var logs = new CapturingLogs();
@@ -49,6 +50,11 @@ public sealed class StoreHost : IAsyncDisposable
 
         var provider = services.BuildServiceProvider();
         var host = new StoreHost(provider, logs);
+        if (!createSchema)
+        {
+            return host;
+        }
+
         await using (var context = await provider.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync())
         {
             await context.Database.EnsureCreatedAsync();
