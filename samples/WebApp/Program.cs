@@ -21,7 +21,6 @@ builder.Services.AddSingleton<DemoUsers>();
 builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.RequireRole("admin"));
 
 var app = builder.Build();
-await SessionDatabase.CreateSchemaAsync(app.Services);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -120,7 +119,20 @@ app.MapPost("/logout", async (HttpContext context) =>
     return Results.Redirect("/", permanent: false);
 });
 
+// A bad configuration stops the app here with one line per problem (and exit code 1), not a stack trace.
+if (!StartupCheck.Passes(app))
+{
+    return 1;
+}
+
+// The EF Core store's tables (when it is the store in use); a bad database setting is reported like the others.
+if (!await SessionDatabase.CreateSchemaAsync(app))
+{
+    return 1;
+}
+
 app.Run();
+return 0;
 
 /// <summary>The sample's entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -39,19 +39,34 @@ public static class SessionDatabase
         }
     }
 
-    /// <summary>Creates the session tables when the EF Core store is the one in use (SQLite: in WAL mode, so reads never wait for a write).</summary>
-    public static async Task CreateSchemaAsync(IServiceProvider services)
+    /// <summary>
+    /// Creates the session tables when the EF Core store is the one in use (SQLite: in WAL mode, so reads never wait for
+    /// a write). In the sample's own process a bad setting is one line and <see langword="false"/>; under a test host or
+    /// tool the exception is thrown, as <see cref="StartupCheck"/> does.
+    /// </summary>
+    public static async Task<bool> CreateSchemaAsync(IHost app)
     {
-        if (!services.GetRequiredService<SessionStoreSelection>().IsSelected("EntityFrameworkCore"))
+        if (!app.Services.GetRequiredService<SessionStoreSelection>().IsSelected("EntityFrameworkCore"))
         {
-            return;
+            return true;
         }
 
-        await using var context = await services.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync();
-        await context.Database.EnsureCreatedAsync();
-        if (context.Database.IsSqlite())
+        try
         {
-            await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL");
+            await using var context = await app.Services.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync();
+            await context.Database.EnsureCreatedAsync();
+            if (context.Database.IsSqlite())
+            {
+                await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL");
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException e) when (System.Reflection.Assembly.GetEntryAssembly() == typeof(SessionDatabase).Assembly)
+        {
+            Console.Error.WriteLine("The configuration is not valid:");
+            Console.Error.WriteLine("  " + e.Message);
+            return false;
         }
     }
 }

@@ -30,11 +30,8 @@ public static class RedisSessionAuthBuilderExtensions
 
         services.AddSingleton<RedisStoreMarker>();
         var path = builder.Configuration is IConfigurationSection section ? $"{section.Path}:Redis" : null;
+        builder.BindSection<RedisSessionStoreOptions>("Redis");
         var options = services.AddOptions<RedisSessionStoreOptions>();
-        if (builder.Configuration is not null)
-        {
-            options.Bind(builder.Configuration.GetSection("Redis"));
-        }
 
         if (configure is not null)
         {

@@ -18,11 +18,12 @@ namespace AspNetSessions;
 /// </summary>
 internal sealed partial class SessionAuthenticationHandler(
     IOptionsMonitor<SessionAuthenticationOptions> options,
-    ILoggerFactory logger,
+    SessionHandlerLoggerFactory logger,
     UrlEncoder encoder,
     SessionKindRegistry kinds,
     SessionMetrics metrics,
-    IOptions<SessionStoreOptions> storeOptions)
+    IOptions<SessionStoreOptions> storeOptions,
+    SessionStoreOutage outage)
     : SignInAuthenticationHandler<SessionAuthenticationOptions>(options, logger, encoder)
 {
     private SessionManager _manager = null!;
@@ -72,9 +73,10 @@ internal sealed partial class SessionAuthenticationHandler(
         {
             outcome = await _manager.AuthenticateCoreAsync(token, Context.RequestAborted).ConfigureAwait(false);
         }
-        catch (SessionStoreUnavailableException)
+        catch (SessionStoreUnavailableException e)
         {
-            // Never authenticate without the store; the outage itself is logged once by the store.
+            // Never authenticate without the store; the outage itself is logged once, when it begins.
+            outage.Failed(e);
             return Reject(SessionFailureReason.StoreUnavailable);
         }
 
@@ -259,11 +261,11 @@ internal sealed partial class SessionAuthenticationHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1201, EventName = "TokenRejected", Level = LogLevel.Information,
+        [LoggerMessage(EventId = 1201, EventName = "TokenRejected", Level = LogLevel.Debug,
             Message = "Session scheme {Scheme} rejected a token: {Reason}.")]
         public static partial void TokenRejected(ILogger logger, string scheme, string reason);
 
-        [LoggerMessage(EventId = 1202, EventName = "CrossSiteRequestRefused", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 1202, EventName = "CrossSiteRequestRefused", Level = LogLevel.Debug,
             Message = "Session scheme {Scheme} refused a cookie-authenticated unsafe request from another site.")]
         public static partial void CrossSiteRequestRefused(ILogger logger, string scheme);
 

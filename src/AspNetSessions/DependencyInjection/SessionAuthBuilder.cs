@@ -53,4 +53,32 @@ public sealed class SessionAuthBuilder
         Services.AddSingleton(new SessionStoreRegistration(name, factory));
         return this;
     }
+
+    /// <summary>
+    /// Binds the sub-section <c>SessionAuth:{name}</c> to <typeparamref name="TOptions"/> (store packages call this for
+    /// their own settings, e.g. <c>Redis</c>) and makes its keys part of the startup check, so a misspelt or misread
+    /// setting in it stops the app with a message instead of being ignored. Without a configuration section it only
+    /// declares the keys.
+    /// </summary>
+    /// <typeparam name="TOptions">The options type whose public settable properties are the section's keys.</typeparam>
+    /// <param name="name">The sub-section's name.</param>
+    public SessionAuthBuilder BindSection<TOptions>(string name)
+        where TOptions : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Services.AddSingleton(new SessionConfigurationSection(name, typeof(TOptions)));
+        if (Configuration is not null)
+        {
+            var section = Configuration.GetSection(name);
+            Services.AddOptions<TOptions>().Configure<IServiceProvider>((options, services) =>
+            {
+                if (services.GetService<SessionConfigurationReport>() is not { IsValid: false })
+                {
+                    section.Bind(options);
+                }
+            });
+        }
+
+        return this;
+    }
 }

@@ -59,17 +59,21 @@ public static class SessionAuthServiceCollectionExtensions
 
         services.AddSingleton<SessionAuthMarker>();
         SessionStoreServices.Add(services);
+        services.AddSingleton(sp => new SessionConfigurationReport(configuration, sp.GetServices<SessionConfigurationSection>()));
         if (configuration is not null)
         {
-            services.Configure<SessionStoreOptions>(o =>
+            services.AddOptions<SessionStoreOptions>().Configure<SessionConfigurationReport>((o, report) =>
             {
                 var path = configuration is IConfigurationSection section ? section.Path + ":" : string.Empty;
-                o.Store = configuration["Store"] is { Length: > 0 } store ? store : null;
                 o.StoreKey = path + "Store";
                 o.RetryAfterKey = path + nameof(SessionStoreOptions.StoreUnavailableRetryAfter);
-                if (configuration.GetValue<TimeSpan?>(nameof(SessionStoreOptions.StoreUnavailableRetryAfter)) is { } retryAfter)
+                if (report.IsValid)
                 {
-                    o.StoreUnavailableRetryAfter = retryAfter;
+                    o.Store = configuration["Store"] is { Length: > 0 } store ? store : null;
+                    if (configuration.GetValue<TimeSpan?>(nameof(SessionStoreOptions.StoreUnavailableRetryAfter)) is { } retryAfter)
+                    {
+                        o.StoreUnavailableRetryAfter = retryAfter;
+                    }
                 }
             });
         }

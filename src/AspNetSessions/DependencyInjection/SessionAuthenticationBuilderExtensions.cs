@@ -48,13 +48,21 @@ public static class SessionAuthenticationBuilderExtensions
         var options = services.AddOptions<SessionAuthenticationOptions>(scheme);
         if (configuration is not null)
         {
-            options.Bind(configuration);
+            // Bound only when the whole SessionAuth section checks out: otherwise its problems are reported once, together.
+            options.Configure<IServiceProvider>((o, sp) =>
+            {
+                if (sp.GetService<SessionConfigurationReport>() is not { IsValid: false })
+                {
+                    configuration.Bind(o);
+                }
+            });
         }
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<SessionAuthenticationOptions>, SessionAuthenticationOptionsPostConfigure>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionAuthenticationOptions>, SessionAuthenticationOptionsValidator>());
         services.TryAddSingleton<SessionKindRegistry>();
+        services.TryAddSingleton(static sp => new SessionHandlerLoggerFactory(sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SessionMetrics>();

@@ -37,6 +37,11 @@ internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<
             errors.Add($"{registration.Key("AbsoluteTimeout")} must be a positive duration such as '7.00:00:00', or empty to switch it off; got '{absolute}'.");
         }
 
+        if (options.IdleTimeout is { } idleLimit && options.AbsoluteTimeout is { } absoluteLimit && idleLimit > absoluteLimit)
+        {
+            errors.Add($"{registration.Key("IdleTimeout")} ('{idleLimit}') is longer than {registration.Key("AbsoluteTimeout")} ('{absoluteLimit}'), which caps every session: make it shorter, or switch one of them off.");
+        }
+
         if (options.SlidingGranularity is { } granularity
             && (granularity < TimeSpan.Zero || (options.IdleTimeout is { } idleTimeout && idleTimeout > TimeSpan.Zero && granularity > idleTimeout / 2)))
         {

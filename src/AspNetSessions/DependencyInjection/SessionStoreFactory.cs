@@ -11,6 +11,6 @@ internal static class SessionStoreFactory
         var chosen = SessionStoreSelection.Choose(services, out var options);
         var store = chosen?.Factory(services)
             ?? throw new InvalidOperationException($"{options.StoreKey} names no registered session store.");
-        return new InstrumentedSessionStore(store, services.GetRequiredService<SessionMetrics>());
+        return new InstrumentedSessionStore(store, services.GetRequiredService<SessionMetrics>(), services.GetRequiredService<SessionStoreOutage>());
     }
 }

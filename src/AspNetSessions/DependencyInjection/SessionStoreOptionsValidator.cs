@@ -6,10 +6,16 @@ namespace AspNetSessions;
 internal sealed class SessionStoreOptionsValidator(
     IEnumerable<SessionStoreRegistration> stores,
     IEnumerable<SessionSchemeRegistration> schemes,
-    IOptionsMonitor<SessionAuthenticationOptions> schemeOptions) : IValidateOptions<SessionStoreOptions>
+    IOptionsMonitor<SessionAuthenticationOptions> schemeOptions,
+    SessionConfigurationReport? configuration = null) : IValidateOptions<SessionStoreOptions>
 {
     public ValidateOptionsResult Validate(string? name, SessionStoreOptions options)
     {
+        if (configuration is { IsValid: false })
+        {
+            return ValidateOptionsResult.Fail(configuration.Errors); // the whole section, checked before anything bound it
+        }
+
         var errors = new List<string>();
         var names = stores.Select(s => s.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         if (options.Store is { } store && !names.Contains(store, StringComparer.OrdinalIgnoreCase))

@@ -1,4 +1,6 @@
 using AspNetSessions.Stores;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -26,6 +28,11 @@ internal static class SessionStoreServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreOptions>, SessionStoreOptionsValidator>());
         services.TryAddSingleton<ISessionStore>(SessionStoreFactory.Create);
         services.TryAddSingleton(static sp => new SessionStoreSelection(sp));
+        services.TryAddSingleton<SessionStoreOutage>();
+        services.TryAddSingleton<StoreUnavailableAnswer>();
+        services.AddExceptionHandler<SessionStoreUnavailableExceptionHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, SessionStoreUnavailableDeveloperPageFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, SessionStoreUnavailableStartupFilter>());
         services.AddHealthChecks().AddCheck<SessionStoreHealthCheck>(SessionStoreHealthCheck.Name, tags: ["ready"]);
     }
 }

@@ -1,14 +1,9 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AspNetSessions;
 
 /// <summary>Turns an unreachable store anywhere in the request (sign-in, session API calls) into 503 + Retry-After.</summary>
-internal sealed partial class SessionStoreUnavailableMiddleware(
-    RequestDelegate next,
-    IOptions<SessionStoreOptions> options,
-    ILogger<SessionStoreUnavailableMiddleware> logger)
+internal sealed class SessionStoreUnavailableMiddleware(RequestDelegate next, StoreUnavailableAnswer answer)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -16,18 +11,9 @@ internal sealed partial class SessionStoreUnavailableMiddleware(
         {
             await next(context).ConfigureAwait(false);
         }
-        catch (SessionStoreUnavailableException) when (!context.Response.HasStarted)
+        catch (SessionStoreUnavailableException e) when (!context.Response.HasStarted)
         {
-            Log.AnsweredUnavailable(logger, context.Request.Path);
-            context.Response.Clear();
-            StoreUnavailableResponse.Write(context.Response, options.Value.StoreUnavailableRetryAfter);
+            await answer.TryAnswerAsync(context, e).ConfigureAwait(false);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1301, EventName = "AnsweredStoreUnavailable", Level = LogLevel.Debug,
-            Message = "Answered 503 to {Path}: the session store is unavailable.")]
-        public static partial void AnsweredUnavailable(ILogger logger, PathString path);
     }
 }

@@ -7,9 +7,10 @@ namespace AspNetSessions;
 /// Wraps the store in use: a duration measurement and an activity (when anyone listens) per call, by operation
 /// and backend. Costs two timestamps per call when nobody listens; allocates nothing on synchronous completion.
 /// </summary>
-internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetrics metrics) : ISessionStore, IAsyncDisposable, IDisposable
+internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetrics metrics, SessionStoreOutage? outage = null) : ISessionStore, IAsyncDisposable, IDisposable
 {
     private readonly SessionMetrics _metrics = metrics;
+    private readonly SessionStoreOutage? _outage = outage;
 
     public string Name => inner.Name;
 
@@ -108,6 +109,11 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
         public readonly void Dispose()
         {
             store._metrics.StoreCall(operation, store.Name, _start, _succeeded);
+            if (_succeeded)
+            {
+                store._outage?.Answered();
+            }
+
             if (activity is not null)
             {
                 activity.SetTag("aspnetsessions.store.backend", store.Name);

@@ -14,7 +14,7 @@ public sealed class SessionStoreSelection
 
     internal SessionStoreSelection(IServiceProvider services) => _services = services;
 
-    /// <summary>The name of the backend in use, e.g. <c>Memory</c> or <c>Redis</c>; <see langword="null"/> when <c>SessionAuth:Store</c> names none that is registered.</summary>
+    /// <summary>The name of the backend in use, e.g. <c>Memory</c> or <c>Redis</c>; <see langword="null"/> when <c>SessionAuth:Store</c> names none that is registered, or while the <c>SessionAuth</c> section is being refused.</summary>
     public string? SelectedStore => Choose(_services, out _)?.Name;
 
     /// <summary>Whether the backend named <paramref name="storeName"/> (ignoring case) is the one in use.</summary>
@@ -25,6 +25,11 @@ public sealed class SessionStoreSelection
     internal static SessionStoreRegistration? Choose(IServiceProvider services, out SessionStoreOptions options)
     {
         options = new SessionStoreOptions();
+        if (services.GetService<SessionConfigurationReport>() is { IsValid: false })
+        {
+            return null; // nothing is selected from a configuration that is being refused
+        }
+
         foreach (var configure in services.GetServices<IConfigureOptions<SessionStoreOptions>>())
         {
             configure.Configure(options);

@@ -28,7 +28,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public void A_value_of_the_wrong_type_names_its_key()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Resolve(("SessionAuth:IdleTimeout", "banana")));
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(("SessionAuth:IdleTimeout", "banana")));
         Assert.Contains("SessionAuth:IdleTimeout", error.Message, StringComparison.Ordinal);
     }
 
