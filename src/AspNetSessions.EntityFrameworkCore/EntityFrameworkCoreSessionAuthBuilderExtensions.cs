@@ -42,11 +42,9 @@ public static class EntityFrameworkCoreSessionAuthBuilderExtensions
         }
 
         var path = builder.Configuration is IConfigurationSection section ? $"{section.Path}:EntityFrameworkCore" : null;
+        // Binds SessionAuth:EntityFrameworkCore and makes its keys part of the startup check of the SessionAuth section.
+        builder.BindSection<EntityFrameworkCoreSessionStoreOptions>("EntityFrameworkCore");
         var options = services.AddOptions<EntityFrameworkCoreSessionStoreOptions>();
-        if (builder.Configuration is not null)
-        {
-            options.Bind(builder.Configuration.GetSection("EntityFrameworkCore"));
-        }
 
         if (configure is not null)
         {

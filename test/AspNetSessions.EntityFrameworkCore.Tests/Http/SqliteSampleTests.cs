@@ -62,6 +62,20 @@ public sealed class SqliteSampleTests : IDisposable
     }
 
     [Fact]
+    public void A_misspelt_store_setting_stops_startup_with_a_message_naming_it()
+    {
+        var failure = SampleApp.StartupFailure(() => new SampleApp(new Dictionary<string, string?>
+        {
+            ["SessionAuth:Store"] = "EntityFrameworkCore",
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Sessions"] = $"Data Source={Path.Combine(_directory, "typo.db")}",
+            ["SessionAuth:EntityFrameworkCore:PruneBatchSise"] = "10",
+        }));
+
+        Assert.Contains(failure, e => e.Message.Contains("SessionAuth:EntityFrameworkCore:PruneBatchSise", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Bad_pruner_settings_are_ignored_while_another_store_is_in_use()
     {
         using var app = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:EntityFrameworkCore:PruneBatchSize"] = "0" });

@@ -35,6 +35,31 @@ public sealed class PrunerTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_run_on_sqlite_deletes_expired_rows_in_bounded_batches()
+    {
+        var directory = Directory.CreateTempSubdirectory("aspnetsessions-prune-").FullName;
+        try
+        {
+            var time = new FakeTimeProvider(Now);
+            await using var host = await StoreHost.StartAsync(db => db.UseSqlite($"Data Source={Path.Combine(directory, "prune.db")}"), time: time, store: o =>
+            {
+                o.PruneBatchSize = 4;
+                o.PruneMaxBatchesPerRun = 2;
+            });
+            await host.Store.SetManyAsync([.. Records("Session", 10, expired: true), .. Records("Session", 3, expired: false)], Now, default);
+
+            Assert.Equal(8, await host.Pruner.RunOnceAsync(default));
+            Assert.Equal(2, await host.Pruner.RunOnceAsync(default));
+            Assert.Equal(3, await host.Store.CountAsync(new SessionQuery { Kind = "Session", Now = Now, Status = SessionStatus.All }, default));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_background_service_prunes_after_a_random_offset_and_then_every_interval()
     {
         var connectionString = await server.CreateDatabaseAsync("prunebg");
