@@ -22,6 +22,8 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
 
     private static readonly string EntityNamePlaceholder = "";
 
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
+
     private readonly Func<SessionContextLease<TContext>> _rent;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Func<TContext, string, string, CancellationToken, Task<SessionRow?>>> _find = new(StringComparer.Ordinal);
@@ -409,7 +411,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
         }
 
         inApp = false;
-        foreach (var (key, value) in query.Metadata ?? SessionMapsEmpty)
+        foreach (var (key, value) in query.Metadata ?? NoMetadata)
         {
             if (table.Promoted.TryGetValue(key, out var column) && value.Length <= column.MaxLength)
             {
@@ -424,8 +426,6 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
 
         return rows;
     }
-
-    private static readonly IReadOnlyDictionary<string, string> SessionMapsEmpty = new Dictionary<string, string>();
 
     private async Task InsertAsync(TContext context, IReadOnlyList<SessionRecord> records, CancellationToken cancellationToken)
     {
