@@ -3,6 +3,12 @@ using AspNetSessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using WebApp;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,10 +24,61 @@ builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"))
     .AddRedisStore()
     .AddEntityFrameworkCoreStore(db => SessionDatabase.Configure(db, builder.Configuration), model => model.MapKind(DemoUsers.ApiKeyScheme));
 builder.Services.AddSingleton<DemoUsers>();
+
+// Behind a reverse proxy, the client's address is in X-Forwarded-For: UseForwardedHeaders (first in the pipeline,
+// before UseSessionAuth) puts it into Connection.RemoteIpAddress, so the IP recorded with each session is the
+// client's, not the proxy's. Only proxies listed here are believed: loopback by default (a proxy on this machine),
+// more through ForwardedHeaders:KnownProxies (IP addresses). Anyone else's X-Forwarded-For is ignored.
+string[] KnownProxies() => builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
+builder.Services.AddOptions<ForwardedHeadersOptions>()
+    .Configure(options =>
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        foreach (var proxy in KnownProxies())
+        {
+            if (System.Net.IPAddress.TryParse(proxy, out var address))
+            {
+                options.KnownProxies.Add(address);
+            }
+        }
+    })
+    // Checked at startup, with the other settings: a mistyped proxy address must not turn every request into a 500.
+    .Validate(options => KnownProxies().All(p => System.Net.IPAddress.TryParse(p, out var _)),
+        "ForwardedHeaders:KnownProxies must list IP addresses such as '10.0.0.5'.")
+    .ValidateOnStart();
 builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.RequireRole("admin"));
+
+// OpenTelemetry: the library's meter and activity source (both "AspNetSessions") next to ASP.NET Core's, so a store
+// call shows up as a child span of the request that made it. OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the
+// exporter reads the standard OTEL_* variables), the console in Development, nowhere otherwise.
+var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+var console = !otlp && builder.Environment.IsDevelopment();
+var telemetry = builder.Services.AddOpenTelemetry()
+    .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+    .WithMetrics(metrics =>
+    {
+        metrics.AddMeter("AspNetSessions").AddAspNetCoreInstrumentation();
+        if (console)
+        {
+            metrics.AddConsoleExporter();
+        }
+    })
+    .WithTracing(tracing =>
+    {
+        tracing.AddSource("AspNetSessions").AddAspNetCoreInstrumentation();
+        if (console)
+        {
+            tracing.AddConsoleExporter();
+        }
+    });
+if (otlp)
+{
+    telemetry.UseOtlpExporter();
+}
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();   // GET / → wwwroot/index.html: the sign-in form and the session list (plain HTML + JS)
@@ -32,7 +89,7 @@ var api = app.MapGroup("/api");
 
 // Bearer sign-in for API clients: the token is returned once, in the body.
 api.MapPost("/login", async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResult, BadRequest<string>>> (
-    HttpContext context, DemoUsers users, ISessionManager sessions) =>
+    HttpContext context, DemoUsers users, ISessionManager sessions, IOptionsMonitor<SessionAuthenticationOptions> options) =>
 {
     var credentials = await LoginRequest.ReadAsync(context.Request);
     if (credentials is null)
@@ -49,7 +106,9 @@ api.MapPost("/login", async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResu
     {
         UserId = credentials.Username!,
         Claims = users.Roles(credentials.Username!),
-        Metadata = SessionRequestMetadata.Capture(context),
+        // User agent and IP are personal data: recorded only while SessionAuth:CaptureRequestMetadata is on (the
+        // default), as SignInAsync does for the browser sign-in; kept as long as the session, deleted with it.
+        Metadata = options.Get(SessionAuthenticationDefaults.AuthenticationScheme).CaptureRequestMetadata ? SessionRequestMetadata.Capture(context) : null,
     }, context.RequestAborted);
     return TypedResults.Ok(LoginResponse.From(created));
 }).AllowAnonymous();
@@ -57,6 +116,9 @@ api.MapPost("/login", async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResu
 // Claims stored with the session feed ordinary policies: only admins (alice in the demo) get in; others get 403.
 api.MapGet("/admin", (ClaimsPrincipal user) => new { userId = user.FindFirstValue(ClaimTypes.NameIdentifier), admin = true })
     .RequireAuthorization("Admin");
+
+// Admin session management behind the Admin policy: any user's sessions (both kinds) listed, one revoked, or all.
+app.MapSessionAdminEndpoints("/api/admin", "Admin");
 
 // Who am I: accepts a browser session (bearer or cookie) or an API key.
 api.MapGet("/me", (ClaimsPrincipal user) => new
@@ -69,6 +131,27 @@ api.MapGet("/me", (ClaimsPrincipal user) => new
 // The caller's own sessions: list, revoke one, revoke all others.
 app.MapSessionEndpoints("/api/sessions");
 
+// The recipe apps need most: the password changed → every other browser session of this user is revoked (a thief's
+// copy of a token dies with the old password); the calling session stays signed in. API keys are separate
+// credentials and are kept (revoke them with the keys manager too if your policy says so).
+api.MapPost("/account/password", async Task<Results<NoContent, BadRequest<string>, ForbidHttpResult>> (
+    PasswordChangeRequest? change, ClaimsPrincipal user, DemoUsers users, ISessionManager sessions, CancellationToken cancellationToken) =>
+{
+    if (change is not { CurrentPassword: { } current, NewPassword: { } replacement })
+    {
+        return TypedResults.BadRequest("Expected a JSON body {\"currentPassword\": \"...\", \"newPassword\": \"...\"}.");
+    }
+
+    var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+    if (!users.ChangePassword(userId, current, replacement))
+    {
+        return TypedResults.Forbid();
+    }
+
+    await sessions.RevokeAllAsync(userId, exceptSessionId: user.FindFirstValue(SessionClaimTypes.SessionId), cancellationToken);
+    return TypedResults.NoContent();
+}).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionAuthenticationDefaults.AuthenticationScheme });
+
 // Logout: revokes the calling session (and clears the cookie if it came from one).
 api.MapPost("/logout", async (HttpContext context) =>
 {
@@ -77,12 +160,13 @@ api.MapPost("/logout", async (HttpContext context) =>
 }).RequireAuthorization();
 
 // A second session kind side by side: API keys (prefix "key_", no idle expiry), created from a browser session.
-api.MapPost("/keys", async (ClaimsPrincipal user, [FromKeyedServices(DemoUsers.ApiKeyScheme)] ISessionManager keys, HttpContext context) =>
+api.MapPost("/keys", async (ClaimsPrincipal user, [FromKeyedServices(DemoUsers.ApiKeyScheme)] ISessionManager keys, HttpContext context,
+    IOptionsMonitor<SessionAuthenticationOptions> options) =>
 {
     var created = await keys.CreateAsync(new SessionCreateRequest
     {
         UserId = user.FindFirstValue(ClaimTypes.NameIdentifier)!,
-        Metadata = SessionRequestMetadata.Capture(context),
+        Metadata = options.Get(DemoUsers.ApiKeyScheme).CaptureRequestMetadata ? SessionRequestMetadata.Capture(context) : null,
     }, context.RequestAborted);
     return TypedResults.Ok(LoginResponse.From(created));
 }).RequireAuthorization();
@@ -107,8 +191,21 @@ app.MapPost("/login", async (HttpContext context, DemoUsers users) =>
     var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "password"));
     await context.SignInAsync(SessionAuthenticationDefaults.AuthenticationScheme, principal,
         new AuthenticationProperties { IsPersistent = true });
-    return Results.Redirect("/", permanent: false);
+
+    // Back to the page that sent the browser to sign in, if it is one of ours (never an open redirect).
+    var returnUrl = form["ReturnUrl"].ToString();
+    return Results.LocalRedirect(IsLocalUrl(returnUrl) ? returnUrl : "/");
 }).AllowAnonymous().DisableAntiforgery();
+
+// An HTML page that needs a session: a signed-out browser is redirected to the sign-in page (LoginPath "/") with
+// ?ReturnUrl=%2Faccount, and comes back here after signing in; API clients get 401 with a WWW-Authenticate challenge.
+app.MapGet("/account", (ClaimsPrincipal user) => Results.Content(
+    $"""
+    <!doctype html>
+    <html lang="en"><head><meta charset="utf-8"><title>Your account</title><link rel="stylesheet" href="/app.css"></head>
+    <body><main><h1>Your account</h1><p>Signed in as <strong>{System.Net.WebUtility.HtmlEncode(user.FindFirstValue(ClaimTypes.NameIdentifier))}</strong>.</p>
+    <p><a href="/">Your sessions</a></p></main></body></html>
+    """, "text/html; charset=utf-8")).RequireAuthorization();
 
 // The session store's health (memory: always healthy; Redis: a PING with a timeout).
 app.MapHealthChecks("/healthz");
@@ -133,6 +230,9 @@ if (!await SessionDatabase.CreateSchemaAsync(app))
 
 app.Run();
 return 0;
+
+static bool IsLocalUrl(string url) =>
+    url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 
 /// <summary>The sample's entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -95,6 +95,31 @@ public sealed class SessionsPageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_signed_out_page_says_what_the_demo_is_and_shows_the_demo_accounts()
+    {
+        var page = await NewDeviceAsync();
+        await page.GotoAsync("/");
+        await ExpectSignedOutAsync(page);
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What this demo is" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#about")).ToContainTextAsync("server-side sessions for ASP.NET Core");
+        var accounts = page.GetByRole(AriaRole.Table, new() { Name = "Demo accounts" });
+        await Expect(accounts).ToBeVisibleAsync();
+        var rows = accounts.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Cell) });
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Filter(new() { HasText = "alice" })).ToContainTextAsync(["alice-password"]);
+        await Expect(rows.Filter(new() { HasText = "alice" })).ToContainTextAsync(["admin"]);
+        await Expect(rows.Filter(new() { HasText = "bob" })).ToContainTextAsync(["bob-password"]);
+        await ScreenshotAsync(page, "signed-out-demo-accounts");
+
+        // The accounts shown are the ones that work: bob signs in with what the page says, and the text is gone.
+        await SignInAsync(page, "bob", "bob-password");
+        await Expect(page.GetByText("Signed in as bob")).ToBeVisibleAsync();
+        await Expect(accounts).ToBeHiddenAsync();
+        AssertNoBrowserErrors();
+    }
+
+    [Fact]
     public async Task Sign_out_all_other_sessions_leaves_only_this_device()
     {
         var a = await NewDeviceAsync();

@@ -4,6 +4,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +31,17 @@ public sealed class SampleApp(IReadOnlyDictionary<string, string?>? settings = n
         HandleCookies = cookies,
         AllowAutoRedirect = false,
     });
+
+    /// <summary>
+    /// Serves the app on Kestrel at a free port of 127.0.0.1 instead of the in-memory test server, for clients outside
+    /// this process (curl); returns its address, e.g. <c>http://127.0.0.1:40123</c>. Call it before anything else.
+    /// </summary>
+    public Uri StartOnKestrel()
+    {
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+    }
 
     /// <summary>
     /// Starts apps made by <paramref name="create"/> until one fails to start, and returns the failure with all its

@@ -152,5 +152,16 @@
 
   byId('revoke-others').addEventListener('click', () => act('DELETE', '/api/sessions', 'Signed out all other sessions.'));
 
+  // Sent here to sign in from a page that needs a session (?ReturnUrl=/account): go back there afterwards.
+  const returnUrl = new URLSearchParams(window.location.search).get('ReturnUrl');
+  const signIn = document.querySelector('form[action="/login"]');
+  if (returnUrl && signIn) {
+    const field = document.createElement('input');
+    field.type = 'hidden';
+    field.name = 'ReturnUrl';
+    field.value = returnUrl;
+    signIn.append(field);
+  }
+
   load().catch(() => setStatus('The server could not be reached.'));
 })();

@@ -118,12 +118,29 @@ internal sealed partial class SessionAuthenticationHandler(
             return; // another session scheme of this request already answered the outage
         }
 
+        if (Options.LoginPath.HasValue && BrowserNavigation.Is(Request))
+        {
+            Response.Redirect(BrowserNavigation.RedirectTo(Request, Options.LoginPath, Options.ReturnUrlParameter, properties.RedirectUri));
+            return;
+        }
+
         var (status, challenge) = SessionFailureReasons.Challenge(reason);
         Response.StatusCode = status;
         if (challenge is not null)
         {
             Response.Headers.Append(HeaderNames.WWWAuthenticate, challenge);
         }
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        if (Options.AccessDeniedPath.HasValue && BrowserNavigation.Is(Request))
+        {
+            Response.Redirect(BrowserNavigation.RedirectTo(Request, Options.AccessDeniedPath, Options.ReturnUrlParameter, properties.RedirectUri));
+            return Task.CompletedTask;
+        }
+
+        return base.HandleForbiddenAsync(properties);
     }
 
     protected override async Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)

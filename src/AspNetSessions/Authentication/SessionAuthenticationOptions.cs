@@ -72,6 +72,20 @@ public sealed class SessionAuthenticationOptions : AuthenticationSchemeOptions
     /// </summary>
     public bool RejectCrossSiteCookieRequests { get; set; } = true;
 
+    /// <summary>
+    /// Where a browser navigation that needs a session is sent when it has none (as <c>AddCookie()</c>'s
+    /// <c>LoginPath</c>), with the page it wanted in <see cref="ReturnUrlParameter"/>. API requests (a bearer header,
+    /// <c>fetch</c>/XHR, a non-HTML <c>Accept</c>) keep getting 401 with their <c>WWW-Authenticate</c> challenge.
+    /// Empty (the default): no redirects, every challenge is a 401.
+    /// </summary>
+    public PathString LoginPath { get; set; }
+
+    /// <summary>Where a browser navigation that is forbidden (403) is sent, like <see cref="LoginPath"/>. Empty (the default): a plain 403.</summary>
+    public PathString AccessDeniedPath { get; set; }
+
+    /// <summary>The query parameter of <see cref="LoginPath"/> and <see cref="AccessDeniedPath"/> that carries the page to return to. Default <c>ReturnUrl</c>.</summary>
+    public string ReturnUrlParameter { get; set; } = "ReturnUrl";
+
     /// <summary>Record the user agent and IP address of the signing-in request as session metadata. Default on.</summary>
     public bool CaptureRequestMetadata { get; set; } = true;
 

@@ -54,6 +54,11 @@ internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<
             errors.Add($"{registration.Key("TokenSources")} must list each of 'Bearer' and 'Cookie' at most once, and at least one of them.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.ReturnUrlParameter))
+        {
+            errors.Add($"{registration.Key("ReturnUrlParameter")} must name a query parameter, e.g. 'ReturnUrl'.");
+        }
+
         ValidateCookie(options, registration, errors);
         ValidateKeys(options, registration, errors);
 

@@ -223,7 +223,8 @@ internal static partial class SessionConfigurationCheck
         {
             var t = Nullable.GetUnderlyingType(type) ?? type;
             return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(TimeSpan)
-                || t == typeof(DateTimeOffset) || t == typeof(DateTime) || t == typeof(Uri) || t == typeof(Guid);
+                || t == typeof(DateTimeOffset) || t == typeof(DateTime) || t == typeof(Uri) || t == typeof(Guid)
+                || (t.IsValueType && TypeDescriptor.GetConverter(t).CanConvertFrom(typeof(string))); // e.g. PathString
         }
 
         private static bool IsBindable(Type type) =>

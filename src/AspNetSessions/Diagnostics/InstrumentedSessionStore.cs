@@ -116,6 +116,7 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
 
             if (activity is not null)
             {
+                activity.SetTag("aspnetsessions.store.operation", operation);
                 activity.SetTag("aspnetsessions.store.backend", store.Name);
                 activity.SetStatus(_succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
                 activity.Dispose();

@@ -1,0 +1,25 @@
+namespace AspNetSessions;
+
+/// <summary>A session as the admin endpoints list it: never the token or its digest.</summary>
+/// <param name="Id">The session id.</param>
+/// <param name="Kind">The session kind (e.g. <c>Session</c>, <c>ApiKey</c>).</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="LastSeenAt">When it last authenticated a request.</param>
+/// <param name="ExpiresAt">When it expires unless used again.</param>
+/// <param name="Metadata">Its metadata (user agent, IP address, ...).</param>
+public sealed record AdminSessionInfo(
+    string Id,
+    string Kind,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastSeenAt,
+    DateTimeOffset ExpiresAt,
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>The admin view of a session.</summary>
+    /// <param name="session">The session.</param>
+    public static AdminSessionInfo From(Session session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return new(session.Id, session.Kind, session.CreatedAt, session.LastSeenAt, session.ExpiresAt, session.Metadata);
+    }
+}
