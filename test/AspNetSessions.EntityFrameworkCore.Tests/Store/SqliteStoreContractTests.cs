@@ -10,20 +10,25 @@ public sealed class SqliteStoreFixture : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("aspnetsessions-sqlite-").FullName;
 
-    public StoreHost Host { get; private set; } = null!;
+    public StoreHost? Host { get; private set; }
 
     public string ConnectionString => $"Data Source={Path.Combine(_directory, "sessions.db")}";
 
     public async Task InitializeAsync()
     {
         Host = await StoreHost.StartAsync(db => db.UseSqlite(ConnectionString));
-        await using var context = Host.NewContext();
+        await using var context = Host!.NewContext();
         await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL");
     }
 
     public async Task DisposeAsync()
     {
-        await Host.DisposeAsync();
+        // Also when InitializeAsync failed: the directory exists from construction on.
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
@@ -31,15 +36,15 @@ public sealed class SqliteStoreFixture : IAsyncLifetime
 
 public sealed class SqliteStoreContractTests(SqliteStoreFixture fixture) : SessionStoreContract, IClassFixture<SqliteStoreFixture>
 {
-    protected override ISessionStore Store => fixture.Host.SessionStore;
+    protected override ISessionStore Store => fixture.Host!.SessionStore;
 }
 
 public sealed class SqliteRaceContractTests(SqliteStoreFixture fixture) : SessionRaceContract, IClassFixture<SqliteStoreFixture>
 {
-    protected override ISessionStore Store => fixture.Host.SessionStore;
+    protected override ISessionStore Store => fixture.Host!.SessionStore;
 }
 
 public sealed class SqliteExpiryContractTests(SqliteStoreFixture fixture) : SessionExpiryContract, IClassFixture<SqliteStoreFixture>
 {
-    protected override ISessionStore Store => fixture.Host.SessionStore;
+    protected override ISessionStore Store => fixture.Host!.SessionStore;
 }
