@@ -50,7 +50,24 @@ public sealed class SessionAuthBuilder
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
-        Services.AddSingleton(new SessionStoreRegistration(name, factory));
+        Services.AddSingleton(new SessionStoreRegistration(name, factory, typeof(ISessionStore)));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a store backend of a known type; see <see cref="AddStore(string, Func{IServiceProvider, ISessionStore})"/>.
+    /// Its type tells the startup checks what it can do before it is created (e.g. whether it implements
+    /// <see cref="ISessionInvalidationSource"/>, which the near-cache needs).
+    /// </summary>
+    /// <typeparam name="TStore">The backend's type.</typeparam>
+    /// <param name="name">The backend's name, e.g. <c>Redis</c>.</param>
+    /// <param name="factory">Creates the backend once, from the app's services.</param>
+    public SessionAuthBuilder AddStore<TStore>(string name, Func<IServiceProvider, TStore> factory)
+        where TStore : class, ISessionStore
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddSingleton(new SessionStoreRegistration(name, factory, typeof(TStore)));
         return this;
     }
 

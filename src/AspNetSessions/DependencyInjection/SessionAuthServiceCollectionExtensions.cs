@@ -59,6 +59,7 @@ public static class SessionAuthServiceCollectionExtensions
 
         services.AddSingleton<SessionAuthMarker>();
         SessionStoreServices.Add(services);
+        builder.BindSection<SessionNearCacheOptions>("NearCache");
         services.AddSingleton(sp => new SessionConfigurationReport(configuration, sp.GetServices<SessionConfigurationSection>()));
         if (configuration is not null)
         {

@@ -1,5 +1,6 @@
 using AspNetSessions.Stores;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AspNetSessions;
 
@@ -11,6 +12,17 @@ internal static class SessionStoreFactory
         var chosen = SessionStoreSelection.Choose(services, out var options);
         var store = chosen?.Factory(services)
             ?? throw new InvalidOperationException($"{options.StoreKey} names no registered session store.");
-        return new InstrumentedSessionStore(store, services.GetRequiredService<SessionMetrics>(), services.GetRequiredService<SessionStoreOutage>());
+        var instrumented = new InstrumentedSessionStore(store, services.GetRequiredService<SessionMetrics>(), services.GetRequiredService<SessionStoreOutage>());
+        var nearCache = services.GetRequiredService<IOptions<SessionNearCacheOptions>>().Value;
+        if (!nearCache.Enabled)
+        {
+            return instrumented;
+        }
+
+        // In front of the instrumentation, so store metrics keep measuring real round trips.
+        var source = store as ISessionInvalidationSource
+            ?? throw new InvalidOperationException(SessionStoreOptionsValidator.NearCacheUnsupported(chosen!.Name));
+        return new NearCacheSessionStore(instrumented, source, nearCache, services.GetRequiredService<TimeProvider>(),
+            new NearCacheMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
     }
 }

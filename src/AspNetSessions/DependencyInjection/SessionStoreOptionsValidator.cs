@@ -1,3 +1,4 @@
+using AspNetSessions.Stores;
 using Microsoft.Extensions.Options;
 
 namespace AspNetSessions;
@@ -7,8 +8,13 @@ internal sealed class SessionStoreOptionsValidator(
     IEnumerable<SessionStoreRegistration> stores,
     IEnumerable<SessionSchemeRegistration> schemes,
     IOptionsMonitor<SessionAuthenticationOptions> schemeOptions,
-    SessionConfigurationReport? configuration = null) : IValidateOptions<SessionStoreOptions>
+    SessionConfigurationReport? configuration = null,
+    IOptions<SessionNearCacheOptions>? nearCache = null) : IValidateOptions<SessionStoreOptions>
 {
+    /// <summary>Why the near-cache cannot run over a store, in the words of the setting that asks for it.</summary>
+    public static string NearCacheUnsupported(string store) =>
+        $"{SessionAuthenticationDefaults.ConfigurationSection}:NearCache:Enabled is true, but the {store} session store does not announce changes to other app instances (ISessionInvalidationSource), so a revoked session could stay cached: switch the near-cache off, or use a store that announces changes.";
+
     public ValidateOptionsResult Validate(string? name, SessionStoreOptions options)
     {
         if (configuration is { IsValid: false })
@@ -29,6 +35,24 @@ internal sealed class SessionStoreOptionsValidator(
         if (options.StoreUnavailableRetryAfter < TimeSpan.FromSeconds(1))
         {
             errors.Add($"{options.RetryAfterKey} must be at least 00:00:01; got '{options.StoreUnavailableRetryAfter}'.");
+        }
+
+        if (nearCache?.Value is { Enabled: true } cache)
+        {
+            if (SessionStoreSelection.Pick(stores, options.Store) is { AnnouncesChanges: false } chosen)
+            {
+                errors.Add(NearCacheUnsupported(chosen.Name));
+            }
+
+            if (cache.SizeLimit < 1)
+            {
+                errors.Add($"{SessionAuthenticationDefaults.ConfigurationSection}:NearCache:SizeLimit must be at least 1; got {cache.SizeLimit}.");
+            }
+
+            if (cache.MaxStaleness <= TimeSpan.Zero || cache.MaxStaleness > TimeSpan.FromHours(1))
+            {
+                errors.Add($"{SessionAuthenticationDefaults.ConfigurationSection}:NearCache:MaxStaleness must be more than 00:00:00 and at most 01:00:00 (it is the worst-case revocation lag); got '{cache.MaxStaleness}'.");
+            }
         }
 
         SessionSchemeRegistration[] registrations;

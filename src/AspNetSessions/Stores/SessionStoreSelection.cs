@@ -35,8 +35,11 @@ public sealed class SessionStoreSelection
             configure.Configure(options);
         }
 
-        var name = options.Store;
-        var all = services.GetServices<SessionStoreRegistration>().ToArray();
-        return name is null ? all.LastOrDefault() : all.LastOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        return Pick(services.GetServices<SessionStoreRegistration>(), options.Store);
     }
+
+    /// <summary>The rule itself: the registration named <paramref name="name"/> (the last one so named), or the last one added.</summary>
+    internal static SessionStoreRegistration? Pick(IEnumerable<SessionStoreRegistration> registrations, string? name) => name is null
+        ? registrations.LastOrDefault()
+        : registrations.LastOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using AspNetSessions.Stores;
+
+namespace AspNetSessions;
+
+/// <summary>
+/// The near-cache: a decorator that answers the hot path (<see cref="FindAndSlideAsync"/>) from memory when it safely
+/// can, and sends everything else to the store, which stays the single source of truth.
+/// </summary>
+/// <remarks>
+/// <para>Only positive answers are cached. A lookup is answered without I/O only when all of these hold: the session is
+/// cached, the channel that announces changes is live and was live when it was cached, it was cached less than
+/// <see cref="SessionNearCacheOptions.MaxStaleness"/> ago, the presented digest matches (constant time), it is valid
+/// now, and no slide write is due (<see cref="SessionExpiry.IsWriteDue"/>): a due write goes to the store, so slides are
+/// written exactly as often as without the cache.</para>
+/// <para>Races: every invalidation bumps a generation counter before it evicts. A fill records the generation before
+/// asking the store and re-checks it after inserting; if anything was invalidated meanwhile it takes its entry back
+/// out, so an invalidation racing a fill can never leave a revoked session cached.</para>
+/// </remarks>
+internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidationListener, IAsyncDisposable, IDisposable
+{
+    private readonly ISessionStore _inner;
+    private readonly TimeProvider _time;
+    private readonly NearCacheMetrics _metrics;
+    private readonly int _sizeLimit;
+    private readonly TimeSpan _maxStaleness;
+    private readonly ConcurrentDictionary<(string Kind, string Id), Entry> _entries = new();
+    private readonly IDisposable _subscription;
+    private long _generation;
+    private long _epoch;
+    private volatile bool _live;
+
+    public NearCacheSessionStore(ISessionStore inner, ISessionInvalidationSource source, SessionNearCacheOptions options, TimeProvider time, NearCacheMetrics metrics)
+    {
+        _inner = inner;
+        _time = time;
+        _metrics = metrics;
+        _sizeLimit = options.SizeLimit;
+        _maxStaleness = options.MaxStaleness;
+        metrics.ObserveEntries(() => _entries.Count);
+        _subscription = source.Subscribe(this);
+    }
+
+    public string Name => _inner.Name;
+
+    /// <summary>How many sessions are cached (tests and the entries gauge).</summary>
+    internal int Count => _entries.Count;
+
+    public ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
+    {
+        var key = (lookup.Kind, lookup.Id);
+        if (_live && _entries.TryGetValue(key, out var entry) && IsServable(entry, lookup))
+        {
+            _metrics.Hit();
+            return ValueTask.FromResult<SessionRecord?>(entry.Record);
+        }
+
+        _metrics.Miss();
+        return FindInStoreAsync(key, lookup, cancellationToken);
+    }
+
+    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Evict(record.Session.Kind, record.Session.Id);
+        await _inner.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
+        Evict(record.Session.Kind, record.Session.Id);
+    }
+
+    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        await _inner.SetManyAsync(records, now, cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            Evict(record.Session.Kind, record.Session.Id);
+        }
+    }
+
+    public ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _inner.GetAsync(kind, id, now, cancellationToken);
+
+    public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Evict(kind, id);
+        try
+        {
+            return await _inner.UpdateAsync(kind, id, patch, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Evict(kind, id);
+        }
+    }
+
+    public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        Evict(kind, id);
+        try
+        {
+            return await _inner.DeleteAsync(kind, id, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Evict(kind, id);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken) =>
+        _inner.QueryAsync(query, cancellationToken);
+
+    public ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken) =>
+        _inner.CountAsync(query, cancellationToken);
+
+    public async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        EvictMatching(query.Kind, query.UserId);
+        try
+        {
+            return await _inner.DeleteManyAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            EvictMatching(query.Kind, query.UserId);
+        }
+    }
+
+    public ValueTask PingAsync(CancellationToken cancellationToken) => _inner.PingAsync(cancellationToken);
+
+    void ISessionInvalidationListener.SessionChanged(string kind, string sessionId)
+    {
+        _metrics.Invalidated();
+        Evict(kind, sessionId);
+    }
+
+    void ISessionInvalidationListener.UserChanged(string kind, string userId)
+    {
+        _metrics.Invalidated();
+        EvictMatching(kind, userId);
+    }
+
+    void ISessionInvalidationListener.KindChanged(string kind)
+    {
+        _metrics.Invalidated();
+        EvictMatching(kind, userId: null);
+    }
+
+    void ISessionInvalidationListener.ChannelLost()
+    {
+        // Bypass first, then forget: nothing cached before this moment is ever served again.
+        _live = false;
+        Interlocked.Increment(ref _epoch);
+        Flush();
+    }
+
+    void ISessionInvalidationListener.ChannelRestored()
+    {
+        Interlocked.Increment(ref _epoch);
+        Flush();
+        _live = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _subscription.Dispose();
+        if (_inner is IAsyncDisposable async)
+        {
+            await async.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            (_inner as IDisposable)?.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        (_inner as IDisposable)?.Dispose();
+    }
+
+    private bool IsServable(Entry entry, in SessionLookup lookup)
+    {
+        var session = entry.Record.Session;
+        return entry.Epoch == Volatile.Read(ref _epoch)
+            && _time.GetElapsedTime(entry.CachedAt) < _maxStaleness
+            && session.IsValidAt(lookup.Now)
+            && !SessionExpiry.IsWriteDue(session.LastSeenAt, lookup.Now, lookup.SlidingGranularity)
+            && entry.Record.MatchesDigest(lookup.Digest.Span);
+    }
+
+    private async ValueTask<SessionRecord?> FindInStoreAsync((string Kind, string Id) key, SessionLookup lookup, CancellationToken cancellationToken)
+    {
+        var generation = Volatile.Read(ref _generation);
+        var epoch = Volatile.Read(ref _epoch);
+        var live = _live;
+        var found = await _inner.FindAndSlideAsync(lookup, cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            // Gone, expired or revoked: forget it, but only for the right secret (a wrong guess must not evict).
+            if (_entries.TryGetValue(key, out var stale) && stale.Record.MatchesDigest(lookup.Digest.Span))
+            {
+                _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, stale));
+            }
+
+            return null;
+        }
+
+        if (live && (_entries.Count < _sizeLimit || _entries.ContainsKey(key)))
+        {
+            var entry = new Entry(found, _time.GetTimestamp(), epoch);
+            _entries[key] = entry;
+            if (Volatile.Read(ref _generation) != generation || Volatile.Read(ref _epoch) != epoch)
+            {
+                _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry)); // something changed meanwhile
+            }
+        }
+
+        return found;
+    }
+
+    private void Evict(string kind, string id)
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.TryRemove((kind, id), out _);
+    }
+
+    private void EvictMatching(string kind, string? userId)
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var (key, entry) in _entries)
+        {
+            if (string.Equals(key.Kind, kind, StringComparison.Ordinal)
+                && (userId is null || string.Equals(entry.Record.Session.UserId, userId, StringComparison.Ordinal)))
+            {
+                _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+            }
+        }
+    }
+
+    private void Flush()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+        _metrics.Flushed();
+    }
+
+    private sealed record Entry(SessionRecord Record, long CachedAt, long Epoch);
+}

@@ -1,0 +1,152 @@
+using AspNetSessions.Stores;
+
+namespace AspNetSessions.Tests.Stores;
+
+/// <summary>
+/// A real memory store that announces its changes in process, the way the Redis and PostgreSQL stores announce them
+/// across processes, with a channel the test can break and restore and a count of lookups that reached the store.
+/// Several near-caches over one of these behave like app instances over one shared store.
+/// </summary>
+public sealed class AnnouncingStore(ISessionStore inner) : ISessionStore, ISessionInvalidationSource
+{
+    private readonly List<ISessionInvalidationListener> _listeners = [];
+    private bool _live = true;
+    private int _lookups;
+
+    /// <summary>While set, the store answers but the channel stays silent (a broken subscriber nobody noticed).</summary>
+    public bool Silent { get; set; }
+
+    /// <summary>Runs inside every lookup before the store answers (to race invalidations against fills).</summary>
+    public Func<Task>? DuringLookup { get; set; }
+
+    public int Lookups => Volatile.Read(ref _lookups);
+
+    public string Name => "Announcing";
+
+    public IDisposable Subscribe(ISessionInvalidationListener listener)
+    {
+        lock (_listeners)
+        {
+            _listeners.Add(listener);
+        }
+
+        if (_live)
+        {
+            listener.ChannelRestored();
+        }
+
+        return new Unsubscribe(() =>
+        {
+            lock (_listeners)
+            {
+                _listeners.Remove(listener);
+            }
+        });
+    }
+
+    public void LoseChannel()
+    {
+        _live = false;
+        Each(l => l.ChannelLost());
+    }
+
+    public void RestoreChannel()
+    {
+        _live = true;
+        Each(l => l.ChannelRestored());
+    }
+
+    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await inner.SetAsync(record, now, cancellationToken);
+        Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
+    }
+
+    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await inner.SetManyAsync(records, now, cancellationToken);
+        foreach (var record in records)
+        {
+            Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
+        }
+    }
+
+    public ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.GetAsync(kind, id, now, cancellationToken);
+
+    public async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _lookups);
+        var found = await inner.FindAndSlideAsync(lookup, cancellationToken);
+        if (DuringLookup is { } during)
+        {
+            await during();
+        }
+
+        return found;
+    }
+
+    public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var updated = await inner.UpdateAsync(kind, id, patch, now, cancellationToken);
+        Announce(l => l.SessionChanged(kind, id));
+        return updated;
+    }
+
+    public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        var deleted = await inner.DeleteAsync(kind, id, cancellationToken);
+        Announce(l => l.SessionChanged(kind, id));
+        return deleted;
+    }
+
+    public ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
+
+    public ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
+
+    public async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
+        var deleted = await inner.DeleteManyAsync(query, cancellationToken);
+        Announce(l =>
+        {
+            if (query.UserId is { } user)
+            {
+                l.UserChanged(query.Kind, user);
+            }
+            else
+            {
+                l.KindChanged(query.Kind);
+            }
+        });
+        return deleted;
+    }
+
+    public ValueTask PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
+
+    private void Announce(Action<ISessionInvalidationListener> message)
+    {
+        if (!Silent && _live)
+        {
+            Each(message);
+        }
+    }
+
+    private void Each(Action<ISessionInvalidationListener> action)
+    {
+        ISessionInvalidationListener[] listeners;
+        lock (_listeners)
+        {
+            listeners = [.. _listeners];
+        }
+
+        foreach (var listener in listeners)
+        {
+            action(listener);
+        }
+    }
+
+    private sealed class Unsubscribe(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}
