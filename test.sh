@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # redis-server (and redis-cli, which joins the test cluster) for the Redis tests; curl for the README quick-start test;
-# Debian's Chromium for the browser tests (driven by Playwright, which never downloads a browser of its own here).
-.ci/install-missing redis-server redis-tools:/usr/bin/redis-cli chromium:/usr/bin/chromium curl
+# Debian's Chromium for the browser tests (driven by Playwright, which never downloads a browser of its own here);
+# PostgreSQL 15 for the EF Core tests (each run starts its own throwaway server through .ci/throwaway-postgres).
+.ci/install-missing redis-server redis-tools:/usr/bin/redis-cli chromium:/usr/bin/chromium curl postgresql:/usr/lib/postgresql/15/bin/initdb
 
 dotnet build AspNetSessions.sln -c Release -nologo -v quiet
 

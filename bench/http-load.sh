@@ -6,7 +6,8 @@
 #
 # Variants: none (no authentication: the baseline), trivial-handler (ASP.NET Core authentication + authorization
 # with a handler that checks nothing: the framework's own cost), sessions-memory-bearer, sessions-memory-cookie,
-# sessions-redis-bearer (AspNetSessions), bearertoken (AddBearerToken), cookie (AddCookie), cookie-ticketstore
+# sessions-redis-bearer, sessions-postgres-bearer (AspNetSessions; PostgreSQL: its own throwaway server through
+# .ci/throwaway-postgres, as in the tests, and afterwards the SQL statements per request from its statement log), bearertoken (AddBearerToken), cookie (AddCookie), cookie-ticketstore
 # (AddCookie with an in-memory ITicketStore), cookie-redis-ticketstore (AddCookie with an ITicketStore over
 # IDistributedCache from Microsoft.Extensions.Caching.StackExchangeRedis, on the same redis-server).
 # Each variant of bench/BenchApp (the same GET /hello under one authentication scheme) runs in its own process on
@@ -31,7 +32,7 @@ DURATION=${DURATION:-6}
 WARMUP=${WARMUP:-5}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
-ALL_VARIANTS="none trivial-handler sessions-memory-bearer sessions-memory-cookie sessions-redis-bearer bearertoken cookie cookie-ticketstore cookie-redis-ticketstore"
+ALL_VARIANTS="none trivial-handler sessions-memory-bearer sessions-memory-cookie sessions-redis-bearer sessions-postgres-bearer bearertoken cookie cookie-ticketstore cookie-redis-ticketstore"
 VARIANTS=${VARIANTS:-$ALL_VARIANTS}
 OUT=${OUT:-bench/results}
 QUIET=${QUIET:-20}
@@ -44,6 +45,7 @@ log() { echo "http-load: $*" >&2; }
 # --- tools -------------------------------------------------------------------------------------------------------
 tools=(wrk curl python3)
 [[ " ${variants[*]} " != *"redis"* ]] || tools+=(redis-server)
+[[ " ${variants[*]} " != *" sessions-postgres"* ]] || tools+=(postgresql:/usr/lib/postgresql/15/bin/initdb)
 .ci/install-missing "${tools[@]}"
 
 # --- build once --------------------------------------------------------------------------------------------------
@@ -53,10 +55,13 @@ app=bench/BenchApp/bin/Release/net10.0/BenchApp.dll
 
 work=$(mktemp -d)
 pids=()
+pg_dir=""
+pg_port=""
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -z "$pg_dir" ] || .ci/throwaway-postgres destroy "$pg_dir" || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -79,6 +84,14 @@ start_redis() {
   log "redis-server did not start"; cat "$work/redis.log" >&2; exit 1
 }
 
+start_postgres() {
+  pg_port=$(free_port)
+  pg_dir=$(mktemp -d)   # its own directory: the postgres user must own it
+  .ci/throwaway-postgres start "$pg_dir" "$pg_port"
+}
+
+psql_run() { "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d "$1" -qtAc "$2"; }
+
 declare -A url header vpid
 start_variant() {
   local v=$1
@@ -87,6 +100,13 @@ start_variant() {
   if [[ $v == *redis* ]]; then
     [ -n "$redis_port" ] || start_redis
     env+=(SessionAuth__Redis__Configuration="127.0.0.1:$redis_port")
+  fi
+  if [[ $v == sessions-postgres* ]]; then
+    [ -n "$pg_port" ] || start_postgres
+    psql_run postgres "CREATE DATABASE bench_${v//-/_}" >/dev/null
+    # No Reset On Close: without it Npgsql sends DISCARD ALL (a second statement) with every pooled use, and that
+    # also drops the prepared statements Max Auto Prepare keeps for the hot SELECT (README, "Database").
+    env+=(ConnectionStrings__Sessions="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=bench_${v//-/_};No Reset On Close=true;Max Auto Prepare=16")
   fi
   env "${env[@]}" DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$app" --variant "$v" --urls "http://127.0.0.1:0" >"$work/$v.log" 2>&1 &
   vpid[$v]=$!
@@ -262,4 +282,22 @@ if failed:
     print("FAILED measurements (not 2xx, or socket errors):\n  " + "\n  ".join(failed), file=sys.stderr)
     sys.exit(1)
 PY
+# SQL statements per authenticated request on PostgreSQL, from the server's own statement log: 200 requests with
+# log_statement=all, then every statement logged while they ran is counted.
+if [ -n "$pg_port" ]; then
+  for v in "${variants[@]}"; do
+    [[ $v == sessions-postgres* ]] || continue
+    requests=200
+    psql_run postgres "ALTER SYSTEM SET log_statement = 'all'" >/dev/null; psql_run postgres "SELECT pg_reload_conf()" >/dev/null
+    sleep 0.5
+    before=$(wc -l <"$pg_dir/server.log")
+    for _ in $(seq "$requests"); do curl -sf -o /dev/null --max-time 5 -H "${header[$v]}" "${url[$v]}/hello"; done
+    sleep 0.5
+    psql_run postgres "ALTER SYSTEM RESET log_statement" >/dev/null; psql_run postgres "SELECT pg_reload_conf()" >/dev/null
+    statements=$(tail -n +"$((before + 1))" "$pg_dir/server.log" | grep -E "LOG:  (execute|statement)" | grep -vc "pg_reload_conf\|ALTER SYSTEM" || true)
+    line="SQL statements per authenticated request ($v, between slides; from PostgreSQL's statement log): $statements statements for $requests requests."
+    log "$line"
+    printf '\n%s\n' "$line" >>"$OUT/http.md"
+  done
+fi
 log "wrote $OUT/http.md, $OUT/http.csv, $OUT/http-rounds.csv, $OUT/http.svg"

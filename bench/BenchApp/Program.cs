@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using AspNetSessions;
+using AspNetSessions.EntityFrameworkCore;
 using BenchApp;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
 
 // One process serves GET /hello ("hello") under ONE authentication variant, so that variants never share a process
 // (or a heap, or a thread pool) while one of them is measured:
@@ -37,6 +39,12 @@ switch (variant)
     case "sessions-redis-bearer":
         // SessionAuth__Redis__Configuration=127.0.0.1:PORT (the load script starts its own redis-server).
         builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth")).AddRedisStore();
+        scheme = SessionAuthenticationDefaults.AuthenticationScheme;
+        break;
+    case "sessions-postgres-bearer":
+        // ConnectionStrings__Sessions=Host=127.0.0.1;Port=PORT;... (the load script starts its own throwaway PostgreSQL).
+        builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"))
+            .AddEntityFrameworkCoreStore(db => db.UseNpgsql(builder.Configuration.GetConnectionString("Sessions")));
         scheme = SessionAuthenticationDefaults.AuthenticationScheme;
         break;
     case "bearertoken":
@@ -79,6 +87,11 @@ switch (variant)
 }
 
 var app = builder.Build();
+if (variant == "sessions-postgres-bearer")
+{
+    await using var context = await app.Services.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync();
+    await context.Database.EnsureCreatedAsync();
+}
 if (scheme == SessionAuthenticationDefaults.AuthenticationScheme)
 {
     app.UseSessionAuth();
@@ -124,7 +137,7 @@ app.MapPost("/credential", async (HttpContext context) =>
 
     var header = variant switch
     {
-        "sessions-memory-bearer" or "sessions-redis-bearer" =>
+        "sessions-memory-bearer" or "sessions-redis-bearer" or "sessions-postgres-bearer" =>
             "Authorization: Bearer " + context.Features.GetRequiredFeature<ISessionSignInFeature>().Created.Token,
         "bearertoken" => "Authorization: Bearer " + JsonDocument.Parse(captured.ToArray()).RootElement.GetProperty("accessToken").GetString(),
         _ => "Cookie: " + string.Join("; ", context.Response.Headers.SetCookie.Select(c => c!.Split(';', 2)[0])),

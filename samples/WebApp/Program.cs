@@ -17,9 +17,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
-// Sessions: the "SessionAuth" section picks the store (Memory | Redis), lifetimes, cookie and kinds.
-// AddRedisStore() makes Redis available; SessionAuth:Store decides (appsettings.json says Memory).
-builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth")).AddRedisStore();
+// Sessions: the "SessionAuth" section picks the store (Memory | Redis | EntityFrameworkCore), lifetimes, cookie and kinds.
+// AddRedisStore() and AddEntityFrameworkCoreStore() make those available; SessionAuth:Store decides (appsettings.json
+// says Memory). The database of the EF Core store: Database:Provider (Postgres | Sqlite), ConnectionStrings:Sessions.
+builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"))
+    .AddRedisStore()
+    .AddEntityFrameworkCoreStore(db => SessionDatabase.Configure(db, builder.Configuration), model => model.MapKind(DemoUsers.ApiKeyScheme));
 builder.Services.AddSingleton<DemoUsers>();
 
 // Behind a reverse proxy, the client's address is in X-Forwarded-For: UseForwardedHeaders (first in the pipeline,
@@ -215,6 +218,12 @@ app.MapPost("/logout", async (HttpContext context) =>
 
 // A bad configuration stops the app here with one line per problem (and exit code 1), not a stack trace.
 if (!StartupCheck.Passes(app))
+{
+    return 1;
+}
+
+// The EF Core store's tables (when it is the store in use); a bad database setting is reported like the others.
+if (!await SessionDatabase.CreateSchemaAsync(app))
 {
     return 1;
 }

@@ -1,0 +1,117 @@
+using AspNetSessions;
+using AspNetSessions.EntityFrameworkCore;
+using AspNetSessions.Stores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the Entity Framework Core session store.</summary>
+public static class EntityFrameworkCoreSessionAuthBuilderExtensions
+{
+    /// <summary>
+    /// Keeps sessions in the app's own <typeparamref name="TContext"/>, whose <c>OnModelCreating</c> calls
+    /// <c>modelBuilder.AddSessions()</c>; store options bound from <c>SessionAuth:EntityFrameworkCore</c>.
+    /// </summary>
+    /// <typeparam name="TContext">The app's context.</typeparam>
+    /// <param name="builder">The result of <c>AddSessionAuth()</c>.</param>
+    public static SessionAuthBuilder AddEntityFrameworkCoreStore<TContext>(this SessionAuthBuilder builder)
+        where TContext : DbContext => builder.AddEntityFrameworkCoreStore<TContext>(configure: null);
+
+    /// <summary>
+    /// Keeps sessions in the app's own <typeparamref name="TContext"/>, whose <c>OnModelCreating</c> calls
+    /// <c>modelBuilder.AddSessions()</c> (same database, same migrations). The store uses the app's
+    /// <see cref="IDbContextFactory{TContext}"/> when one is registered (pooled or not), else a scoped context per call.
+    /// It is used when <c>SessionAuth:Store</c> is <c>EntityFrameworkCore</c>, or when it is unset (the store added last wins).
+    /// </summary>
+    /// <typeparam name="TContext">The app's context.</typeparam>
+    /// <param name="builder">The result of <c>AddSessionAuth()</c>.</param>
+    /// <param name="configure">Configures the store (the pruner) after binding <c>SessionAuth:EntityFrameworkCore</c>, or <see langword="null"/>.</param>
+    public static SessionAuthBuilder AddEntityFrameworkCoreStore<TContext>(this SessionAuthBuilder builder, Action<EntityFrameworkCoreSessionStoreOptions>? configure)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(EntityFrameworkCoreSessionStore<TContext>)))
+        {
+            return builder;
+        }
+
+        var path = builder.Configuration is IConfigurationSection section ? $"{section.Path}:EntityFrameworkCore" : null;
+        // Binds SessionAuth:EntityFrameworkCore and makes its keys part of the startup check of the SessionAuth section.
+        builder.BindSection<EntityFrameworkCoreSessionStoreOptions>("EntityFrameworkCore");
+        var options = services.AddOptions<EntityFrameworkCoreSessionStoreOptions>();
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EntityFrameworkCoreSessionStoreOptions>>(
+            sp => new EntityFrameworkCoreSessionStoreOptionsValidator(path, sp.GetRequiredService<SessionStoreSelection>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(static sp => new EntityFrameworkCoreSessionStore<TContext>(
+            ContextSource<TContext>(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore")));
+        services.AddSingleton<SessionPruner<TContext>>();
+        services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SessionPruner<TContext>>());
+        return builder.AddStore(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName,
+            static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>());
+    }
+
+    /// <summary>
+    /// Keeps sessions in a dedicated, pooled context of this package (<see cref="SessionDbContext"/>), on the database that
+    /// <paramref name="configureDatabase"/> names, e.g. <c>db => db.UseNpgsql(connectionString)</c>, with the default tables.
+    /// Store options are bound from <c>SessionAuth:EntityFrameworkCore</c> (or <c>services.Configure&lt;EntityFrameworkCoreSessionStoreOptions&gt;</c>).
+    /// </summary>
+    /// <param name="builder">The result of <c>AddSessionAuth()</c>.</param>
+    /// <param name="configureDatabase">Chooses the provider and connection.</param>
+    public static SessionAuthBuilder AddEntityFrameworkCoreStore(this SessionAuthBuilder builder, Action<DbContextOptionsBuilder> configureDatabase) =>
+        builder.AddEntityFrameworkCoreStore(configureDatabase, configureModel: null);
+
+    /// <summary>
+    /// Keeps sessions in a dedicated, pooled context of this package (<see cref="SessionDbContext"/>), on the database that
+    /// <paramref name="configureDatabase"/> names, with the tables <paramref name="configureModel"/> describes.
+    /// </summary>
+    /// <param name="builder">The result of <c>AddSessionAuth()</c>.</param>
+    /// <param name="configureDatabase">Chooses the provider and connection.</param>
+    /// <param name="configureModel">Tables, schema, model version and promoted metadata, or <see langword="null"/> for the defaults.</param>
+    public static SessionAuthBuilder AddEntityFrameworkCoreStore(
+        this SessionAuthBuilder builder,
+        Action<DbContextOptionsBuilder> configureDatabase,
+        Action<SessionModelOptions>? configureModel)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configureDatabase);
+        builder.Services.AddPooledDbContextFactory<SessionDbContext>(db =>
+        {
+            configureDatabase(db);
+            SessionDbContext.UseModel(db, configureModel);
+        });
+        return builder.AddEntityFrameworkCoreStore<SessionDbContext>(configure: null);
+    }
+
+    private static Func<SessionContextLease<TContext>> ContextSource<TContext>(IServiceProvider services)
+        where TContext : DbContext
+    {
+        if (services.GetService<IDbContextFactory<TContext>>() is { } factory)
+        {
+            return () =>
+            {
+                var context = factory.CreateDbContext();
+                return new SessionContextLease<TContext>(context, context);
+            };
+        }
+
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        return () =>
+        {
+            var scope = scopes.CreateScope();
+            return new SessionContextLease<TContext>(scope.ServiceProvider.GetRequiredService<TContext>(), scope);
+        };
+    }
+}

@@ -1,0 +1,577 @@
+using System.Linq.Expressions;
+using AspNetSessions.Stores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.Extensions.Logging;
+
+namespace AspNetSessions.EntityFrameworkCore;
+
+/// <summary>
+/// Sessions in relational tables through EF Core, on any provider. The hot path is one compiled, no-tracking query by
+/// primary key; a slide is one conditional UPDATE (compare-and-swap on version, last seen and expiry), so concurrent
+/// requests never move expiry backwards, never undo a rotation, and never bring back a deleted row. Bulk changes are
+/// single set-based statements. Digests are compared in the app, in constant time.
+/// </summary>
+internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
+    where TContext : DbContext
+{
+    public const string StoreName = "EntityFrameworkCore";
+
+    /// <summary>Compare-and-swap attempts before a write gives up as contended (503); each retry re-reads the row.</summary>
+    private const int MaxAttempts = 16;
+
+    private static readonly string EntityNamePlaceholder = "";
+
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
+
+    private readonly Func<SessionContextLease<TContext>> _rent;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, Func<TContext, string, string, CancellationToken, Task<SessionRow?>>> _find = new(StringComparer.Ordinal);
+    private int _down;
+
+    public EntityFrameworkCoreSessionStore(Func<SessionContextLease<TContext>> rent, ILogger logger)
+    {
+        _rent = rent;
+        _logger = logger;
+        using var lease = rent();
+        Tables = SessionTable.MapOf(lease.Context.Model);
+        if (Tables.IsEmpty)
+        {
+            throw new InvalidOperationException(
+                $"The EF Core model of {typeof(TContext).Name} has no session tables: call modelBuilder.AddSessions() in its OnModelCreating.");
+        }
+
+        foreach (var table in Tables.Tables)
+        {
+            _find[table.EntityName] = CompileFind(table.EntityName);
+        }
+    }
+
+    public string Name => StoreName;
+
+    public SessionTableMap Tables { get; }
+
+    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        using var lease = Rent();
+        try
+        {
+            try
+            {
+                await InsertAsync(lease.Context, [record], cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Most likely the id exists (Set replaces); anything else fails the replace too and is reported from there.
+                lease.Context.ChangeTracker.Clear();
+                await ReplaceOrThrowAsync(lease.Context, record, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(SetAsync), e);
+        }
+
+        Up();
+    }
+
+    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        using var lease = Rent();
+        try
+        {
+            try
+            {
+                await InsertAsync(lease.Context, records, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One batch fails as a whole (an existing id among them): one record at a time, each inserted or replaced.
+                lease.Context.ChangeTracker.Clear();
+                foreach (var record in records)
+                {
+                    await SetAsync(record, now, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(SetManyAsync), e);
+        }
+
+        Up();
+    }
+
+    public async ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!SessionIds.IsWellFormed(id))
+        {
+            return null;
+        }
+
+        using var lease = Rent();
+        try
+        {
+            var (record, _) = await ReadAsync(lease.Context, kind, id, cancellationToken).ConfigureAwait(false);
+            Up();
+            return record is not null && record.Session.IsValidAt(now) ? record : null;
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(GetAsync), e);
+        }
+    }
+
+    public async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
+    {
+        if (!SessionIds.IsWellFormed(lookup.Id))
+        {
+            return null;
+        }
+
+        using var lease = Rent();
+        try
+        {
+            for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+            {
+                var (record, version) = await ReadAsync(lease.Context, lookup.Kind, lookup.Id, cancellationToken).ConfigureAwait(false);
+                if (record is null || !record.Session.IsValidAt(lookup.Now) || !record.MatchesDigest(lookup.Digest.Span))
+                {
+                    Up();
+                    return null;
+                }
+
+                // Mirrors SessionExpiry.Touch step by step: no write unless IsWriteDue; then LastSeenAt = now and
+                // ExpiresAt = SessionExpiry.Slide(...), written only if the row still holds what was read (same version,
+                // last seen and expiry). A lost race re-reads: a concurrent slide, rotation or deletion is never undone.
+                var session = SessionExpiry.Touch(record.Session, lookup);
+                if (ReferenceEquals(session, record.Session))
+                {
+                    Up();
+                    return record;
+                }
+
+                var old = record.Session;
+                var oldLastSeen = SessionRowCodec.ToColumn(old.LastSeenAt);
+                var oldExpires = SessionRowCodec.ToColumn(old.ExpiresAt);
+                var newLastSeen = SessionRowCodec.ToColumn(session.LastSeenAt);
+                var newExpires = SessionRowCodec.ToColumn(session.ExpiresAt);
+                var written = await Rows(lease.Context, lookup.Kind)
+                    .Where(r => r.Kind == lookup.Kind && r.Id == lookup.Id && r.Version == version && r.LastSeenAt == oldLastSeen && r.ExpiresAt == oldExpires)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeenAt, newLastSeen).SetProperty(r => r.ExpiresAt, newExpires), cancellationToken)
+                    .ConfigureAwait(false);
+                if (written == 1)
+                {
+                    Up();
+                    return record with { Session = session };
+                }
+            }
+
+            Log.Contended(_logger, lookup.Id, MaxAttempts);
+            throw new SessionStoreUnavailableException($"Session {lookup.Id} kept changing under the slide; try again.");
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(FindAndSlideAsync), e);
+        }
+    }
+
+    public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        if (!SessionIds.IsWellFormed(id))
+        {
+            return null;
+        }
+
+        using var lease = Rent();
+        try
+        {
+            for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+            {
+                var (record, version) = await ReadAsync(lease.Context, kind, id, cancellationToken).ConfigureAwait(false);
+                if (record is null || !record.Session.IsValidAt(now))
+                {
+                    Up();
+                    return null;
+                }
+
+                // SessionPatch.ApplyTo decides the new values; the UPDATE writes only the fields the patch names, and
+                // compares-and-swaps on the version (and on last seen/expiry when it writes those, since slides do not bump it).
+                var patched = patch.ApplyTo(record);
+                if (await WritePatchAsync(lease.Context, record, version, patch, patched, cancellationToken).ConfigureAwait(false))
+                {
+                    Up();
+                    return patched;
+                }
+            }
+
+            Log.Contended(_logger, id, MaxAttempts);
+            throw new SessionStoreUnavailableException($"Session {id} kept changing under the update; try again.");
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(UpdateAsync), e);
+        }
+    }
+
+    public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        using var lease = Rent();
+        try
+        {
+            var deleted = await Rows(lease.Context, kind).Where(r => r.Kind == kind && r.Id == id)
+                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            Up();
+            return deleted > 0;
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(DeleteAsync), e);
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var lease = Rent();
+        try
+        {
+            var found = await LoadAsync(lease.Context, query, cancellationToken).ConfigureAwait(false);
+            // Sorted here rather than in SQL: the tie-break on id must be ordinal whatever the database's collation.
+            found.Sort(SessionRecord.OldestFirst);
+            Up();
+            return found;
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(QueryAsync), e);
+        }
+    }
+
+    public async ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var lease = Rent();
+        try
+        {
+            long count = Filter(lease.Context, query, out var inApp) is var rows && !inApp
+                ? await rows.LongCountAsync(cancellationToken).ConfigureAwait(false)
+                : (await LoadAsync(lease.Context, query, cancellationToken).ConfigureAwait(false)).Count;
+            Up();
+            return count;
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(CountAsync), e);
+        }
+    }
+
+    public async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var lease = Rent();
+        try
+        {
+            var rows = Filter(lease.Context, query, out var inApp);
+            long deleted;
+            if (!inApp)
+            {
+                deleted = await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // A metadata field that is not a column: the app picks the ids, one set-based DELETE removes exactly those.
+                var ids = (await LoadAsync(lease.Context, query, cancellationToken).ConfigureAwait(false)).Select(r => r.Session.Id).ToList();
+                var kind = query.Kind;
+                deleted = ids.Count == 0 ? 0 : await Rows(lease.Context, kind).Where(r => r.Kind == kind && ids.Contains(r.Id))
+                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            Up();
+            return deleted;
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(DeleteManyAsync), e);
+        }
+    }
+
+    public async ValueTask PingAsync(CancellationToken cancellationToken)
+    {
+        using var lease = Rent();
+        try
+        {
+            await lease.Context.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken).ConfigureAwait(false);
+            Up();
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(PingAsync), e);
+        }
+    }
+
+    /// <summary>Deletes up to <paramref name="batchSize"/> sessions of <paramref name="table"/> expired at <paramref name="now"/>, in one statement.</summary>
+    public async Task<int> PruneBatchAsync(SessionTable table, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    {
+        using var lease = Rent();
+        var cutoff = SessionRowCodec.ToColumn(now);
+        try
+        {
+            var deleted = await lease.Context.Set<SessionRow>(table.EntityName).Where(r => r.ExpiresAt <= cutoff)
+                .OrderBy(r => r.ExpiresAt).Take(batchSize)
+                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            Up();
+            return deleted;
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable("Prune", e);
+        }
+    }
+
+    private SessionContextLease<TContext> Rent()
+    {
+        try
+        {
+            return _rent();
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, CancellationToken.None))
+        {
+            throw Unavailable("CreateContext", e);
+        }
+    }
+
+    private DbSet<SessionRow> Rows(TContext context, string kind) => context.Set<SessionRow>(Tables.For(kind).EntityName);
+
+    /// <summary>The one round trip of a read: the compiled primary-key query, then decoding (a damaged row is refused and logged).</summary>
+    private async Task<(SessionRecord? Record, long Version)> ReadAsync(TContext context, string kind, string id, CancellationToken cancellationToken)
+    {
+        var row = await _find[Tables.For(kind).EntityName](context, kind, id, cancellationToken).ConfigureAwait(false);
+        return row is null ? (null, 0) : (Decode(row), row.Version);
+    }
+
+    private SessionRecord? Decode(SessionRow row)
+    {
+        if (SessionRowCodec.TryDecode(row, out var record, out var problem))
+        {
+            return record;
+        }
+
+        Log.RowRefused(_logger, row.Id, row.Kind, problem);
+        return null;
+    }
+
+    private async Task<List<SessionRecord>> LoadAsync(TContext context, SessionQuery query, CancellationToken cancellationToken)
+    {
+        var rows = await Filter(context, query, out var inApp).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        var found = new List<SessionRecord>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (Decode(row) is { } record && (!inApp || query.Matches(record.Session)))
+            {
+                found.Add(record);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The query in SQL: kind, user (the (kind, user id) index), status, exclusion, promoted metadata columns.
+    /// <paramref name="inApp"/> tells that some metadata field is not a column, so rows must still pass <see cref="SessionQuery.Matches"/>.
+    /// </summary>
+    private IQueryable<SessionRow> Filter(TContext context, SessionQuery query, out bool inApp)
+    {
+        var table = Tables.For(query.Kind);
+        var kind = query.Kind;
+        IQueryable<SessionRow> rows = context.Set<SessionRow>(table.EntityName).Where(r => r.Kind == kind);
+        if (query.UserId is { } userId)
+        {
+            rows = rows.Where(r => r.UserId == userId);
+        }
+
+        var now = SessionRowCodec.ToColumn(query.Now);
+        rows = query.Status switch
+        {
+            SessionStatus.Valid => rows.Where(r => r.ExpiresAt > now),
+            SessionStatus.Expired => rows.Where(r => r.ExpiresAt <= now),
+            _ => rows,
+        };
+        if (query.ExceptSessionId is { } except)
+        {
+            rows = rows.Where(r => r.Id != except);
+        }
+
+        inApp = false;
+        foreach (var (key, value) in query.Metadata ?? NoMetadata)
+        {
+            if (table.Promoted.TryGetValue(key, out var column) && value.Length <= column.MaxLength)
+            {
+                var property = SessionModelAnnotations.PromotedProperty(key);
+                rows = rows.Where(r => EF.Property<string?>(r, property) == value);
+            }
+            else
+            {
+                inApp = true;
+            }
+        }
+
+        return rows;
+    }
+
+    private async Task InsertAsync(TContext context, IReadOnlyList<SessionRecord> records, CancellationToken cancellationToken)
+    {
+        foreach (var record in records)
+        {
+            var table = Tables.For(record.Session.Kind);
+            var entry = context.Set<SessionRow>(table.EntityName).Add(SessionRowCodec.ToRow(record, version: 1));
+            foreach (var (key, column) in table.Promoted)
+            {
+                entry.Property(SessionModelAnnotations.PromotedProperty(key)).CurrentValue = PromotedValue(record.Session.Metadata, column);
+            }
+        }
+
+        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        context.ChangeTracker.Clear();
+    }
+
+    /// <summary>Set on an existing id: every column replaced in one UPDATE, the version bumped.</summary>
+    private async Task ReplaceOrThrowAsync(TContext context, SessionRecord record, CancellationToken cancellationToken)
+    {
+        var table = Tables.For(record.Session.Kind);
+        var row = SessionRowCodec.ToRow(record, version: 0);
+        var (kind, id) = (row.Kind, row.Id);
+        var written = await context.Set<SessionRow>(table.EntityName).Where(r => r.Kind == kind && r.Id == id)
+            .ExecuteUpdateAsync(s =>
+            {
+                s.SetProperty(r => r.UserId, row.UserId).SetProperty(r => r.Digest, row.Digest)
+                    .SetProperty(r => r.CreatedAt, row.CreatedAt).SetProperty(r => r.LastSeenAt, row.LastSeenAt)
+                    .SetProperty(r => r.ExpiresAt, row.ExpiresAt).SetProperty(r => r.AbsoluteExpiresAt, row.AbsoluteExpiresAt)
+                    .SetProperty(r => r.Claims, row.Claims).SetProperty(r => r.Data, row.Data).SetProperty(r => r.Metadata, row.Metadata)
+                    .SetProperty(r => r.Version, r => r.Version + 1);
+                SetPromoted(s, table, record.Session.Metadata);
+            }, cancellationToken).ConfigureAwait(false);
+        if (written == 0)
+        {
+            throw new SessionStoreUnavailableException($"Session {id} could be neither inserted nor replaced.");
+        }
+    }
+
+    private async Task<bool> WritePatchAsync(TContext context, SessionRecord before, long version, SessionPatch patch, SessionRecord after, CancellationToken cancellationToken)
+    {
+        var table = Tables.For(before.Session.Kind);
+        var (kind, id) = (before.Session.Kind, before.Session.Id);
+        var rows = context.Set<SessionRow>(table.EntityName).Where(r => r.Kind == kind && r.Id == id && r.Version == version);
+        if (patch.ExpiresAt is not null || patch.LastSeenAt is not null)
+        {
+            var oldLastSeen = SessionRowCodec.ToColumn(before.Session.LastSeenAt);
+            var oldExpires = SessionRowCodec.ToColumn(before.Session.ExpiresAt);
+            rows = rows.Where(r => r.LastSeenAt == oldLastSeen && r.ExpiresAt == oldExpires);
+        }
+
+        var s = after.Session;
+        var written = await rows.ExecuteUpdateAsync(setters =>
+        {
+            setters.SetProperty(r => r.Version, version + 1);
+            if (patch.Digest is not null)
+            {
+                setters.SetProperty(r => r.Digest, after.Digest.ToArray());
+            }
+
+            if (patch.ExpiresAt is not null)
+            {
+                setters.SetProperty(r => r.ExpiresAt, SessionRowCodec.ToColumn(s.ExpiresAt));
+            }
+
+            if (patch.LastSeenAt is not null)
+            {
+                setters.SetProperty(r => r.LastSeenAt, SessionRowCodec.ToColumn(s.LastSeenAt));
+            }
+
+            if (patch.Claims is not null)
+            {
+                setters.SetProperty(r => r.Claims, SessionRowCodec.WriteClaims(s.Claims));
+            }
+
+            if (patch.Data is not null)
+            {
+                setters.SetProperty(r => r.Data, SessionRowCodec.WriteMap(s.Data));
+            }
+
+            if (patch.Metadata is not null)
+            {
+                setters.SetProperty(r => r.Metadata, SessionRowCodec.WriteMap(s.Metadata));
+                SetPromoted(setters, table, s.Metadata);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return written == 1;
+    }
+
+    private static void SetPromoted(UpdateSettersBuilder<SessionRow> setters, SessionTable table, IReadOnlyDictionary<string, string> metadata)
+    {
+        foreach (var (key, column) in table.Promoted)
+        {
+            var property = SessionModelAnnotations.PromotedProperty(key);
+            setters.SetProperty(r => EF.Property<string?>(r, property), PromotedValue(metadata, column));
+        }
+    }
+
+    /// <summary>A promoted column's value: the metadata field, or null when absent or too long for the column (then filtered in the app).</summary>
+    private static string? PromotedValue(IReadOnlyDictionary<string, string> metadata, SessionMetadataColumn column) =>
+        metadata.TryGetValue(column.Key, out var value) && value.Length <= column.MaxLength ? value : null;
+
+    /// <summary>
+    /// The hot-path query for one table, compiled once: by primary key, no tracking. The table's entity name is put into
+    /// the expression as a constant (a compiled query's root cannot be a parameter).
+    /// </summary>
+    private static Func<TContext, string, string, CancellationToken, Task<SessionRow?>> CompileFind(string entityName)
+    {
+        Expression<Func<TContext, string, string, CancellationToken, SessionRow?>> template = (c, kind, id, ct) =>
+            c.Set<SessionRow>(EntityNamePlaceholder).AsNoTracking().FirstOrDefault(r => r.Kind == kind && r.Id == id);
+        var query = (Expression<Func<TContext, string, string, CancellationToken, SessionRow?>>)new PlaceholderRewriter(entityName).Visit(template);
+        return EF.CompileAsyncQuery(query)!;
+    }
+
+    private void Up()
+    {
+        if (Volatile.Read(ref _down) != 0 && Interlocked.Exchange(ref _down, 0) != 0)
+        {
+            Log.DatabaseAvailableAgain(_logger);
+        }
+    }
+
+    private SessionStoreUnavailableException Unavailable(string operation, Exception e)
+    {
+        if (e is SessionStoreUnavailableException unavailable)
+        {
+            return unavailable;
+        }
+
+        if (Interlocked.Exchange(ref _down, 1) == 0)
+        {
+            Log.DatabaseUnavailable(_logger, operation, e);
+        }
+        else
+        {
+            Log.DatabaseCallFailed(_logger, operation, e);
+        }
+
+        return new SessionStoreUnavailableException($"The session database did not answer ({operation}).", e);
+    }
+
+    private sealed class PlaceholderRewriter(string entityName) : ExpressionVisitor
+    {
+        protected override Expression VisitMember(MemberExpression node) =>
+            node.Member.Name == nameof(EntityNamePlaceholder) && node.Member.DeclaringType == typeof(EntityFrameworkCoreSessionStore<TContext>)
+                ? Expression.Constant(entityName)
+                : base.VisitMember(node);
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AspNetSessions.EntityFrameworkCore;
+
+/// <summary>
+/// The session tables' layout, in one place: keys, indexes, lengths, the promoted columns. Version 1:
+/// primary key (kind, id); index (kind, user id) for a user's sessions; index on expires for the pruner.
+/// A change of layout is a new model version, built only for apps that ask for it.
+/// </summary>
+internal static class SessionModel
+{
+    public const int KindMaxLength = 64;
+    public const int UserIdMaxLength = 256;
+    public const int DigestMaxLength = 64;
+
+    public static void Build(ModelBuilder modelBuilder, SessionModelOptions options)
+    {
+        if (options.ModelVersion is < 1 or > SessionModelOptions.LatestModelVersion)
+        {
+            throw new InvalidOperationException(
+                $"SessionModelOptions.ModelVersion must be between 1 and {SessionModelOptions.LatestModelVersion}; got {options.ModelVersion}.");
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(options.DefaultTable, "SessionModelOptions.DefaultTable");
+        modelBuilder.HasAnnotation(SessionModelAnnotations.ModelVersion, options.ModelVersion);
+
+        var tables = new Dictionary<string, List<string>>(StringComparer.Ordinal) { [options.DefaultTable] = [] };
+        foreach (var (kind, table) in options.Tables)
+        {
+            (tables.TryGetValue(table, out var kinds) ? kinds : tables[table] = []).Add(kind);
+        }
+
+        foreach (var (table, kinds) in tables)
+        {
+            var isDefault = string.Equals(table, options.DefaultTable, StringComparison.Ordinal);
+            var holds = isDefault ? SessionModelAnnotations.AnyKind : string.Join(SessionModelAnnotations.KindSeparator, kinds);
+            modelBuilder.SharedTypeEntity<SessionRow>(SessionModelAnnotations.EntityName(table), entity => Table(entity, table, holds, options));
+        }
+    }
+
+    private static void Table(EntityTypeBuilder<SessionRow> entity, string table, string kinds, SessionModelOptions options)
+    {
+        entity.ToTable(table, options.Schema);
+        entity.HasAnnotation(SessionModelAnnotations.Kinds, kinds);
+        entity.HasKey(r => new { r.Kind, r.Id });
+        entity.Property(r => r.Kind).HasMaxLength(KindMaxLength);
+        entity.Property(r => r.Id).HasMaxLength(SessionIdsLength);
+        entity.Property(r => r.UserId).HasMaxLength(UserIdMaxLength);
+        entity.Property(r => r.Digest).HasMaxLength(DigestMaxLength);
+        entity.Property(r => r.Claims).IsRequired();
+        entity.Property(r => r.Data).IsRequired();
+        entity.Property(r => r.Metadata).IsRequired();
+        entity.HasIndex(r => new { r.Kind, r.UserId });
+        entity.HasIndex(r => r.ExpiresAt);
+        foreach (var column in options.PromotedMetadata.Values)
+        {
+            var name = SessionModelAnnotations.PromotedProperty(column.Key);
+            entity.Property<string?>(name).HasColumnName(column.Column).HasMaxLength(column.MaxLength)
+                .HasAnnotation(SessionModelAnnotations.MetadataKey, column.Key);
+            entity.HasIndex("Kind", name);
+        }
+    }
+
+    private const int SessionIdsLength = AspNetSessions.Stores.SessionIds.Length;
+}

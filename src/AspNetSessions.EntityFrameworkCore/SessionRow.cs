@@ -1,0 +1,38 @@
+namespace AspNetSessions.EntityFrameworkCore;
+
+/// <summary>
+/// One row of a session table. Every table of the model has this shape (one shared-type entity per table); promoted
+/// metadata fields are shadow properties beside these. Instants are UTC <see cref="DateTime"/>s, which every provider
+/// stores as an instant and compares in SQL (SQLite keeps them as sortable text); <see cref="DateTime.MaxValue"/> is "never".
+/// </summary>
+internal sealed class SessionRow
+{
+    public string Kind { get; set; } = "";
+
+    public string Id { get; set; } = "";
+
+    public string UserId { get; set; } = "";
+
+    /// <summary>SHA-256 or HMAC-SHA256 of id ‖ secret; compared in constant time in the app, never in SQL.</summary>
+    public byte[] Digest { get; set; } = [];
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime LastSeenAt { get; set; }
+
+    public DateTime ExpiresAt { get; set; }
+
+    public DateTime? AbsoluteExpiresAt { get; set; }
+
+    /// <summary>JSON array of [type, value] pairs.</summary>
+    public string Claims { get; set; } = "[]";
+
+    /// <summary>JSON object of strings.</summary>
+    public string Data { get; set; } = "{}";
+
+    /// <summary>JSON object of strings.</summary>
+    public string Metadata { get; set; } = "{}";
+
+    /// <summary>Bumped by every change except a touch (a slide), so that patches compare-and-swap on it.</summary>
+    public long Version { get; set; }
+}
