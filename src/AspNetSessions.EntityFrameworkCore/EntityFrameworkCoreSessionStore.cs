@@ -498,17 +498,17 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
 
             if (patch.Claims is not null)
             {
-                setters.SetProperty(r => r.Claims, SessionRowCodec.WriteClaims(s.Claims));
+                setters.SetProperty(r => r.Claims, SessionJson.WriteClaims(s.Claims));
             }
 
             if (patch.Data is not null)
             {
-                setters.SetProperty(r => r.Data, SessionRowCodec.WriteMap(s.Data));
+                setters.SetProperty(r => r.Data, SessionJson.WriteMap(s.Data));
             }
 
             if (patch.Metadata is not null)
             {
-                setters.SetProperty(r => r.Metadata, SessionRowCodec.WriteMap(s.Metadata));
+                setters.SetProperty(r => r.Metadata, SessionJson.WriteMap(s.Metadata));
                 SetPromoted(setters, table, s.Metadata);
             }
         }, cancellationToken).ConfigureAwait(false);

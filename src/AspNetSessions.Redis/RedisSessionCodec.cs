@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using AspNetSessions.Stores;
 using StackExchange.Redis;
@@ -14,8 +11,6 @@ namespace AspNetSessions.Redis;
 /// </summary>
 internal static class RedisSessionCodec
 {
-    private static readonly IReadOnlyDictionary<string, string> EmptyMap = System.Collections.Frozen.FrozenDictionary<string, string>.Empty;
-
     /// <summary>The field values of a record, in <see cref="RedisSessionField"/> order.</summary>
     public static void WriteFields(SessionRecord record, Span<RedisValue> destination)
     {
@@ -75,9 +70,9 @@ internal static class RedisSessionCodec
                 LastSeenAt = Instant(f, RedisSessionField.LastSeenAt),
                 ExpiresAt = Instant(f, RedisSessionField.ExpiresAt),
                 AbsoluteExpiresAt = absolute.IsNullOrEmpty ? null : Instant(f, RedisSessionField.AbsoluteExpiresAt),
-                Claims = ReadClaims(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Claims]).Span),
-                Data = ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Data]).Span),
-                Metadata = ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Metadata]).Span),
+                Claims = SessionJson.ReadClaims(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Claims]).Span),
+                Data = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Data]).Span),
+                Metadata = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Metadata]).Span),
             };
             record = new SessionRecord(session, digest);
             return true;
@@ -91,52 +86,11 @@ internal static class RedisSessionCodec
 
     public static long Millis(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
 
-    public static string Claims(IReadOnlyList<SessionClaim> claims)
-    {
-        if (claims.Count == 0)
-        {
-            return string.Empty;
-        }
+    /// <summary>Claims as stored in their hash field: '' when there are none, else <see cref="SessionJson.WriteClaims"/>.</summary>
+    public static string Claims(IReadOnlyList<SessionClaim> claims) => claims.Count == 0 ? string.Empty : SessionJson.WriteClaims(claims);
 
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var claim in claims)
-            {
-                writer.WriteStartArray();
-                writer.WriteStringValue(claim.Type);
-                writer.WriteStringValue(claim.Value);
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    public static string Map(IReadOnlyDictionary<string, string> map)
-    {
-        if (map.Count == 0)
-        {
-            return string.Empty;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, value) in map)
-            {
-                writer.WriteString(key, value);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    /// <summary>Data or metadata as stored in their hash field: '' when empty, else <see cref="SessionJson.WriteMap"/>.</summary>
+    public static string Map(IReadOnlyDictionary<string, string> map) => map.Count == 0 ? string.Empty : SessionJson.WriteMap(map);
 
     private static DateTimeOffset Instant(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
     {
@@ -147,77 +101,5 @@ internal static class RedisSessionCodec
         }
 
         return millis >= RedisSessionScripts.Never ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeMilliseconds(millis);
-    }
-
-    private static SessionClaim[] ReadClaims(ReadOnlySpan<byte> json)
-    {
-        if (json.IsEmpty)
-        {
-            return [];
-        }
-
-        var claims = new List<SessionClaim>();
-        var reader = new Utf8JsonReader(json);
-        Expect(ref reader, JsonTokenType.StartArray);
-        while (Next(ref reader) != JsonTokenType.EndArray)
-        {
-            Is(ref reader, JsonTokenType.StartArray);
-            Expect(ref reader, JsonTokenType.String);
-            var type = reader.GetString()!;
-            Expect(ref reader, JsonTokenType.String);
-            var value = reader.GetString()!;
-            Expect(ref reader, JsonTokenType.EndArray);
-            claims.Add(new SessionClaim(type, value));
-        }
-
-        End(ref reader);
-        return [.. claims];
-    }
-
-    private static IReadOnlyDictionary<string, string> ReadMap(ReadOnlySpan<byte> json)
-    {
-        if (json.IsEmpty)
-        {
-            return EmptyMap;
-        }
-
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        var reader = new Utf8JsonReader(json);
-        Expect(ref reader, JsonTokenType.StartObject);
-        while (Next(ref reader) != JsonTokenType.EndObject)
-        {
-            Is(ref reader, JsonTokenType.PropertyName);
-            var key = reader.GetString()!;
-            Expect(ref reader, JsonTokenType.String);
-            map[key] = reader.GetString()!;
-        }
-
-        End(ref reader);
-        return map;
-    }
-
-    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
-        reader.Read() ? reader.TokenType : throw new FormatException("the JSON ends early");
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
-    {
-        Next(ref reader);
-        Is(ref reader, type);
-    }
-
-    private static void Is(ref Utf8JsonReader reader, JsonTokenType type)
-    {
-        if (reader.TokenType != type)
-        {
-            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the JSON has {reader.TokenType} where {type} belongs"));
-        }
-    }
-
-    private static void End(ref Utf8JsonReader reader)
-    {
-        if (reader.Read())
-        {
-            throw new FormatException("the JSON goes on after its end");
-        }
     }
 }

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace AspNetSessions.Stores;
+
+/// <summary>
+/// The JSON form of a session's claims, data and metadata, for stores that keep them as text (Redis hash fields,
+/// database columns): claims are an array of <c>[type, value]</c> pairs (order and duplicates kept), data and metadata
+/// are objects of strings. Readers accept the empty string as "none" and refuse anything else that is not exactly this
+/// shape with a <see cref="FormatException"/>, so a damaged record is refused rather than half read.
+/// </summary>
+public static class SessionJson
+{
+    /// <summary>Claims as JSON (<c>[]</c> when there are none).</summary>
+    /// <param name="claims">The claims.</param>
+    public static string WriteClaims(IReadOnlyList<SessionClaim> claims)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        if (claims.Count == 0)
+        {
+            return "[]";
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var claim in claims)
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(claim.Type);
+                writer.WriteStringValue(claim.Value);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A map of strings as a JSON object (<c>{}</c> when empty).</summary>
+    /// <param name="map">The data or metadata.</param>
+    public static string WriteMap(IReadOnlyDictionary<string, string> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (map.Count == 0)
+        {
+            return "{}";
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in map)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Claims from their JSON (UTF-8); empty input is no claims.</summary>
+    /// <param name="utf8">The stored text.</param>
+    /// <exception cref="FormatException">The text is not a claims array.</exception>
+    public static SessionClaim[] ReadClaims(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return [];
+        }
+
+        try
+        {
+            var claims = new List<SessionClaim>();
+            var reader = new Utf8JsonReader(utf8);
+            Expect(ref reader, JsonTokenType.StartArray);
+            while (Next(ref reader) != JsonTokenType.EndArray)
+            {
+                Is(ref reader, JsonTokenType.StartArray);
+                Expect(ref reader, JsonTokenType.String);
+                var type = reader.GetString()!;
+                Expect(ref reader, JsonTokenType.String);
+                var value = reader.GetString()!;
+                Expect(ref reader, JsonTokenType.EndArray);
+                claims.Add(new SessionClaim(type, value));
+            }
+
+            End(ref reader);
+            return [.. claims];
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("the claims are not valid JSON: " + e.Message, e);
+        }
+    }
+
+    /// <summary>Claims from their JSON text; empty input is no claims.</summary>
+    /// <param name="json">The stored text.</param>
+    /// <exception cref="FormatException">The text is not a claims array.</exception>
+    public static SessionClaim[] ReadClaims(string? json) => string.IsNullOrEmpty(json) ? [] : ReadClaims(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>A map of strings from its JSON (UTF-8); empty input is an empty map.</summary>
+    /// <param name="utf8">The stored text.</param>
+    /// <exception cref="FormatException">The text is not an object of strings.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMap(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return SessionMaps.Empty;
+        }
+
+        try
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            var reader = new Utf8JsonReader(utf8);
+            Expect(ref reader, JsonTokenType.StartObject);
+            while (Next(ref reader) != JsonTokenType.EndObject)
+            {
+                Is(ref reader, JsonTokenType.PropertyName);
+                var key = reader.GetString()!;
+                Expect(ref reader, JsonTokenType.String);
+                map[key] = reader.GetString()!;
+            }
+
+            End(ref reader);
+            return map.Count == 0 ? SessionMaps.Empty : map;
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("the map is not valid JSON: " + e.Message, e);
+        }
+    }
+
+    /// <summary>A map of strings from its JSON text; empty input is an empty map.</summary>
+    /// <param name="json">The stored text.</param>
+    /// <exception cref="FormatException">The text is not an object of strings.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMap(string? json) => string.IsNullOrEmpty(json) ? SessionMaps.Empty : ReadMap(Encoding.UTF8.GetBytes(json));
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
+        reader.Read() ? reader.TokenType : throw new FormatException("the JSON ends early");
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        Next(ref reader);
+        Is(ref reader, type);
+    }
+
+    private static void Is(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (reader.TokenType != type)
+        {
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the JSON has {reader.TokenType} where {type} belongs"));
+        }
+    }
+
+    private static void End(ref Utf8JsonReader reader)
+    {
+        if (reader.Read())
+        {
+            throw new FormatException("the JSON goes on after its end");
+        }
+    }
+}
