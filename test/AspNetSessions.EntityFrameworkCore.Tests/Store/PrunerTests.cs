@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using AspNetSessions.EntityFrameworkCore.Tests.Infrastructure;
 using AspNetSessions.Stores;
+using AspNetSessions.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
@@ -72,11 +73,11 @@ public sealed class PrunerTests(PostgresServer server)
         {
             Assert.Equal(["4"], await Count(connectionString, "Sessions"));   // nothing before the clock moves
             time.Advance(TimeSpan.FromMinutes(10));                             // the first run comes within one interval
-            await Eventually(async () => (await Count(connectionString, "Sessions"))[0] == "0");
+            Assert.True(await Eventually.ReturnsAsync(async () => (await Count(connectionString, "Sessions"))[0] == "0", true));
 
             await host.Store.SetManyAsync(Records("Session", 2, expired: true, at: time.GetUtcNow()), time.GetUtcNow(), default);
             time.Advance(TimeSpan.FromMinutes(10));
-            await Eventually(async () => (await Count(connectionString, "Sessions"))[0] == "0");
+            Assert.True(await Eventually.ReturnsAsync(async () => (await Count(connectionString, "Sessions"))[0] == "0", true));
         }
         finally
         {
@@ -148,20 +149,5 @@ public sealed class PrunerTests(PostgresServer server)
         }
 
         return records;
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("the condition did not become true within 5 s");
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using AspNetSessions.Redis.Tests.Infrastructure;
 using AspNetSessions.Redis.Tests.Store;
 using AspNetSessions.Stores;
+using AspNetSessions.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -91,7 +92,8 @@ public sealed class RedisStoreFaultTests : IAsyncLifetime
         await _server.ExecuteAsync("CONFIG", "SET", "busy-reply-threshold", "100");
         // Busy for 2 s of server time; other clients get BUSY after 100 ms.
         var busy = _server.ExecuteAsync("EVAL", "local t = redis.call('TIME'); local s = tonumber(t[1]); while tonumber(redis.call('TIME')[1]) < s + 2 do end return 1", "0");
-        await Task.Delay(300); // let the script start: it runs on the real server clock
+        // Wait (bounded) until the script has been running long enough for other clients to get BUSY.
+        Assert.True(await Eventually.ReturnsAsync(async () => (await _server.ExecuteAsync("PING"))?.StartsWith("-BUSY", StringComparison.Ordinal) == true, true));
 
         var error = await AssertUnavailableAsync(async () => await manager.AuthenticateAsync(created.Token));
         Assert.True(error.Message.Contains("Busy", StringComparison.Ordinal) || error.Message.Contains("in time", StringComparison.Ordinal), error.Message);

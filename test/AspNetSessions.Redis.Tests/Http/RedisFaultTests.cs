@@ -73,7 +73,8 @@ public sealed class RedisFaultTests
         var login = await client.LoginAsync();
 
         var sleeping = server.ExecuteAsync("DEBUG", "SLEEP", "4");
-        await Task.Delay(300); // the helper's own connection must reach the server first (a real process; the sleep lasts 4 s)
+        // Wait (bounded) until the sleep has begun: the server no longer answers a PING (it sleeps 4 s).
+        Assert.False(await Eventually.ReturnsAsync(() => server.AnswersWithinAsync(TimeSpan.FromMilliseconds(100)), false));
         var started = Stopwatch.GetTimestamp();
         using (var response = await client.SendAsync(HttpMethod.Get, "/api/me", login.Token))
         {

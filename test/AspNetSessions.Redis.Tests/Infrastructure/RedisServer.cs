@@ -183,6 +183,27 @@ public sealed class RedisServer : IAsyncDisposable
         return await ReadReplyAsync(stream, timeout.Token);
     }
 
+    /// <summary>
+    /// Whether the server answers a PING on a fresh connection within <paramref name="window"/>: false while it is
+    /// blocked (DEBUG SLEEP, SIGSTOP). Lets a test wait for the block to begin instead of sleeping a guessed while.
+    /// </summary>
+    public async Task<bool> AnswersWithinAsync(TimeSpan window)
+    {
+        using var timeout = new CancellationTokenSource(window);
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
+            var stream = client.GetStream();
+            await WriteCommandAsync(stream, ["PING"], timeout.Token);
+            return await ReadReplyAsync(stream, timeout.Token) is not null;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Kills the server and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {

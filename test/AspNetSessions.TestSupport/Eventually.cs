@@ -1,10 +1,10 @@
-namespace AspNetSessions.Redis.Tests.Infrastructure;
+namespace AspNetSessions.TestSupport;
 
 /// <summary>
-/// Bounded waiting on real processes (a restarting redis-server, the client's background reconnect, load running on
+/// Bounded waiting on real processes (a restarting redis-server or PostgreSQL, a client's background reconnect, a background service, load running on
 /// other tasks). Expiry is never waited for this way: tests advance a fake clock for that.
 /// </summary>
-internal static class Eventually
+public static class Eventually
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
