@@ -118,7 +118,8 @@ internal sealed partial class SessionAuthenticationHandler(
             return; // another session scheme of this request already answered the outage
         }
 
-        if (Options.LoginPath.HasValue && BrowserNavigation.Is(Request))
+        // A cross-site refusal stays a 403: the redirect is for navigations that need a session, not for ones refused.
+        if (reason != SessionFailureReason.CrossSiteRequest && Options.LoginPath.HasValue && BrowserNavigation.Is(Request))
         {
             Response.Redirect(BrowserNavigation.RedirectTo(Request, Options.LoginPath, Options.ReturnUrlParameter, properties.RedirectUri));
             return;

@@ -72,4 +72,23 @@ public sealed class BrowserRedirectTests
         ["password"] = "alice-password",
         ["ReturnUrl"] = returnUrl,
     });
+
+    [Fact]
+    public async Task A_cross_site_cookie_request_is_refused_with_403_not_redirected()
+    {
+        using var app = new SampleApp();
+        using var client = app.Client(cookies: true);
+        using (await client.PostAsync("/login", Form("/")))
+        {
+        }
+
+        using var response = await client.SendAsync(HttpMethod.Post, "/api/logout", null, r =>
+        {
+            r.Headers.Add("Sec-Fetch-Site", "cross-site");
+            r.Headers.Add("Sec-Fetch-Mode", "navigate");
+        });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
 }
