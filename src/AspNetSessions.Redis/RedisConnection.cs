@@ -78,7 +78,15 @@ internal sealed class RedisConnection : IAsyncDisposable
         // seconds on a busy machine, and a refused connection is reported at once anyway (AbortOnConnectFail=false
         // returns a disconnected multiplexer whose commands then fail fast). Once connected, CommandTimeout bounds
         // every call.
-        return await connecting.WaitAsync(CommandTimeout > FirstConnectWait ? CommandTimeout : FirstConnectWait, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await connecting.WaitAsync(CommandTimeout > FirstConnectWait ? CommandTimeout : FirstConnectWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // Only here do these mean "no connection": the configuration did not parse, or the app's factory failed.
+            throw RedisFailures.Unavailable(e);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -12,16 +12,15 @@ internal static class RedisFailures
     /// True for an outage: no connection (<see cref="RedisConnectionException"/>), a timeout (ours, or
     /// <see cref="RedisTimeoutException"/>, which is a <see cref="TimeoutException"/> and not a
     /// <see cref="RedisException"/>), any error reply (<c>LOADING</c>, <c>BUSY</c>, <c>READONLY</c>,
-    /// <c>MASTERDOWN</c>, <c>CLUSTERDOWN</c>, <c>TRYAGAIN</c>, <c>NOREPLICAS</c>, <c>OOM</c>, <c>NOAUTH</c>, …), a
-    /// multiplexer disposed under us, or a configuration or factory that failed. A caller's own cancellation is not.
+    /// <c>MASTERDOWN</c>, <c>CLUSTERDOWN</c>, <c>TRYAGAIN</c>, <c>NOREPLICAS</c>, <c>OOM</c>, <c>NOAUTH</c>, …), or a
+    /// multiplexer disposed under us. A caller's own cancellation is not, and neither is a programming error
+    /// (a configuration or factory that fails is turned into an outage where the connection is made, in <c>RedisConnection</c>).
     /// </summary>
     public static bool IsUnavailable(Exception e, CancellationToken cancellationToken) =>
         e switch
         {
             OperationCanceledException => !cancellationToken.IsCancellationRequested,
-            RedisException or TimeoutException or ObjectDisposedException => true,
-            // From the configuration (ConfigurationOptions.Parse) or the app's multiplexer factory.
-            ArgumentException or InvalidOperationException or System.Net.Sockets.SocketException or IOException => true,
+            RedisException or TimeoutException or ObjectDisposedException or System.Net.Sockets.SocketException or IOException => true,
             _ => false,
         };
 

@@ -11,7 +11,7 @@ internal sealed class NearCacheMetrics(IMeterFactory meterFactory)
     private Counter<long>? _invalidations;
     private Counter<long>? _flushes;
 
-    public void ObserveEntries(Func<int> entries)
+    public void CreateInstruments(Func<int> entries)
     {
         _hits = _meter.CreateCounter<long>("aspnetsessions.nearcache.hits", "{request}", "Lookups answered from the near-cache.");
         _misses = _meter.CreateCounter<long>("aspnetsessions.nearcache.misses", "{request}", "Lookups sent to the store.");

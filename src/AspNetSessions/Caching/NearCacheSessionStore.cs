@@ -37,7 +37,7 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
         _metrics = metrics;
         _sizeLimit = options.SizeLimit;
         _maxStaleness = options.MaxStaleness;
-        metrics.ObserveEntries(() => _entries.Count);
+        metrics.CreateInstruments(() => _entries.Count);
         _subscription = source.Subscribe(this);
     }
 
