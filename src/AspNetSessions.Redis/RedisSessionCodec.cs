@@ -24,7 +24,8 @@ internal static class RedisSessionCodec
         destination[(int)RedisSessionField.Claims] = Claims(s.Claims);
         destination[(int)RedisSessionField.Data] = Map(s.Data);
         destination[(int)RedisSessionField.Metadata] = Map(s.Metadata);
-        destination[(int)RedisSessionField.AuthenticatedAt] = Millis(s.AuthenticatedAt);
+        // Unix milliseconds cannot say an instant before 1970 (a session no manager made): '' reads back as the creation.
+        destination[(int)RedisSessionField.AuthenticatedAt] = s.AuthenticatedAt >= DateTimeOffset.UnixEpoch ? Millis(s.AuthenticatedAt) : RedisValue.EmptyString;
         destination[(int)RedisSessionField.AuthenticationItems] = Map(s.AuthenticationItems);
     }
 
@@ -78,7 +79,9 @@ internal static class RedisSessionCodec
             };
             session = session with
             {
-                AuthenticatedAt = Optional(f, RedisSessionField.AuthenticatedAt) ? Instant(f, RedisSessionField.AuthenticatedAt) : session.CreatedAt,
+                AuthenticatedAt = Optional(f, RedisSessionField.AuthenticatedAt) && !((RedisValue)f[(int)RedisSessionField.AuthenticatedAt]).IsNullOrEmpty
+                    ? Instant(f, RedisSessionField.AuthenticatedAt)
+                    : session.CreatedAt,
                 AuthenticationItems = Optional(f, RedisSessionField.AuthenticationItems)
                     ? SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.AuthenticationItems]).Span)
                     : session.AuthenticationItems,

@@ -37,7 +37,7 @@ internal enum RedisSessionField
     // Sign-in state (issue #14, step-up). Added after the first release, so a hash written before has neither: both
     // are optional (RedisSessionFields.RequiredCount), read as "authenticated at creation" and "no items".
 
-    /// <summary><c>t</c>: when the user last authenticated, Unix milliseconds (optional; absent: the creation).</summary>
+    /// <summary><c>t</c>: when the user last authenticated, Unix milliseconds (optional; absent or '': the creation).</summary>
     AuthenticatedAt,
 
     /// <summary><c>p</c>: the authentication properties items, a JSON object of strings, or '' for none (optional).</summary>
