@@ -37,9 +37,12 @@ internal static class RecentAuthentication
         return latest;
     }
 
-    /// <summary>The max-age decision: fresh while no more than <paramref name="maxAge"/> has passed since the authentication.</summary>
+    /// <summary>
+    /// The max-age decision: fresh while no more than <paramref name="maxAge"/> has passed since the authentication, in
+    /// whole seconds as <c>auth_time</c> and <c>max_age</c> count them (both instants truncated to the second).
+    /// </summary>
     public static bool IsFresh(DateTimeOffset? authenticatedAt, DateTimeOffset now, TimeSpan maxAge) =>
-        authenticatedAt is { } at && now - at <= maxAge;
+        authenticatedAt is { } at && now.ToUnixTimeSeconds() - at.ToUnixTimeSeconds() <= Seconds(maxAge);
 
     /// <summary>The max age in whole seconds, as RFC 9470's <c>max_age</c> says it.</summary>
     public static long Seconds(TimeSpan maxAge) => (long)maxAge.TotalSeconds;
