@@ -135,6 +135,16 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             Add(RedisSessionField.Metadata, RedisSessionCodec.Map(metadata));
         }
 
+        if (patch.AuthenticatedAt is { } authenticatedAt)
+        {
+            Add(RedisSessionField.AuthenticatedAt, RedisSessionCodec.Millis(authenticatedAt));
+        }
+
+        if (patch.AuthenticationItems is { } items)
+        {
+            Add(RedisSessionField.AuthenticationItems, RedisSessionCodec.Map(items));
+        }
+
         return await ReadAsync(RedisSessionScripts.Update, SessionKey(kind, id), [.. args], kind, id, cancellationToken).ConfigureAwait(false);
     }
 
