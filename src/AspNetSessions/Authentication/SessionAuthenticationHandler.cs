@@ -42,18 +42,25 @@ internal sealed partial class SessionAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var received = new SessionMessageReceivedContext(Context, Scheme, Options);
-        await Events.MessageReceived(received).ConfigureAwait(false);
-        if (received.Result is not null)
+        // The event's context is built only when someone handles the event: most apps never do, and every request pays for it.
+        string? supplied = null;
+        if (Events.ObservesMessageReceived)
         {
-            return received.Result;
+            var received = new SessionMessageReceivedContext(Context, Scheme, Options);
+            await Events.MessageReceived(received).ConfigureAwait(false);
+            if (received.Result is not null)
+            {
+                return received.Result;
+            }
+
+            supplied = received.Token;
         }
 
         var source = SessionTokenSource.Bearer;
         ReadOnlyMemory<char> token;
-        if (received.Token is not null)
+        if (supplied is not null)
         {
-            token = received.Token.AsMemory();
+            token = supplied.AsMemory();
         }
         else
         {
@@ -93,17 +100,29 @@ internal sealed partial class SessionAuthenticationHandler(
             return Reject(SessionFailureReason.InvalidToken);
         }
 
-        var validate = new SessionValidateContext(Context, Scheme, Options, session, CreatePrincipal(session));
-        await Events.ValidateSession(validate).ConfigureAwait(false);
-        if (validate.Result is { Succeeded: false, None: false } || (validate.Result is null && validate.Principal is null))
+        var principal = CreatePrincipal(session);
+        if (Events.ObservesValidateSession)
         {
-            Reject(SessionFailureReason.RejectedByEvent);
-            return SessionFailureReasons.Result(SessionFailureReason.RejectedByEvent, validate.Result?.Failure?.Message ?? "The session was rejected.");
+            var validate = new SessionValidateContext(Context, Scheme, Options, session, principal);
+            await Events.ValidateSession(validate).ConfigureAwait(false);
+            if (validate.Result is { Succeeded: false, None: false } || (validate.Result is null && validate.Principal is null))
+            {
+                Reject(SessionFailureReason.RejectedByEvent);
+                return SessionFailureReasons.Result(SessionFailureReason.RejectedByEvent, validate.Result?.Failure?.Message ?? "The session was rejected.");
+            }
+
+            if (validate.Result is not null)
+            {
+                metrics.Validated(_manager.Kind);
+                return validate.Result;
+            }
+
+            principal = validate.Principal!;
         }
 
         metrics.Validated(_manager.Kind);
         // The stored items (saved tokens, .persistent, the app's) and the session's instants: GetTokenAsync works.
-        return validate.Result ?? AuthenticateResult.Success(new AuthenticationTicket(validate.Principal!, SessionAuthenticationItems.ToProperties(session), Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SessionAuthenticationItems.ToProperties(session), Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

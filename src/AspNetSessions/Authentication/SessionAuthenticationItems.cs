@@ -75,11 +75,12 @@ public static class SessionAuthenticationItems
     internal static AuthenticationProperties ToProperties(Session session)
     {
         var items = session.AuthenticationItems;
-        var properties = new AuthenticationProperties(items.ToDictionary(static p => p.Key, static p => (string?)p.Value, StringComparer.Ordinal))
-        {
-            IssuedUtc = session.CreatedAt,
-            ExpiresUtc = session.ExpiresAt == DateTimeOffset.MaxValue ? null : session.ExpiresAt,
-        };
+        // Most sessions keep no items: the properties' own empty dictionary is all they need.
+        var properties = items.Count == 0
+            ? new AuthenticationProperties()
+            : new AuthenticationProperties(items.ToDictionary(static p => p.Key, static p => (string?)p.Value, StringComparer.Ordinal));
+        properties.IssuedUtc = session.CreatedAt;
+        properties.ExpiresUtc = session.ExpiresAt == DateTimeOffset.MaxValue ? null : session.ExpiresAt;
         return properties;
     }
 }

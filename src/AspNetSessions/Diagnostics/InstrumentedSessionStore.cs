@@ -95,7 +95,8 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
     /// <summary>One measured call: disposed without <see cref="Succeeded()"/>, it counts as failed.</summary>
     private struct StoreCall(InstrumentedSessionStore store, string operation, Activity? activity) : IDisposable
     {
-        private readonly long _start = Stopwatch.GetTimestamp();
+        // No clock read on the hot path when nobody records durations (the histogram is off until a listener subscribes).
+        private readonly long _start = store._metrics.TimesStoreCalls ? Stopwatch.GetTimestamp() : 0;
         private bool _succeeded;
 
         public void Succeeded() => _succeeded = true;

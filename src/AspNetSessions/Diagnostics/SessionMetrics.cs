@@ -38,9 +38,12 @@ internal sealed class SessionMetrics
 
     public void Revoked(string kind, long count) => _revoked.Add(count, Tag.Kind(kind));
 
+    /// <summary>Whether store call durations are recorded (someone listens to the histogram).</summary>
+    public bool TimesStoreCalls => _storeDuration.Enabled;
+
     public void StoreCall(string operation, string backend, long startTimestamp, bool succeeded)
     {
-        if (_storeDuration.Enabled)
+        if (_storeDuration.Enabled && startTimestamp != 0)
         {
             _storeDuration.Record(
                 Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds,

@@ -11,6 +11,24 @@ namespace AspNetSessions.Tests.Unit;
 public sealed class SessionEventsTests
 {
     [Fact]
+    public void The_handler_skips_request_events_only_while_nobody_can_observe_them()
+    {
+        // The handler builds no per-request context for these two events while they are the defaults.
+        var defaults = new SessionAuthenticationEvents();
+        Assert.False(defaults.ObservesMessageReceived);
+        Assert.False(defaults.ObservesValidateSession);
+
+        var delegates = new SessionAuthenticationEvents { OnMessageReceived = _ => Task.CompletedTask, OnValidateSession = _ => Task.CompletedTask };
+        Assert.True(delegates.ObservesMessageReceived);
+        Assert.True(delegates.ObservesValidateSession);
+
+        // A derived type may override the virtual methods without touching the delegates.
+        var derived = new DerivedEvents();
+        Assert.True(derived.ObservesMessageReceived);
+        Assert.True(derived.ObservesValidateSession);
+    }
+
+    [Fact]
     public async Task Events_set_on_the_options_receive_created_and_revoked()
     {
         var seen = new ConcurrentQueue<string>();
@@ -76,5 +94,14 @@ public sealed class SessionEventsTests
         public static int Disposed => Volatile.Read(ref _disposed);
 
         public void Dispose() => Interlocked.Increment(ref _disposed);
+    }
+
+    private sealed class DerivedEvents : SessionAuthenticationEvents
+    {
+        public override Task ValidateSession(SessionValidateContext context)
+        {
+            context.Fail("refused");
+            return Task.CompletedTask;
+        }
     }
 }
