@@ -8,16 +8,18 @@ namespace AspNetSessions.Stores;
 /// expired entries never returned and swept in the background.
 /// </summary>
 /// <remarks>
-/// Records are immutable; an entry's record is swapped with compare-and-exchange so that concurrent touches, patches
-/// and rotations never overwrite each other's fields. Each user index is a small set guarded by its own lock; a set
-/// emptied and unlinked is marked dead so that a concurrent writer retries on a fresh one instead of losing an id.
+/// Layout (bytes per stored session count, see bench/results): one table per kind, keyed by the session's own id string
+/// (no tuple key, no second copy of the id). Records are immutable and each table's value is swapped with the
+/// dictionary's own compare-and-exchange (<c>TryUpdate</c>), so concurrent touches, patches and rotations never
+/// overwrite each other's fields and no wrapper object per session is needed. Each user's index is an immutable
+/// array of ids, replaced by compare-and-exchange too: for the few sessions a user holds it is a fraction of a hash
+/// set's size, and an emptied index is removed only if it is still the empty one, so a concurrent add never loses an id.
 /// </remarks>
 internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 {
     public static readonly TimeSpan DefaultSweepInterval = TimeSpan.FromMinutes(1);
 
-    private readonly ConcurrentDictionary<(string Kind, string Id), Entry> _sessions = new();
-    private readonly ConcurrentDictionary<(string Kind, string UserId), UserIndex> _users = new();
+    private readonly ConcurrentDictionary<string, KindTable> _kinds = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger<MemorySessionStore> _logger;
     private readonly ITimer _sweeper;
@@ -33,7 +35,19 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     public string Name => "Memory";
 
     /// <summary>How many records are held, valid or expired (for tests and benchmarks).</summary>
-    public int Count => _sessions.Count;
+    public int Count
+    {
+        get
+        {
+            var count = 0;
+            foreach (var (_, table) in _kinds)
+            {
+                count += table.Sessions.Count;
+            }
+
+            return count;
+        }
+    }
 
     public ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -56,21 +70,21 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     public ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_sessions.TryGetValue((kind, id), out var entry) && entry.Record.Session.IsValidAt(now)
-            ? entry.Record
+        return ValueTask.FromResult(_kinds.TryGetValue(kind, out var table) && table.Sessions.TryGetValue(id, out var record) && record.Session.IsValidAt(now)
+            ? record
             : null);
     }
 
     public ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
     {
-        if (!_sessions.TryGetValue((lookup.Kind, lookup.Id), out var entry))
+        if (!_kinds.TryGetValue(lookup.Kind, out var table))
         {
             return default;
         }
 
-        while (true)
+        var sessions = table.Sessions;
+        while (sessions.TryGetValue(lookup.Id, out var current))
         {
-            var current = entry.Record;
             if (!current.Session.IsValidAt(lookup.Now) || !current.MatchesDigest(lookup.Digest.Span))
             {
                 return default;
@@ -83,35 +97,38 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
             }
 
             var touched = current with { Session = session };
-            if (entry.TryReplace(current, touched))
+            if (sessions.TryUpdate(lookup.Id, touched, current))
             {
                 return ValueTask.FromResult<SessionRecord?>(touched);
             }
         }
+
+        return default;
     }
 
     public ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_sessions.TryGetValue((kind, id), out var entry))
+        if (!_kinds.TryGetValue(kind, out var table))
         {
             return default;
         }
 
-        while (true)
+        while (table.Sessions.TryGetValue(id, out var current))
         {
-            var current = entry.Record;
             if (!current.Session.IsValidAt(now))
             {
                 return default;
             }
 
             var patched = patch.ApplyTo(current);
-            if (entry.TryReplace(current, patched))
+            if (table.Sessions.TryUpdate(id, patched, current))
             {
                 return ValueTask.FromResult<SessionRecord?>(patched);
             }
         }
+
+        return default;
     }
 
     public ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
@@ -158,11 +175,16 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     {
         var now = _time.GetUtcNow();
         var removed = 0;
-        foreach (var (key, entry) in _sessions)
+        foreach (var (kind, table) in _kinds)
         {
-            if (!entry.Record.Session.IsValidAt(now) && Remove(key.Kind, key.Id))
+            foreach (var pair in table.Sessions)
             {
-                removed++;
+                // Only the expired record seen here: one replaced meanwhile (e.g. by a fresh Set) stays.
+                if (!pair.Value.Session.IsValidAt(now) && table.Sessions.TryRemove(pair))
+                {
+                    RemoveFromIndex(table, pair.Value.Session.UserId, pair.Key);
+                    removed++;
+                }
             }
         }
 
@@ -174,38 +196,45 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         return removed;
     }
 
+    private KindTable Table(string kind) => _kinds.GetOrAdd(kind, static _ => new KindTable());
+
     private void Set(SessionRecord record)
     {
         var session = record.Session;
+        var table = Table(session.Kind);
         // Index first: a record is never reachable by id while missing from its user's index.
-        AddToIndex(session.Kind, session.UserId, session.Id);
-        var key = (session.Kind, session.Id);
-        _sessions.AddOrUpdate(key, static (_, r) => new Entry(r), static (_, _, r) => new Entry(r), record);
+        AddToIndex(table, session.UserId, session.Id);
+        table.Sessions[session.Id] = record;
     }
 
     private bool Remove(string kind, string id)
     {
-        if (!_sessions.TryRemove((kind, id), out var entry))
+        if (!_kinds.TryGetValue(kind, out var table) || !table.Sessions.TryRemove(id, out var record))
         {
             return false;
         }
 
-        RemoveFromIndex(kind, entry.Record.Session.UserId, id);
+        RemoveFromIndex(table, record.Session.UserId, id);
         return true;
     }
 
     private List<SessionRecord> Find(SessionQuery query)
     {
         var found = new List<SessionRecord>();
+        if (!_kinds.TryGetValue(query.Kind, out var table))
+        {
+            return found;
+        }
+
         if (query.UserId is not null)
         {
-            if (_users.TryGetValue((query.Kind, query.UserId), out var index))
+            if (table.Users.TryGetValue(query.UserId, out var ids))
             {
-                foreach (var id in index.Snapshot())
+                foreach (var id in ids)
                 {
-                    if (_sessions.TryGetValue((query.Kind, id), out var entry) && query.Matches(entry.Record.Session))
+                    if (table.Sessions.TryGetValue(id, out var record) && query.Matches(record.Session))
                     {
-                        found.Add(entry.Record);
+                        found.Add(record);
                     }
                 }
             }
@@ -213,86 +242,64 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
             return found;
         }
 
-        foreach (var (key, entry) in _sessions)
+        foreach (var (_, record) in table.Sessions)
         {
-            if (query.Matches(entry.Record.Session))
+            if (query.Matches(record.Session))
             {
-                found.Add(entry.Record);
+                found.Add(record);
             }
         }
 
         return found;
     }
 
-    private void AddToIndex(string kind, string userId, string id)
+    private static void AddToIndex(KindTable table, string userId, string id)
     {
+        var users = table.Users;
         while (true)
         {
-            var index = _users.GetOrAdd((kind, userId), static _ => new UserIndex());
-            if (index.TryAdd(id))
+            if (users.TryGetValue(userId, out var ids))
+            {
+                if (Array.IndexOf(ids, id) >= 0 || users.TryUpdate(userId, [.. ids, id], ids))
+                {
+                    return;
+                }
+            }
+            else if (users.TryAdd(userId, [id]))
             {
                 return;
             }
         }
     }
 
-    private void RemoveFromIndex(string kind, string userId, string id)
+    private static void RemoveFromIndex(KindTable table, string userId, string id)
     {
-        var key = (kind, userId);
-        if (_users.TryGetValue(key, out var index) && index.Remove(id))
+        var users = table.Users;
+        while (users.TryGetValue(userId, out var ids))
         {
-            _users.TryRemove(new KeyValuePair<(string, string), UserIndex>(key, index));
+            var at = Array.IndexOf(ids, id);
+            if (at < 0)
+            {
+                return;
+            }
+
+            // Arrays compare by reference: each exchange succeeds only on the very array read above.
+            var done = ids.Length == 1
+                ? users.TryRemove(new KeyValuePair<string, string[]>(userId, ids))
+                : users.TryUpdate(userId, [.. ids.AsSpan(0, at), .. ids.AsSpan(at + 1)], ids);
+            if (done)
+            {
+                return;
+            }
         }
     }
 
-    private sealed class Entry(SessionRecord record)
+    /// <summary>One kind's sessions by id, and its users' indexes (user id → the ids of their sessions).</summary>
+    private sealed class KindTable
     {
-        private SessionRecord _record = record;
+        public ConcurrentDictionary<string, SessionRecord> Sessions { get; } = new(StringComparer.Ordinal);
 
-        public SessionRecord Record => Volatile.Read(ref _record);
-
-        public bool TryReplace(SessionRecord expected, SessionRecord replacement) =>
-            ReferenceEquals(Interlocked.CompareExchange(ref _record, replacement, expected), expected);
-    }
-
-    private sealed class UserIndex
-    {
-        private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
-        private bool _dead;
-
-        /// <summary>Adds an id; <see langword="false"/> if this index was already unlinked (retry on a fresh one).</summary>
-        public bool TryAdd(string id)
-        {
-            lock (_ids)
-            {
-                if (_dead)
-                {
-                    return false;
-                }
-
-                _ids.Add(id);
-                return true;
-            }
-        }
-
-        /// <summary>Removes an id; <see langword="true"/> if the index became empty and must be unlinked.</summary>
-        public bool Remove(string id)
-        {
-            lock (_ids)
-            {
-                _ids.Remove(id);
-                _dead = _ids.Count == 0;
-                return _dead;
-            }
-        }
-
-        public string[] Snapshot()
-        {
-            lock (_ids)
-            {
-                return [.. _ids];
-            }
-        }
+        public ConcurrentDictionary<string, string[]> Users { get; } = new(StringComparer.Ordinal);
     }
 
     private static partial class Log
