@@ -71,16 +71,27 @@ public static class SessionAuthenticationItems
         }
     }
 
-    /// <summary>The properties a request authenticated by <paramref name="session"/> carries: its items, issued at its creation, expiring with it.</summary>
-    internal static AuthenticationProperties ToProperties(Session session)
+    /// <summary>
+    /// The properties a request authenticated by <paramref name="session"/> carries: its items, issued at its creation,
+    /// expiring with it (<see cref="ToItems"/>), built only if something reads them.
+    /// </summary>
+    internal static AuthenticationProperties ToProperties(Session session) => new(new SessionPropertiesItems(session));
+
+    /// <summary>The items behind <see cref="ToProperties"/>: the stored ones, <c>.issued</c> and <c>.expires</c>.</summary>
+    internal static Dictionary<string, string?> ToItems(Session session)
     {
-        var items = session.AuthenticationItems;
-        // Most sessions keep no items: the properties' own empty dictionary is all they need.
-        var properties = items.Count == 0
-            ? new AuthenticationProperties()
-            : new AuthenticationProperties(items.ToDictionary(static p => p.Key, static p => (string?)p.Value, StringComparer.Ordinal));
-        properties.IssuedUtc = session.CreatedAt;
-        properties.ExpiresUtc = session.ExpiresAt == DateTimeOffset.MaxValue ? null : session.ExpiresAt;
-        return properties;
+        var items = new Dictionary<string, string?>(session.AuthenticationItems.Count + 2, StringComparer.Ordinal);
+        foreach (var (key, value) in session.AuthenticationItems)
+        {
+            items[key] = value;
+        }
+
+        // Written through AuthenticationProperties itself, so the instants have exactly its format.
+        _ = new AuthenticationProperties(items)
+        {
+            IssuedUtc = session.CreatedAt,
+            ExpiresUtc = session.ExpiresAt == DateTimeOffset.MaxValue ? null : session.ExpiresAt,
+        };
+        return items;
     }
 }
