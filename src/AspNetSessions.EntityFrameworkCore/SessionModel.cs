@@ -6,6 +6,7 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// <summary>
 /// The session tables' layout, in one place: keys, indexes, lengths, the promoted columns. Version 1:
 /// primary key (kind, id); index (kind, user id) for a user's sessions; index on expires for the pruner.
+/// Version 2 adds the nullable columns <c>Name</c> and <c>Scopes</c> (API keys).
 /// A change of layout is a new model version, built only for apps that ask for it.
 /// </summary>
 internal static class SessionModel
@@ -51,6 +52,16 @@ internal static class SessionModel
         entity.Property(r => r.Claims).IsRequired();
         entity.Property(r => r.Data).IsRequired();
         entity.Property(r => r.Metadata).IsRequired();
+        if (options.ModelVersion >= 2)
+        {
+            entity.Property(r => r.Name).HasMaxLength(AspNetSessions.SessionCreateRequest.NameMaxLength);
+        }
+        else
+        {
+            entity.Ignore(r => r.Name);
+            entity.Ignore(r => r.Scopes);
+        }
+
         entity.HasIndex(r => new { r.Kind, r.UserId });
         entity.HasIndex(r => r.ExpiresAt);
         foreach (var column in options.PromotedMetadata.Values)

@@ -8,7 +8,8 @@ namespace AspNetSessions.EntityFrameworkCore;
 public sealed class SessionModelOptions
 {
     /// <summary>The newest model version this package builds.</summary>
-    public const int LatestModelVersion = 1;
+    /// <remarks>Version 2 adds the <c>Name</c> and <c>Scopes</c> columns (API keys).</remarks>
+    public const int LatestModelVersion = 2;
 
     private readonly Dictionary<string, string> _tables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SessionMetadataColumn> _promoted = new(StringComparer.Ordinal);

@@ -26,6 +26,8 @@ internal static class SessionRowCodec
             Claims = SessionJson.WriteClaims(s.Claims),
             Data = SessionJson.WriteMap(s.Data),
             Metadata = SessionJson.WriteMap(s.Metadata),
+            Name = s.Name,
+            Scopes = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : null,
             Version = version,
         };
     }
@@ -70,6 +72,8 @@ internal static class SessionRowCodec
                 Claims = SessionJson.ReadClaims(row.Claims),
                 Data = SessionJson.ReadMap(row.Data),
                 Metadata = SessionJson.ReadMap(row.Metadata),
+                Name = row.Name is { Length: > 0 } name ? name : null,
+                Scopes = row.Scopes is { } scopes ? SessionJson.ReadScopes(scopes) : null,
             };
             record = new SessionRecord(session, row.Digest);
             problem = null;
@@ -77,7 +81,7 @@ internal static class SessionRowCodec
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or ArgumentException)
         {
-            problem = "claims, data or metadata are not valid JSON of the expected shape";
+            problem = "claims, data, metadata or scopes are not valid JSON of the expected shape";
             return false;
         }
     }

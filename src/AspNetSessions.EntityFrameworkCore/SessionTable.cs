@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>One session table as the model declares it: its entity name, the kinds it holds, its promoted metadata columns.</summary>
-internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted)
+internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, bool hasNameAndScopes = true)
 {
+    /// <summary>Whether the table has the <c>Name</c> and <c>Scopes</c> columns (model version 2).</summary>
+    public bool HasNameAndScopes { get; } = hasNameAndScopes;
+
     public string EntityName { get; } = entityName;
 
     public bool HoldsAnyKind { get; } = holdsAnyKind;
@@ -36,7 +39,8 @@ internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOn
             }
 
             var any = kinds == SessionModelAnnotations.AnyKind;
-            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted));
+            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted,
+                hasNameAndScopes: entity.FindProperty(nameof(SessionRow.Scopes)) is not null));
         }
 
         return new SessionTableMap(tables);

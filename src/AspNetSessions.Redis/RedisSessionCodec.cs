@@ -24,6 +24,8 @@ internal static class RedisSessionCodec
         destination[(int)RedisSessionField.Claims] = Claims(s.Claims);
         destination[(int)RedisSessionField.Data] = Map(s.Data);
         destination[(int)RedisSessionField.Metadata] = Map(s.Metadata);
+        destination[(int)RedisSessionField.Name] = s.Name ?? string.Empty;
+        destination[(int)RedisSessionField.Scopes] = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : string.Empty;
     }
 
     /// <summary>
@@ -41,7 +43,7 @@ internal static class RedisSessionCodec
         }
 
         var f = items.AsSpan(offset, RedisSessionFields.Count);
-        for (var i = 0; i < f.Length; i++)
+        for (var i = 0; i < RedisSessionFields.RequiredCount; i++)
         {
             // Lua's false arrives as a null (RESP2) or a boolean (RESP3): a missing field either way.
             if (f[i].IsNull || f[i].Resp2Type != ResultType.BulkString)
@@ -73,6 +75,8 @@ internal static class RedisSessionCodec
                 Claims = SessionJson.ReadClaims(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Claims]).Span),
                 Data = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Data]).Span),
                 Metadata = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Metadata]).Span),
+                Name = Optional(f, RedisSessionField.Name) is { Length: > 0 } name ? name : null,
+                Scopes = Optional(f, RedisSessionField.Scopes) is { Length: > 0 } scopes ? SessionJson.ReadScopes(scopes) : null,
             };
             record = new SessionRecord(session, digest);
             return true;
@@ -91,6 +95,18 @@ internal static class RedisSessionCodec
 
     /// <summary>Data or metadata as stored in their hash field: '' when empty, else <see cref="SessionJson.WriteMap"/>.</summary>
     public static string Map(IReadOnlyDictionary<string, string> map) => map.Count == 0 ? string.Empty : SessionJson.WriteMap(map);
+
+    /// <summary>An optional field's text: '' when the hash predates it (missing) or it is empty.</summary>
+    private static string Optional(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
+    {
+        var value = fields[(int)field];
+        if (value.IsNull || value.Resp2Type != ResultType.BulkString)
+        {
+            return string.Empty;
+        }
+
+        return (string?)value ?? string.Empty;
+    }
 
     private static DateTimeOffset Instant(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
     {

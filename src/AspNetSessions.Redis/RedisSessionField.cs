@@ -33,4 +33,12 @@ internal enum RedisSessionField
 
     /// <summary><c>m</c>: metadata, a JSON object of strings, or '' for none.</summary>
     Metadata,
+
+    // --- Optional fields: added after the first release, so a hash written before them lacks them (read as ''). ---
+
+    /// <summary><c>n</c>: the session's name, or '' for none (API keys, issue #14).</summary>
+    Name,
+
+    /// <summary><c>sc</c>: the scopes, a JSON array of strings; '' for an unrestricted session (API keys, issue #14).</summary>
+    Scopes,
 }

@@ -8,4 +8,10 @@ public static class SessionClaimTypes
 
     /// <summary>The kind of the session that authenticated the request.</summary>
     public const string Kind = "session_kind";
+
+    /// <summary>One claim per scope the session is limited to (the <c>scope</c> of RFC 8693, one value per claim).</summary>
+    public const string Scope = "scope";
+
+    /// <summary>Present (value <c>true</c>) when the session is limited to its <see cref="Scope"/> claims; see <see cref="SessionScopes"/>.</summary>
+    public const string Scoped = "session_scoped";
 }
