@@ -497,6 +497,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
         foreach (var record in records)
         {
             var table = Tables.For(record.Session.Kind);
+            EnsureSignInStateFits(table, record.Session.AuthenticatedAt != record.Session.CreatedAt || record.Session.AuthenticationItems.Count > 0);
             RequireColumnsFor(table, record.Session);
             var entry = context.Set<SessionRow>(table.EntityName).Add(SessionRowCodec.ToRow(record, version: 1));
             foreach (var (key, column) in table.Promoted)
@@ -517,8 +518,8 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
     {
         if (!table.HasNameAndScopes && (session.Name is not null || session.Scopes is not null))
         {
-            throw new InvalidOperationException(
-                "The session has a name or scopes, which the session model pinned to ModelVersion 1 has no columns for: set ModelVersion = 2 in AddSessions(...) and add a migration.");
+            throw new NotSupportedException(
+                $"The session table of entity '{table.EntityName}' is model version 1, which keeps no session name or scopes (API keys). Set SessionModelOptions.ModelVersion to {SessionModelOptions.SignInStateModelVersion} and add a migration.");
         }
     }
 
@@ -537,6 +538,11 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
                     .SetProperty(r => r.ExpiresAt, row.ExpiresAt).SetProperty(r => r.AbsoluteExpiresAt, row.AbsoluteExpiresAt)
                     .SetProperty(r => r.Claims, row.Claims).SetProperty(r => r.Data, row.Data).SetProperty(r => r.Metadata, row.Metadata)
                     .SetProperty(r => r.Version, r => r.Version + 1);
+                if (table.HasSignInState)
+                {
+                    s.SetProperty(r => r.AuthenticatedAt, row.AuthenticatedAt).SetProperty(r => r.AuthenticationItems, row.AuthenticationItems);
+                }
+
                 if (table.HasNameAndScopes)
                 {
                     s.SetProperty(r => r.Name, row.Name).SetProperty(r => r.Scopes, row.Scopes);
@@ -553,6 +559,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
     private async Task<bool> WritePatchAsync(TContext context, SessionRecord before, long version, SessionPatch patch, SessionRecord after, CancellationToken cancellationToken)
     {
         var table = Tables.For(before.Session.Kind);
+        EnsureSignInStateFits(table, patch.AuthenticatedAt is not null || patch.AuthenticationItems is { Count: > 0 });
         var (kind, id) = (before.Session.Kind, before.Session.Id);
         var rows = context.Set<SessionRow>(table.EntityName).Where(r => r.Kind == kind && r.Id == id && r.Version == version);
         if (patch.ExpiresAt is not null || patch.LastSeenAt is not null)
@@ -596,8 +603,31 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
                 setters.SetProperty(r => r.Metadata, SessionJson.WriteMap(s.Metadata));
                 SetPromoted(setters, table, s.Metadata);
             }
+
+            if (patch.AuthenticatedAt is not null)
+            {
+                setters.SetProperty(r => r.AuthenticatedAt, SessionRowCodec.ToColumn(s.AuthenticatedAt));
+            }
+
+            if (patch.AuthenticationItems is not null)
+            {
+                setters.SetProperty(r => r.AuthenticationItems, SessionRowCodec.ItemsColumn(s.AuthenticationItems));
+            }
         }, cancellationToken).ConfigureAwait(false);
         return written == 1;
+    }
+
+    /// <summary>
+    /// A table of model version 1 has no columns for the authentication time and items: writing them there would lose them
+    /// silently, so it is refused with what to do instead.
+    /// </summary>
+    private static void EnsureSignInStateFits(SessionTable table, bool hasSignInState)
+    {
+        if (hasSignInState && !table.HasSignInState)
+        {
+            throw new NotSupportedException(
+                $"The session table of entity '{table.EntityName}' is model version 1, which keeps no authentication time or authentication properties items (re-authentication, saved tokens, IsPersistent). Set SessionModelOptions.ModelVersion to {SessionModelOptions.SignInStateModelVersion} and add a migration.");
+        }
     }
 
     private static void SetPromoted(UpdateSettersBuilder<SessionRow> setters, SessionTable table, IReadOnlyDictionary<string, string> metadata)

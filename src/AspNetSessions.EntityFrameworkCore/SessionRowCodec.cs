@@ -26,6 +26,8 @@ internal static class SessionRowCodec
             Claims = SessionJson.WriteClaims(s.Claims),
             Data = SessionJson.WriteMap(s.Data),
             Metadata = SessionJson.WriteMap(s.Metadata),
+            AuthenticatedAt = ToColumn(s.AuthenticatedAt),
+            AuthenticationItems = ItemsColumn(s.AuthenticationItems),
             Name = s.Name,
             Scopes = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : null,
             Version = version,
@@ -33,6 +35,9 @@ internal static class SessionRowCodec
     }
 
     public static DateTime ToColumn(DateTimeOffset instant) => instant.UtcDateTime;
+
+    /// <summary>The authentication properties items column: null when there are none.</summary>
+    public static string? ItemsColumn(IReadOnlyDictionary<string, string> items) => items.Count == 0 ? null : SessionJson.WriteMap(items);
 
     public static DateTimeOffset FromColumn(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc), TimeSpan.Zero);
 
@@ -72,6 +77,8 @@ internal static class SessionRowCodec
                 Claims = SessionJson.ReadClaims(row.Claims),
                 Data = SessionJson.ReadMap(row.Data),
                 Metadata = SessionJson.ReadMap(row.Metadata),
+                AuthenticatedAt = FromColumn(row.AuthenticatedAt ?? row.CreatedAt),
+                AuthenticationItems = SessionJson.ReadMap(row.AuthenticationItems),
                 Name = row.Name is { Length: > 0 } name ? name : null,
                 Scopes = row.Scopes is { } scopes ? SessionJson.ReadScopes(scopes) : null,
             };
@@ -81,7 +88,7 @@ internal static class SessionRowCodec
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or ArgumentException)
         {
-            problem = "claims, data, metadata or scopes are not valid JSON of the expected shape";
+            problem = "claims, data, metadata, authentication items or scopes are not valid JSON of the expected shape";
             return false;
         }
     }

@@ -24,6 +24,9 @@ internal static class RedisSessionCodec
         destination[(int)RedisSessionField.Claims] = Claims(s.Claims);
         destination[(int)RedisSessionField.Data] = Map(s.Data);
         destination[(int)RedisSessionField.Metadata] = Map(s.Metadata);
+        // Unix milliseconds cannot say an instant before 1970 (a session no manager made): '' reads back as the creation.
+        destination[(int)RedisSessionField.AuthenticatedAt] = s.AuthenticatedAt >= DateTimeOffset.UnixEpoch ? Millis(s.AuthenticatedAt) : RedisValue.EmptyString;
+        destination[(int)RedisSessionField.AuthenticationItems] = Map(s.AuthenticationItems);
         destination[(int)RedisSessionField.Name] = s.Name ?? string.Empty;
         destination[(int)RedisSessionField.Scopes] = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : string.Empty;
     }
@@ -75,8 +78,17 @@ internal static class RedisSessionCodec
                 Claims = SessionJson.ReadClaims(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Claims]).Span),
                 Data = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Data]).Span),
                 Metadata = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Metadata]).Span),
-                Name = Optional(f, RedisSessionField.Name) is { Length: > 0 } name ? name : null,
-                Scopes = Optional(f, RedisSessionField.Scopes) is { Length: > 0 } scopes ? SessionJson.ReadScopes(scopes) : null,
+                Name = OptionalText(f, RedisSessionField.Name) is { Length: > 0 } name ? name : null,
+                Scopes = OptionalText(f, RedisSessionField.Scopes) is { Length: > 0 } scopes ? SessionJson.ReadScopes(scopes) : null,
+            };
+            session = session with
+            {
+                AuthenticatedAt = Optional(f, RedisSessionField.AuthenticatedAt) && !((RedisValue)f[(int)RedisSessionField.AuthenticatedAt]).IsNullOrEmpty
+                    ? Instant(f, RedisSessionField.AuthenticatedAt)
+                    : session.CreatedAt,
+                AuthenticationItems = Optional(f, RedisSessionField.AuthenticationItems)
+                    ? SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.AuthenticationItems]).Span)
+                    : session.AuthenticationItems,
             };
             record = new SessionRecord(session, digest);
             return true;
@@ -96,17 +108,23 @@ internal static class RedisSessionCodec
     /// <summary>Data or metadata as stored in their hash field: '' when empty, else <see cref="SessionJson.WriteMap"/>.</summary>
     public static string Map(IReadOnlyDictionary<string, string> map) => map.Count == 0 ? string.Empty : SessionJson.WriteMap(map);
 
-    /// <summary>An optional field's text: '' when the hash predates it (missing) or it is empty.</summary>
-    private static string Optional(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
+    /// <summary>Whether an optional field (one added after the first release) is present; a value of another type is damage.</summary>
+    private static bool Optional(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
     {
         var value = fields[(int)field];
-        if (value.IsNull || value.Resp2Type != ResultType.BulkString)
+        if (value.IsNull || value.Resp2Type == ResultType.Integer)
         {
-            return string.Empty;
+            return false; // Lua's false: the field is absent (a hash written before it existed)
         }
 
-        return (string?)value ?? string.Empty;
+        return value.Resp2Type == ResultType.BulkString
+            ? true
+            : throw new FormatException($"field '{RedisSessionFields.Name(field)}' is not a string");
     }
+
+    /// <summary>An optional field's text: '' when the hash predates it (absent) or it is empty.</summary>
+    private static string OptionalText(ReadOnlySpan<RedisResult> fields, RedisSessionField field) =>
+        Optional(fields, field) ? (string?)fields[(int)field] ?? string.Empty : string.Empty;
 
     private static DateTimeOffset Instant(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
     {

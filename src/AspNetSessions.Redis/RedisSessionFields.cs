@@ -6,16 +6,16 @@ namespace AspNetSessions.Redis;
 internal static class RedisSessionFields
 {
     /// <summary>How many fields a session hash has.</summary>
-    public const int Count = 11;
+    public const int Count = 13;
 
     /// <summary>
-    /// How many fields every intact hash has: the ones before <see cref="RedisSessionField.Name"/>. The later ones are
-    /// optional (hashes written by earlier versions lack them) and read as '' when missing.
+    /// How many fields, from the first, every session hash has; the later ones were added since and may be missing from
+    /// a hash an older version wrote (a missing one has its documented default, a present one that does not parse is damage).
     /// </summary>
-    public const int RequiredCount = (int)RedisSessionField.Name;
+    public const int RequiredCount = 9;
 
     // Short names keep a million sessions' hashes small; the README's key layout lists them.
-    private static readonly string[] Names = ["u", "d", "c", "l", "e", "a", "cl", "da", "m", "n", "sc"];
+    private static readonly string[] Names = ["u", "d", "c", "l", "e", "a", "cl", "da", "m", "t", "p", "n", "sc"];
 
     /// <summary>
     /// Lua declarations every script starts with: <c>FIELDS</c>, the names in <see cref="RedisSessionField"/> order
