@@ -16,30 +16,28 @@ internal sealed class RecentAuthenticationResultHandler : IAuthorizationMiddlewa
 {
     private readonly AuthorizationMiddlewareResultHandler _inner = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    // Every authorized request passes here: it goes straight to the default handler, with no async state machine of ours.
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult) =>
+        authorizeResult.Forbidden && WantedMaxAge(authorizeResult.AuthorizationFailure) is { } maxAge
+            ? ChallengeForFreshAuthenticationAsync(context, policy, maxAge)
+            : _inner.HandleAsync(next, context, policy, authorizeResult);
+
+    private static async Task ChallengeForFreshAuthenticationAsync(HttpContext context, AuthorizationPolicy policy, TimeSpan maxAge)
     {
-        if (authorizeResult.Forbidden && WantedMaxAge(authorizeResult.AuthorizationFailure) is { } maxAge)
+        var properties = RecentAuthentication.ChallengeProperties(maxAge);
+        if (policy.AuthenticationSchemes.Count > 0)
         {
-            var properties = RecentAuthentication.ChallengeProperties(maxAge);
-            if (policy.AuthenticationSchemes.Count > 0)
+            foreach (var scheme in policy.AuthenticationSchemes)
             {
-                foreach (var scheme in policy.AuthenticationSchemes)
-                {
-                    await context.ChallengeAsync(scheme, properties).ConfigureAwait(false);
-                }
+                await context.ChallengeAsync(scheme, properties).ConfigureAwait(false);
             }
-            else
-            {
-                await context.ChallengeAsync(properties).ConfigureAwait(false);
-            }
-
-            return;
         }
-
-        await _inner.HandleAsync(next, context, policy, authorizeResult).ConfigureAwait(false);
+        else
+        {
+            await context.ChallengeAsync(properties).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>The strictest max age, when every missed requirement is a freshness one (and no handler called Fail).</summary>
     private static TimeSpan? WantedMaxAge(AuthorizationFailure? failure)
     {
         if (failure is null || failure.FailCalled)

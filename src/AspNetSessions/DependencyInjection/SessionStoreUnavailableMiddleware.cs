@@ -5,11 +5,27 @@ namespace AspNetSessions;
 /// <summary>Turns an unreachable store anywhere in the request (sign-in, session API calls) into 503 + Retry-After.</summary>
 internal sealed class SessionStoreUnavailableMiddleware(RequestDelegate next, StoreUnavailableAnswer answer)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Every request passes here: when the rest of the pipeline completes synchronously, no async state machine is built.
+    public Task InvokeAsync(HttpContext context)
+    {
+        Task pending;
+        try
+        {
+            pending = next(context);
+        }
+        catch (SessionStoreUnavailableException e) when (!context.Response.HasStarted)
+        {
+            return answer.TryAnswerAsync(context, e).AsTask();
+        }
+
+        return pending.IsCompletedSuccessfully ? pending : AwaitAsync(pending, context);
+    }
+
+    private async Task AwaitAsync(Task pending, HttpContext context)
     {
         try
         {
-            await next(context).ConfigureAwait(false);
+            await pending.ConfigureAwait(false);
         }
         catch (SessionStoreUnavailableException e) when (!context.Response.HasStarted)
         {
