@@ -72,7 +72,7 @@ internal sealed partial class SessionAuthenticationHandler(
         }
 
         if (source == SessionTokenSource.Cookie && Options.RejectCrossSiteCookieRequests
-            && CrossSiteRequest.IsUnsafe(Request.Method, Request.Headers["Sec-Fetch-Site"], Request.Headers.Origin, Request.Scheme, Request.Host.Value))
+            && CrossSiteRequest.IsUnsafe(Request))
         {
             return Reject(SessionFailureReason.CrossSiteRequest);
         }
