@@ -4,9 +4,12 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>One session table as the model declares it: its entity name, the kinds it holds, its promoted metadata columns.</summary>
-internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted)
+internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, SessionTableColumns columns)
 {
     public string EntityName { get; } = entityName;
+
+    /// <summary>Where the table is in the database (after naming conventions), for provider add-ons that add SQL of their own.</summary>
+    public SessionTableColumns Columns { get; } = columns;
 
     public bool HoldsAnyKind { get; } = holdsAnyKind;
 
@@ -36,12 +39,21 @@ internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOn
             }
 
             var any = kinds == SessionModelAnnotations.AnyKind;
-            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted));
+            var columns = new SessionTableColumns(
+                entity.GetSchema(),
+                entity.GetTableName() ?? entity.Name,
+                entity.FindProperty(nameof(SessionRow.Kind))!.GetColumnName(),
+                entity.FindProperty(nameof(SessionRow.Id))!.GetColumnName(),
+                entity.FindProperty(nameof(SessionRow.Version))!.GetColumnName());
+            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted, columns));
         }
 
         return new SessionTableMap(tables);
     }
 }
+
+/// <summary>A session table's schema, name and the columns a change announcement needs, as the database knows them.</summary>
+internal sealed record SessionTableColumns(string? Schema, string Table, string Kind, string Id, string Version);
 
 /// <summary>Which table holds which kind: a kind mapped to a table of its own, else the default table.</summary>
 internal sealed class SessionTableMap
