@@ -3,6 +3,7 @@ using AspNetSessions.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace AspNetSessions.EntityFrameworkCore.Tests.NearCache;
 
@@ -16,10 +17,13 @@ internal sealed class PostgresNearCache : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    private PostgresNearCache(ServiceProvider services, FakeTimeProvider time)
+    private readonly string _connectionString;
+
+    private PostgresNearCache(ServiceProvider services, FakeTimeProvider time, string connectionString)
     {
         _services = services;
         Time = time;
+        _connectionString = connectionString;
     }
 
     public FakeTimeProvider Time { get; }
@@ -51,7 +55,7 @@ internal sealed class PostgresNearCache : IAsyncDisposable
             await context.Database.EnsureCreatedAsync();
         }
 
-        var instance = new PostgresNearCache(provider, time);
+        var instance = new PostgresNearCache(provider, time, connectionString);
         await Eventually.HoldsAsync(() => instance.Cache.IsListening);
         return instance;
     }
@@ -59,5 +63,12 @@ internal sealed class PostgresNearCache : IAsyncDisposable
     /// <summary>Another app instance on the same database and clock.</summary>
     public Task<PostgresNearCache> SecondInstanceAsync(string connectionString) => StartAsync(connectionString, Time);
 
-    public ValueTask DisposeAsync() => _services.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        // Each test class takes a database of its own, so each has a pool of its own: give its connections back to the
+        // shared server (max_connections), as nothing else of this class will use them.
+        using var connection = new NpgsqlConnection(_connectionString);
+        NpgsqlConnection.ClearPool(connection);
+    }
 }

@@ -152,6 +152,9 @@ public sealed class PostgresNearCacheTests(PostgresServer server) : IAsyncLifeti
                 Assert.True(lag.Elapsed < PostgresNearCache.MaxStaleness, $"trial {trial}: B still accepted the token {lag.Elapsed} after the sign-out");
             }
         }
+
+        using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        Npgsql.NpgsqlConnection.ClearPool(connection); // the two hosts' pool, back to the shared server
     }
 
     [Fact]
