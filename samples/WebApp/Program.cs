@@ -53,6 +53,13 @@ builder.Services.AddOptions<ForwardedHeadersOptions>()
     .ValidateOnStart();
 builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.RequireRole("admin"));
 
+// Step-up (RFC 9470): POST /api/account/sensitive needs an authentication within Sample:StepUpMaxAge (default 00:05:00),
+// checked at startup. The policy is built when first used, from the validated options.
+builder.Services.AddOptions<StepUpOptions>().Configure(o => StepUpOptions.Read(o, builder.Configuration)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<StepUpOptions>, StepUpOptions.Validator>();
+builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<StepUpOptions>>((o, stepUp) => o.AddPolicy(StepUpOptions.Policy,
+    policy => policy.AddAuthenticationSchemes(SessionAuthenticationDefaults.AuthenticationScheme).RequireRecentAuthentication(stepUp.Value.MaxAge)));
+
 // OpenTelemetry: the library's meter and activity source (both "AspNetSessions") next to ASP.NET Core's, so a store
 // call shows up as a child span of the request that made it. OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the
 // exporter reads the standard OTEL_* variables), the console in Development, nowhere otherwise.
@@ -156,6 +163,32 @@ api.MapPost("/account/password", async Task<Results<NoContent, BadRequest<string
     await sessions.RevokeAllAsync(userId, exceptSessionId: user.FindFirstValue(SessionClaimTypes.SessionId), cancellationToken);
     return TypedResults.NoContent();
 }).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionAuthenticationDefaults.AuthenticationScheme });
+
+// Step-up: the signed-in user proves who they are again (here: the password); the calling session is marked freshly
+// authenticated and keeps its id and token. A wrong password is a 400 with problem details, not a 401: the session is
+// still good, only this proof failed.
+api.MapPost("/reauthenticate", async Task<Results<NoContent, ProblemHttpResult, UnauthorizedHttpResult>> (
+    ReauthenticateRequest? body, ClaimsPrincipal user, DemoUsers users, ISessionManager sessions, CancellationToken cancellationToken) =>
+{
+    if (body is not { Password: { } password })
+    {
+        return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Expected a JSON body {\"password\": \"...\"}.");
+    }
+
+    if (!users.Verify(user.FindFirstValue(ClaimTypes.NameIdentifier)!, password))
+    {
+        return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The password is not correct.");
+    }
+
+    // Null only when the session was revoked or expired since this request was authenticated.
+    var session = await sessions.ReauthenticateAsync(user.FindFirstValue(SessionClaimTypes.SessionId)!, cancellationToken);
+    return session is null ? TypedResults.Unauthorized() : TypedResults.NoContent();
+}).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionAuthenticationDefaults.AuthenticationScheme });
+
+// A sensitive action: 204 when the user authenticated within Sample:StepUpMaxAge; otherwise 401 with
+// WWW-Authenticate: Bearer error="insufficient_user_authentication", max_age=<seconds> (a browser navigation would be
+// sent to the sign-in page instead), and POST /api/reauthenticate makes it pass.
+api.MapPost("/account/sensitive", () => TypedResults.NoContent()).RequireAuthorization(StepUpOptions.Policy);
 
 // Logout: revokes the calling session (and clears the cookie if it came from one).
 api.MapPost("/logout", async (HttpContext context) =>

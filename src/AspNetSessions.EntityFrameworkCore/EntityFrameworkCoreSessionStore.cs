@@ -438,6 +438,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
         foreach (var record in records)
         {
             var table = Tables.For(record.Session.Kind);
+            EnsureSignInStateFits(table, record.Session.AuthenticatedAt != record.Session.CreatedAt || record.Session.AuthenticationItems.Count > 0);
             var entry = context.Set<SessionRow>(table.EntityName).Add(SessionRowCodec.ToRow(record, version: 1));
             foreach (var (key, column) in table.Promoted)
             {
@@ -463,6 +464,11 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
                     .SetProperty(r => r.ExpiresAt, row.ExpiresAt).SetProperty(r => r.AbsoluteExpiresAt, row.AbsoluteExpiresAt)
                     .SetProperty(r => r.Claims, row.Claims).SetProperty(r => r.Data, row.Data).SetProperty(r => r.Metadata, row.Metadata)
                     .SetProperty(r => r.Version, r => r.Version + 1);
+                if (table.HasSignInState)
+                {
+                    s.SetProperty(r => r.AuthenticatedAt, row.AuthenticatedAt).SetProperty(r => r.AuthenticationItems, row.AuthenticationItems);
+                }
+
                 SetPromoted(s, table, record.Session.Metadata);
             }, cancellationToken).ConfigureAwait(false);
         if (written == 0)
@@ -474,6 +480,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
     private async Task<bool> WritePatchAsync(TContext context, SessionRecord before, long version, SessionPatch patch, SessionRecord after, CancellationToken cancellationToken)
     {
         var table = Tables.For(before.Session.Kind);
+        EnsureSignInStateFits(table, patch.AuthenticatedAt is not null || patch.AuthenticationItems is { Count: > 0 });
         var (kind, id) = (before.Session.Kind, before.Session.Id);
         var rows = context.Set<SessionRow>(table.EntityName).Where(r => r.Kind == kind && r.Id == id && r.Version == version);
         if (patch.ExpiresAt is not null || patch.LastSeenAt is not null)
@@ -517,8 +524,31 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
                 setters.SetProperty(r => r.Metadata, SessionJson.WriteMap(s.Metadata));
                 SetPromoted(setters, table, s.Metadata);
             }
+
+            if (patch.AuthenticatedAt is not null)
+            {
+                setters.SetProperty(r => r.AuthenticatedAt, SessionRowCodec.ToColumn(s.AuthenticatedAt));
+            }
+
+            if (patch.AuthenticationItems is not null)
+            {
+                setters.SetProperty(r => r.AuthenticationItems, SessionRowCodec.ItemsColumn(s.AuthenticationItems));
+            }
         }, cancellationToken).ConfigureAwait(false);
         return written == 1;
+    }
+
+    /// <summary>
+    /// A table of model version 1 has no columns for the authentication time and items: writing them there would lose them
+    /// silently, so it is refused with what to do instead.
+    /// </summary>
+    private static void EnsureSignInStateFits(SessionTable table, bool hasSignInState)
+    {
+        if (hasSignInState && !table.HasSignInState)
+        {
+            throw new NotSupportedException(
+                $"The session table of entity '{table.EntityName}' is model version 1, which keeps no authentication time or authentication properties items (re-authentication, saved tokens, IsPersistent). Set SessionModelOptions.ModelVersion to {SessionModelOptions.SignInStateModelVersion} and add a migration.");
+        }
     }
 
     private static void SetPromoted(UpdateSettersBuilder<SessionRow> setters, SessionTable table, IReadOnlyDictionary<string, string> metadata)

@@ -5,7 +5,8 @@ namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>
 /// The session tables' layout, in one place: keys, indexes, lengths, the promoted columns. Version 1:
-/// primary key (kind, id); index (kind, user id) for a user's sessions; index on expires for the pruner.
+/// primary key (kind, id); index (kind, user id) for a user's sessions; index on expires for the pruner. Version 2: the
+/// nullable columns AuthenticatedAt and AuthenticationItems.
 /// A change of layout is a new model version, built only for apps that ask for it.
 /// </summary>
 internal static class SessionModel
@@ -51,6 +52,17 @@ internal static class SessionModel
         entity.Property(r => r.Claims).IsRequired();
         entity.Property(r => r.Data).IsRequired();
         entity.Property(r => r.Metadata).IsRequired();
+        if (options.ModelVersion >= SessionModelOptions.SignInStateModelVersion)
+        {
+            entity.Property(r => r.AuthenticatedAt);
+            entity.Property(r => r.AuthenticationItems);
+        }
+        else
+        {
+            entity.Ignore(r => r.AuthenticatedAt);
+            entity.Ignore(r => r.AuthenticationItems);
+        }
+
         entity.HasIndex(r => new { r.Kind, r.UserId });
         entity.HasIndex(r => r.ExpiresAt);
         foreach (var column in options.PromotedMetadata.Values)

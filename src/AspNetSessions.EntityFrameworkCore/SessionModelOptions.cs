@@ -7,8 +7,14 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// </summary>
 public sealed class SessionModelOptions
 {
-    /// <summary>The newest model version this package builds.</summary>
-    public const int LatestModelVersion = 1;
+    /// <summary>
+    /// The newest model version this package builds. Version 2 adds two nullable columns to every session table,
+    /// <c>AuthenticatedAt</c> and <c>AuthenticationItems</c> (step-up freshness and saved sign-in tokens).
+    /// </summary>
+    public const int LatestModelVersion = 2;
+
+    /// <summary>The first model version with the <c>AuthenticatedAt</c> and <c>AuthenticationItems</c> columns.</summary>
+    internal const int SignInStateModelVersion = 2;
 
     private readonly Dictionary<string, string> _tables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SessionMetadataColumn> _promoted = new(StringComparer.Ordinal);

@@ -26,11 +26,16 @@ internal static class SessionRowCodec
             Claims = SessionJson.WriteClaims(s.Claims),
             Data = SessionJson.WriteMap(s.Data),
             Metadata = SessionJson.WriteMap(s.Metadata),
+            AuthenticatedAt = ToColumn(s.AuthenticatedAt),
+            AuthenticationItems = ItemsColumn(s.AuthenticationItems),
             Version = version,
         };
     }
 
     public static DateTime ToColumn(DateTimeOffset instant) => instant.UtcDateTime;
+
+    /// <summary>The authentication properties items column: null when there are none.</summary>
+    public static string? ItemsColumn(IReadOnlyDictionary<string, string> items) => items.Count == 0 ? null : SessionJson.WriteMap(items);
 
     public static DateTimeOffset FromColumn(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc), TimeSpan.Zero);
 
@@ -70,6 +75,8 @@ internal static class SessionRowCodec
                 Claims = SessionJson.ReadClaims(row.Claims),
                 Data = SessionJson.ReadMap(row.Data),
                 Metadata = SessionJson.ReadMap(row.Metadata),
+                AuthenticatedAt = FromColumn(row.AuthenticatedAt ?? row.CreatedAt),
+                AuthenticationItems = SessionJson.ReadMap(row.AuthenticationItems),
             };
             record = new SessionRecord(session, row.Digest);
             problem = null;
@@ -77,7 +84,7 @@ internal static class SessionRowCodec
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or ArgumentException)
         {
-            problem = "claims, data or metadata are not valid JSON of the expected shape";
+            problem = "claims, data, metadata or authentication items are not valid JSON of the expected shape";
             return false;
         }
     }

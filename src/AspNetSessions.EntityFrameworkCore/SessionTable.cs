@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>One session table as the model declares it: its entity name, the kinds it holds, its promoted metadata columns.</summary>
-internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, SessionTableColumns columns)
+internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, SessionTableColumns columns, bool hasSignInState = true)
 {
+    /// <summary>Whether the table has the sign-in state columns (model version 2 and later).</summary>
+    public bool HasSignInState { get; } = hasSignInState;
+
     public string EntityName { get; } = entityName;
 
     /// <summary>Where the table is in the database (after naming conventions), for provider add-ons that add SQL of their own.</summary>
@@ -45,7 +48,8 @@ internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOn
                 entity.FindProperty(nameof(SessionRow.Kind))!.GetColumnName(),
                 entity.FindProperty(nameof(SessionRow.Id))!.GetColumnName(),
                 entity.FindProperty(nameof(SessionRow.Version))!.GetColumnName());
-            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted, columns));
+            var signInState = entity.FindProperty(nameof(SessionRow.AuthenticatedAt)) is not null;
+            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted, columns, signInState));
         }
 
         return new SessionTableMap(tables);

@@ -24,6 +24,9 @@ internal static class RedisSessionCodec
         destination[(int)RedisSessionField.Claims] = Claims(s.Claims);
         destination[(int)RedisSessionField.Data] = Map(s.Data);
         destination[(int)RedisSessionField.Metadata] = Map(s.Metadata);
+        // Unix milliseconds cannot say an instant before 1970 (a session no manager made): '' reads back as the creation.
+        destination[(int)RedisSessionField.AuthenticatedAt] = s.AuthenticatedAt >= DateTimeOffset.UnixEpoch ? Millis(s.AuthenticatedAt) : RedisValue.EmptyString;
+        destination[(int)RedisSessionField.AuthenticationItems] = Map(s.AuthenticationItems);
     }
 
     /// <summary>
@@ -41,7 +44,7 @@ internal static class RedisSessionCodec
         }
 
         var f = items.AsSpan(offset, RedisSessionFields.Count);
-        for (var i = 0; i < f.Length; i++)
+        for (var i = 0; i < RedisSessionFields.RequiredCount; i++)
         {
             // Lua's false arrives as a null (RESP2) or a boolean (RESP3): a missing field either way.
             if (f[i].IsNull || f[i].Resp2Type != ResultType.BulkString)
@@ -74,6 +77,15 @@ internal static class RedisSessionCodec
                 Data = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Data]).Span),
                 Metadata = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Metadata]).Span),
             };
+            session = session with
+            {
+                AuthenticatedAt = Optional(f, RedisSessionField.AuthenticatedAt) && !((RedisValue)f[(int)RedisSessionField.AuthenticatedAt]).IsNullOrEmpty
+                    ? Instant(f, RedisSessionField.AuthenticatedAt)
+                    : session.CreatedAt,
+                AuthenticationItems = Optional(f, RedisSessionField.AuthenticationItems)
+                    ? SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.AuthenticationItems]).Span)
+                    : session.AuthenticationItems,
+            };
             record = new SessionRecord(session, digest);
             return true;
         }
@@ -91,6 +103,20 @@ internal static class RedisSessionCodec
 
     /// <summary>Data or metadata as stored in their hash field: '' when empty, else <see cref="SessionJson.WriteMap"/>.</summary>
     public static string Map(IReadOnlyDictionary<string, string> map) => map.Count == 0 ? string.Empty : SessionJson.WriteMap(map);
+
+    /// <summary>Whether an optional field (one added after the first release) is present; a value of another type is damage.</summary>
+    private static bool Optional(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
+    {
+        var value = fields[(int)field];
+        if (value.IsNull || value.Resp2Type == ResultType.Integer)
+        {
+            return false; // Lua's false: the field is absent (a hash written before it existed)
+        }
+
+        return value.Resp2Type == ResultType.BulkString
+            ? true
+            : throw new FormatException($"field '{RedisSessionFields.Name(field)}' is not a string");
+    }
 
     private static DateTimeOffset Instant(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
     {

@@ -33,4 +33,13 @@ internal enum RedisSessionField
 
     /// <summary><c>m</c>: metadata, a JSON object of strings, or '' for none.</summary>
     Metadata,
+
+    // Sign-in state (issue #14, step-up). Added after the first release, so a hash written before has neither: both
+    // are optional (RedisSessionFields.RequiredCount), read as "authenticated at creation" and "no items".
+
+    /// <summary><c>t</c>: when the user last authenticated, Unix milliseconds (optional; absent or '': the creation).</summary>
+    AuthenticatedAt,
+
+    /// <summary><c>p</c>: the authentication properties items, a JSON object of strings, or '' for none (optional).</summary>
+    AuthenticationItems,
 }

@@ -1,8 +1,8 @@
 namespace AspNetSessions.Redis;
 
 /// <summary>
-/// The Lua scripts of the Redis store, run through StackExchange.Redis's script cache (<c>EVALSHA</c>, reloaded
-/// per node after <c>NOSCRIPT</c>). Each runs atomically and touches one hash slot: a session hash
+/// The Lua scripts of the Redis store, run by hash (<c>EVALSHA</c>; the text is sent to a node only after it answers
+/// <c>NOSCRIPT</c>: see <see cref="RedisScript"/>). Each runs atomically and touches one hash slot: a session hash
 /// <c>{prefix}{kind}:{G}:s:{id}</c> and its user's index <c>{prefix}{kind}:{G}:u:{user}</c> share the hash tag
 /// <c>{G}</c>, the user group that starts every session id. Keys a script derives itself (the index from a
 /// session's user, sessions from an index's ids) are built from the same tag, so they are in that slot too.
@@ -56,11 +56,13 @@ internal static class RedisSessionScripts
           for i = 1, #FIELDS do if h[i] then return true end end
           return false
         end
-        -- Every field present and every instant a number ('' absolute expiry = none).
+        -- Every required field present and every instant a number ('' absolute expiry = none; an absent
+        -- authentication time is an older hash's, present it must be a number).
         local function intact(h)
-          for i = 1, #FIELDS do if not h[i] then return false end end
+          for i = 1, REQUIRED_FIELDS do if not h[i] then return false end end
           return tonumber(h[CREATED_AT]) and tonumber(h[LAST_SEEN_AT]) and tonumber(h[EXPIRES_AT])
-            and (h[ABSOLUTE_EXPIRES_AT] == '' or tonumber(h[ABSOLUTE_EXPIRES_AT])) and true or false
+            and (h[ABSOLUTE_EXPIRES_AT] == '' or tonumber(h[ABSOLUTE_EXPIRES_AT]))
+            and (not h[AUTHENTICATED_AT] or h[AUTHENTICATED_AT] == '' or tonumber(h[AUTHENTICATED_AT])) and true or false
         end
         -- A hash with none of our fields (only foreign ones) is there too: damaged, not missing.
         local function present(key, h) return exists(h) or redis.call('EXISTS', key) == 1 end
@@ -71,7 +73,7 @@ internal static class RedisSessionScripts
     /// KEYS: session, index. ARGV: now, id, change channel, kind, then the field values in <see cref="RedisSessionField"/>
     /// order. Creates or replaces; returns 1. Replacing an existing session announces it (a new one was never cached).
     /// </summary>
-    public static readonly string Set = Common + "\n" + """
+    public static readonly RedisScript Set = Common + "\n" + """
         local now = tonumber(ARGV[1])
         local e = tonumber(ARGV[4 + EXPIRES_AT])
         index(KEYS[2], ARGV[2], e, now)
@@ -90,7 +92,7 @@ internal static class RedisSessionScripts
     /// It announces nothing: a slide only moves last seen and expiry forward, so another instance's cached copy is
     /// behind in the safe direction (it expires and falls due for a slide earlier, and then asks the store).
     /// </summary>
-    public static readonly string FindAndSlide = Common + "\n" + """
+    public static readonly RedisScript FindAndSlide = Common + "\n" + """
         -- Mirrors SessionExpiry.Touch: last seen and the slid expiry are written only when a write is due.
         local function Touch(key, h, now, slideTo, granularity, indexKey, id)
           if not IsWriteDue(tonumber(h[LAST_SEEN_AT]), now, granularity) then return end
@@ -121,7 +123,7 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>KEYS: session. ARGV: now. Returns the fields of a valid session, or nil.</summary>
-    public static readonly string Get = Common + "\n" + """
+    public static readonly RedisScript Get = Common + "\n" + """
         local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
         if not present(KEYS[1], h) then return nil end
         if not intact(h) then return h end
@@ -133,7 +135,7 @@ internal static class RedisSessionScripts
     /// KEYS: session. ARGV: now, index key prefix (<c>{prefix}{kind}:{G}:u:</c>), id, change channel, kind, then (field
     /// position, value) pairs. Returns the fields after the change, or nil for no valid session; a change is announced.
     /// </summary>
-    public static readonly string Update = Common + "\n" + """
+    public static readonly RedisScript Update = Common + "\n" + """
         -- Mirrors SessionPatch.ApplyTo: given fields replace stored ones; a new expiry is capped by the absolute one
         -- and moves the TTL and the index score.
         local function ApplyTo(key, h, now, indexKey, id)
@@ -167,7 +169,7 @@ internal static class RedisSessionScripts
     /// announces it; returns 1 or 0. A damaged session (no user, or not a hash) or a damaged index never stops the
     /// session itself from being deleted.
     /// </summary>
-    public static readonly string Delete = Common + "\n" + """
+    public static readonly RedisScript Delete = Common + "\n" + """
         local user = redis.pcall('HGET', KEYS[1], FIELDS[USER_ID])
         if type(user) == 'string' then redis.pcall('ZREM', ARGV[1] .. user, ARGV[2]) end
         local n = redis.call('DEL', KEYS[1])
@@ -180,7 +182,7 @@ internal static class RedisSessionScripts
     /// Returns a flat array: id followed by its fields, per session; drops index entries whose session is gone. A
     /// session key that is not a hash comes back with every field false (the store reports and skips it).
     /// </summary>
-    public static readonly string Query = Common + "\n" + """
+    public static readonly RedisScript Query = Common + "\n" + """
         local out = {}
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2])) do
           local h = redis.pcall('HMGET', ARGV[3] .. id, unpack(FIELDS))
@@ -202,7 +204,7 @@ internal static class RedisSessionScripts
     /// user id, then optionally the only ids to delete (when metadata narrowed the set). Deletes atomically and
     /// announces the user when it deleted any; returns how many sessions it deleted.
     /// </summary>
-    public static readonly string DeleteMany = RedisInvalidationMessages.LuaDeclarations + "\n" + """
+    public static readonly RedisScript DeleteMany = RedisInvalidationMessages.LuaDeclarations + "\n" + """
         local ids
         if #ARGV > 7 then ids = {unpack(ARGV, 8)} else ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2]) end
         local n = 0

@@ -57,6 +57,7 @@ public abstract class SessionExpiryContract
             Kind = kind,
             UserId = "alice",
             CreatedAt = CreatedAt,
+            AuthenticatedAt = CreatedAt,
             LastSeenAt = CreatedAt,
             ExpiresAt = CreatedAt.AddMinutes(30),
             AbsoluteExpiresAt = absolute,

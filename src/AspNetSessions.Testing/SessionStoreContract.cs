@@ -342,6 +342,85 @@ public abstract class SessionStoreContract
         await Store.PingAsync(None);
     }
 
+    // Sign-in state (issue #14, step-up): the authentication time and the authentication properties items.
+
+    [Fact]
+    public async Task Authentication_time_and_items_round_trip_through_get_find_and_query()
+    {
+        var record = WithSignInState(NewRecord("alice"), T0.AddMinutes(-5), LargeItems());
+        await Store.SetAsync(record, T0, None);
+        var later = T0.AddMinutes(1);
+
+        AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, later, None));
+        var found = await Store.FindAndSlideAsync(Lookup(record, later, slideTo: later.AddMinutes(30)), None);
+        Assert.NotNull(found);
+        Assert.Equal(record.Session.AuthenticatedAt, found.Session.AuthenticatedAt);
+        AssertSameItems(record.Session.AuthenticationItems, found.Session.AuthenticationItems);
+        var listed = Assert.Single(await Store.QueryAsync(Query("alice", later), None));
+        AssertSameRecord(found, listed);
+    }
+
+    [Fact]
+    public async Task Update_of_the_authentication_time_or_items_changes_only_that_field()
+    {
+        var record = WithSignInState(NewRecord("alice"), T0, new Dictionary<string, string> { [".persistent"] = "" });
+        await Store.SetAsync(record, T0, None);
+        var later = T0.AddMinutes(10);
+
+        var reauthenticated = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { AuthenticatedAt = later }, later, None);
+        var expected = record with { Session = record.Session with { AuthenticatedAt = later } };
+        AssertSameRecord(expected, reauthenticated);
+        AssertSameRecord(expected, await Store.GetAsync(_kind, record.Session.Id, later, None));
+
+        var items = new Dictionary<string, string> { [".Token.access_token"] = "at-2", ["app"] = "ü \"x\"" };
+        var replaced = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { AuthenticationItems = items }, later, None);
+        expected = expected with { Session = expected.Session with { AuthenticationItems = items } };
+        AssertSameRecord(expected, replaced);
+        AssertSameRecord(expected, await Store.GetAsync(_kind, record.Session.Id, later, None));
+
+        var emptied = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { AuthenticationItems = new Dictionary<string, string>() }, later, None);
+        Assert.NotNull(emptied);
+        Assert.Empty(emptied.Session.AuthenticationItems);
+        Assert.Empty((await Store.GetAsync(_kind, record.Session.Id, later, None))!.Session.AuthenticationItems);
+    }
+
+    [Fact]
+    public async Task Rotation_and_slides_keep_the_authentication_time_and_items()
+    {
+        var record = WithSignInState(NewRecord("alice"), T0.AddSeconds(-30), LargeItems());
+        await Store.SetAsync(record, T0, None);
+        var digest = RandomNumberGenerator.GetBytes(32);
+        var later = T0.AddMinutes(5);
+
+        var rotated = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Digest = digest }, later, None);
+        var slid = await Store.FindAndSlideAsync(Lookup(record, later.AddMinutes(5), digest: digest, slideTo: later.AddMinutes(35)), None);
+
+        Assert.NotNull(rotated);
+        Assert.NotNull(slid);
+        foreach (var session in new[] { rotated.Session, slid.Session, (await Store.GetAsync(_kind, record.Session.Id, later, None))!.Session })
+        {
+            Assert.Equal(record.Session.AuthenticatedAt, session.AuthenticatedAt);
+            AssertSameItems(record.Session.AuthenticationItems, session.AuthenticationItems);
+        }
+    }
+
+    /// <summary>The record with an authentication time and authentication properties items.</summary>
+    protected static SessionRecord WithSignInState(SessionRecord record, DateTimeOffset authenticatedAt, IReadOnlyDictionary<string, string> items) =>
+        record with { Session = record.Session with { AuthenticatedAt = authenticatedAt, AuthenticationItems = items } };
+
+    /// <summary>Items as a sign-in with saved tokens makes them: large tokens, the persistence flag, an app item.</summary>
+    protected static Dictionary<string, string> LargeItems() => new()
+    {
+        [".persistent"] = "",
+        [".Token.access_token"] = new string('a', 8000),
+        [".Token.refresh_token"] = "rt-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+        [".TokenNames"] = "access_token;refresh_token",
+        ["tenant"] = "Zürich \"HQ\" ✓",
+    };
+
+    private static void AssertSameItems(IReadOnlyDictionary<string, string> expected, IReadOnlyDictionary<string, string> actual) =>
+        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), actual.OrderBy(p => p.Key, StringComparer.Ordinal));
+
     /// <summary>A fresh kind for this test.</summary>
     protected string Kind => _kind;
 
@@ -374,6 +453,7 @@ public abstract class SessionStoreContract
                 ExpiresAt = expiresAt,
                 AbsoluteExpiresAt = absoluteExpiresAt,
                 Data = new Dictionary<string, string> { ["k"] = "v" },
+                AuthenticatedAt = created,
             },
             RandomNumberGenerator.GetBytes(32));
     }
@@ -405,6 +485,8 @@ public abstract class SessionStoreContract
         Assert.Equal(e.Claims, a.Claims);
         Assert.Equal(e.Data.OrderBy(p => p.Key, StringComparer.Ordinal), a.Data.OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Equal(e.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal), a.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(e.AuthenticatedAt, a.AuthenticatedAt);
+        AssertSameItems(e.AuthenticationItems, a.AuthenticationItems);
         Assert.Equal(expected.Digest.ToArray(), actual.Digest.ToArray());
     }
 }

@@ -62,6 +62,15 @@ public interface ISessionManager
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<CreatedSession?> RotateAsync(string sessionId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records that the user of a valid session has just proved who they are again (a password or second factor asked
+    /// for a sensitive action): its <see cref="Session.AuthenticatedAt"/> becomes now, and its id, token and everything
+    /// else stay. Returns the session as changed, or <see langword="null"/> if there is no valid session.
+    /// </summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<Session?> ReauthenticateAsync(string sessionId, CancellationToken cancellationToken = default);
+
     /// <summary>Revokes (deletes) one session; <see langword="true"/> if it existed.</summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

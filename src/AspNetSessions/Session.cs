@@ -39,6 +39,24 @@ public sealed record Session
     /// <summary>Descriptive fields (device, user agent, IP address, ...) that sessions can be filtered on.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = SessionMaps.Empty;
 
+    // Sign-in state (issue #14, step-up): when the user last proved who they are, and what the sign-in's
+    // AuthenticationProperties asked to keep (SessionAuthenticationItems decides which items those are).
+
+    /// <summary>
+    /// When the user last proved who they are: the sign-in (or the identity provider's <c>auth_time</c>), or the latest
+    /// <see cref="ISessionManager.ReauthenticateAsync"/>. Policies built with <c>RequireRecentAuthentication</c> compare it
+    /// with their maximum age (RFC 9470). A store that does not keep it returns <see cref="DateTimeOffset.MinValue"/>,
+    /// which every freshness check treats as stale.
+    /// </summary>
+    public DateTimeOffset AuthenticatedAt { get; init; }
+
+    /// <summary>
+    /// The sign-in's <c>AuthenticationProperties.Items</c> kept with the session on the server (never in the cookie):
+    /// saved tokens (<c>.Token.*</c>), <c>.persistent</c> and the app's own items; see <see cref="SessionAuthenticationItems"/>.
+    /// They come back in <c>AuthenticateResult.Properties</c>, so <c>HttpContext.GetTokenAsync("access_token")</c> works.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AuthenticationItems { get; init; } = SessionMaps.Empty;
+
     /// <summary>Whether the session is still valid at <paramref name="now"/>.</summary>
     /// <param name="now">The instant to check against.</param>
     public bool IsValidAt(DateTimeOffset now) => ExpiresAt > now;

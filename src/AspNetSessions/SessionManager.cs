@@ -50,11 +50,11 @@ internal sealed partial class SessionManager : ISessionManager
         ArgumentException.ThrowIfNullOrEmpty(request.UserId, nameof(request));
 
         var now = Now();
+        var (authenticatedAt, absoluteExpiresAt) = SignInInstants(request, now);
         var keyMaterial = new byte[SessionTokenCodec.KeyMaterialBytes];
         try
         {
             SessionTokenCodec.Generate(request.UserId, keyMaterial);
-            var absoluteExpiresAt = _absoluteTimeout is { } absolute ? now + absolute : (DateTimeOffset?)null;
             var session = new Session
             {
                 Id = SessionTokenCodec.GetSessionId(keyMaterial),
@@ -67,6 +67,8 @@ internal sealed partial class SessionManager : ISessionManager
                 Claims = request.Claims is { Count: > 0 } claims ? [.. claims] : [],
                 Data = SessionMaps.Freeze(request.Data),
                 Metadata = SessionMaps.Freeze(request.Metadata),
+                AuthenticatedAt = authenticatedAt,
+                AuthenticationItems = SessionMaps.Freeze(request.AuthenticationItems),
             };
 
             await _store.SetAsync(new SessionRecord(session, _hasher.Digest(keyMaterial)), now, cancellationToken).ConfigureAwait(false);
@@ -236,6 +238,24 @@ internal sealed partial class SessionManager : ISessionManager
         }
     }
 
+    public async Task<Session?> ReauthenticateAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        if (!SessionTokenCodec.IsSessionId(sessionId))
+        {
+            return null;
+        }
+
+        // Only the authentication instant changes: the id, the token and every other field stay.
+        var now = Now();
+        var session = (await _store.UpdateAsync(Kind, sessionId, new SessionPatch { AuthenticatedAt = now }, now, cancellationToken).ConfigureAwait(false))?.Session;
+        if (session is not null)
+        {
+            Log.SessionReauthenticated(_logger, Kind, sessionId);
+        }
+
+        return session;
+    }
+
     public async Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         if (!SessionTokenCodec.IsSessionId(sessionId))
@@ -292,11 +312,45 @@ internal sealed partial class SessionManager : ISessionManager
         return false;
     }
 
+    /// <summary>
+    /// The sign-in's authentication instant (the request's, never in the future; else now) and the absolute expiry: the
+    /// kind's <c>AbsoluteTimeout</c> from now, capped by the request's own <see cref="SessionCreateRequest.ExpiresAt"/>.
+    /// </summary>
+    private (DateTimeOffset AuthenticatedAt, DateTimeOffset? AbsoluteExpiresAt) SignInInstants(SessionCreateRequest request, DateTimeOffset now)
+    {
+        SessionAuthenticationItems.EnsureWithinLimit(request.AuthenticationItems, nameof(request));
+        var authenticatedAt = now;
+        if (request.AuthenticatedAt is { } claimed)
+        {
+            if (claimed > now)
+            {
+                throw new ArgumentOutOfRangeException(nameof(request), claimed, "SessionCreateRequest.AuthenticatedAt must not be in the future.");
+            }
+
+            authenticatedAt = Truncate(claimed);
+        }
+
+        var absoluteExpiresAt = _absoluteTimeout is { } absolute ? now + absolute : (DateTimeOffset?)null;
+        if (request.ExpiresAt is { } requested)
+        {
+            if (requested <= now)
+            {
+                throw new ArgumentOutOfRangeException(nameof(request), requested, "SessionCreateRequest.ExpiresAt must be in the future.");
+            }
+
+            absoluteExpiresAt = SessionExpiry.Cap(Truncate(requested), absoluteExpiresAt);
+        }
+
+        return (authenticatedAt, absoluteExpiresAt);
+    }
+
+    private static DateTimeOffset Truncate(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+
     /// <summary>Now, truncated to whole milliseconds (the precision every backend keeps).</summary>
     private DateTimeOffset Now()
     {
-        var now = _time.GetUtcNow();
-        return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+        return Truncate(_time.GetUtcNow());
     }
 
     private SessionQuery ToQuery(SessionFilter? filter, SessionStatus defaultStatus) => new()
@@ -326,5 +380,9 @@ internal sealed partial class SessionManager : ISessionManager
         [LoggerMessage(EventId = 1004, EventName = "SessionRotated", Level = LogLevel.Information,
             Message = "Rotated the token of {Kind} session {SessionId}.")]
         public static partial void SessionRotated(ILogger logger, string kind, string sessionId);
+
+        [LoggerMessage(EventId = 1005, EventName = "SessionReauthenticated", Level = LogLevel.Information,
+            Message = "The user of {Kind} session {SessionId} authenticated again.")]
+        public static partial void SessionReauthenticated(ILogger logger, string kind, string sessionId);
     }
 }

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -100,7 +102,8 @@ internal sealed partial class SessionAuthenticationHandler(
         }
 
         metrics.Validated(_manager.Kind);
-        return validate.Result ?? AuthenticateResult.Success(new AuthenticationTicket(validate.Principal!, Scheme.Name));
+        // The stored items (saved tokens, .persistent, the app's) and the session's instants: GetTokenAsync works.
+        return validate.Result ?? AuthenticateResult.Success(new AuthenticationTicket(validate.Principal!, SessionAuthenticationItems.ToProperties(session), Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -118,6 +121,13 @@ internal sealed partial class SessionAuthenticationHandler(
             return; // another session scheme of this request already answered the outage
         }
 
+        // Step-up (RFC 9470): authenticated, but not recently enough for the endpoint's policy.
+        if (result.Succeeded && RecentAuthentication.WantedMaxAge(properties) is { } maxAge)
+        {
+            ChallengeForFreshAuthentication(properties, maxAge);
+            return;
+        }
+
         // A cross-site refusal stays a 403: the redirect is for navigations that need a session, not for ones refused.
         if (reason != SessionFailureReason.CrossSiteRequest && Options.LoginPath.HasValue && BrowserNavigation.Is(Request))
         {
@@ -131,6 +141,20 @@ internal sealed partial class SessionAuthenticationHandler(
         {
             Response.Headers.Append(HeaderNames.WWWAuthenticate, challenge);
         }
+    }
+
+    private void ChallengeForFreshAuthentication(AuthenticationProperties properties, TimeSpan maxAge)
+    {
+        if (Options.LoginPath.HasValue && BrowserNavigation.Is(Request))
+        {
+            var location = BrowserNavigation.RedirectTo(Request, Options.LoginPath, Options.ReturnUrlParameter, properties.RedirectUri);
+            Response.Redirect(QueryHelpers.AddQueryString(location, RecentAuthentication.MaxAgeQueryParameter,
+                RecentAuthentication.Seconds(maxAge).ToString(CultureInfo.InvariantCulture)));
+            return;
+        }
+
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.Append(HeaderNames.WWWAuthenticate, RecentAuthentication.Challenge(maxAge));
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
@@ -164,18 +188,23 @@ internal sealed partial class SessionAuthenticationHandler(
         var claims = new List<SessionClaim>();
         foreach (var claim in user.Claims)
         {
-            if (claim.Type is not (ClaimTypes.NameIdentifier or SessionClaimTypes.SessionId or SessionClaimTypes.Kind))
+            if (claim.Type is not (ClaimTypes.NameIdentifier or SessionClaimTypes.SessionId or SessionClaimTypes.Kind or SessionClaimTypes.AuthenticationTime))
             {
                 claims.Add(new SessionClaim(claim.Type, claim.Value));
             }
         }
 
+        // The identity provider's auth_time (when the user really authenticated) if it is not in the future; else now.
+        var authenticatedAt = RecentAuthentication.AuthenticatedAt(user) is { } at && at <= TimeProvider.GetUtcNow() ? at : (DateTimeOffset?)null;
         var created = await _manager.CreateAsync(
             new SessionCreateRequest
             {
                 UserId = userId,
                 Claims = claims,
                 Metadata = Options.CaptureRequestMetadata ? SessionRequestMetadata.Capture(Context) : null,
+                AuthenticatedAt = authenticatedAt,
+                ExpiresAt = properties?.ExpiresUtc,
+                AuthenticationItems = SessionAuthenticationItems.Select(properties),
             },
             Context.RequestAborted).ConfigureAwait(false);
 
@@ -198,6 +227,12 @@ internal sealed partial class SessionAuthenticationHandler(
 
         Context.Features.Set<ISessionSignInFeature>(new SessionSignInFeature(created));
         Log.SignedIn(Logger, Scheme.Name, created.Session.Id, userId);
+
+        // As cookie authentication does: a RedirectUri in the properties sends the browser on after signing in.
+        if (!string.IsNullOrEmpty(properties?.RedirectUri))
+        {
+            Response.Redirect(properties.RedirectUri);
+        }
     }
 
     protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
@@ -241,9 +276,18 @@ internal sealed partial class SessionAuthenticationHandler(
 
         AddClaim(identity, SessionClaimTypes.SessionId, session.Id);
         AddClaim(identity, SessionClaimTypes.Kind, session.Kind);
+        if (session.AuthenticatedAt >= DateTimeOffset.UnixEpoch)
+        {
+            AddClaim(identity, SessionClaimTypes.AuthenticationTime, RecentAuthentication.ClaimValue(session.AuthenticatedAt));
+        }
+
         foreach (var claim in stored)
         {
-            AddClaim(identity, claim.Type, claim.Value);
+            // The authentication time is the session's own field, never a stored claim that could claim freshness forever.
+            if (claim.Type != SessionClaimTypes.AuthenticationTime)
+            {
+                AddClaim(identity, claim.Type, claim.Value);
+            }
         }
 
         return new ClaimsPrincipal(identity);

@@ -66,6 +66,7 @@ public static class SessionAuthenticationBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SessionMetrics>();
+        RecentAuthenticationServices.Add(services);
 
         services.AddKeyedSingleton(scheme, static (sp, key) =>
         {

@@ -24,6 +24,14 @@ public sealed record SessionPatch
     /// <summary>New metadata, replacing the old metadata.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
+    // Sign-in state (issue #14, step-up).
+
+    /// <summary>A new authentication instant (a re-authentication that keeps the session and its token).</summary>
+    public DateTimeOffset? AuthenticatedAt { get; init; }
+
+    /// <summary>New authentication properties items, replacing the old ones.</summary>
+    public IReadOnlyDictionary<string, string>? AuthenticationItems { get; init; }
+
     /// <summary>
     /// The record with this patch applied: set fields replace the stored ones, a new expiry is capped by the
     /// session's absolute expiry (<see cref="SessionExpiry.Cap"/>). Stores that apply patches elsewhere (Lua, SQL) mirror this.
@@ -40,6 +48,8 @@ public sealed record SessionPatch
             Claims = Claims ?? session.Claims,
             Data = Data ?? session.Data,
             Metadata = Metadata ?? session.Metadata,
+            AuthenticatedAt = AuthenticatedAt ?? session.AuthenticatedAt,
+            AuthenticationItems = AuthenticationItems ?? session.AuthenticationItems,
         };
         return new SessionRecord(session, Digest ?? record.Digest);
     }

@@ -39,7 +39,9 @@ public sealed class MigrationTests(PostgresServer server)
         Assert.Contains("name: \"api_keys\"", scaffolded.MigrationCode, StringComparison.Ordinal);
         Assert.Contains("schema: \"auth\"", scaffolded.MigrationCode, StringComparison.Ordinal);
         // The model version is in the app's snapshot, so a package upgrade that changed the model would show in its next migration.
-        Assert.Contains("\"AspNetSessions:ModelVersion\", 1", scaffolded.SnapshotCode, StringComparison.Ordinal);
+        Assert.Contains("\"AspNetSessions:ModelVersion\", 2", scaffolded.SnapshotCode, StringComparison.Ordinal);
+        Assert.Contains("authenticated_at = table.Column<DateTime>(", scaffolded.MigrationCode, StringComparison.Ordinal);
+        Assert.Contains("authentication_items = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
 
         var migration = Compile(scaffolded.MigrationCode, scaffolded.MetadataCode);
         migration.ActiveProvider = context.Database.ProviderName!;

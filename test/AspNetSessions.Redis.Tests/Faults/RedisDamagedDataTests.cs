@@ -32,6 +32,9 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         { "data not JSON", ["HSET", "{key}", "da", "{oops"] },
         { "metadata of the wrong shape", ["HSET", "{key}", "m", "[1,2]"] },
         { "metadata values not strings", ["HSET", "{key}", "m", "{\"ip\":1}"] },
+        { "authentication time not a number", ["HSET", "{key}", "t", "recently"] },
+        { "authentication items not JSON", ["HSET", "{key}", "p", "{\".Token.access_token\":"] },
+        { "authentication items of the wrong shape", ["HSET", "{key}", "p", "[\"at\"]"] },
         { "session not a hash", ["EVAL", "redis.call('DEL', KEYS[1]); return redis.call('SET', KEYS[1], 'x')", "1", "{key}"] },
         { "only unknown fields", ["EVAL", "redis.call('DEL', KEYS[1]); return redis.call('HSET', KEYS[1], 'zz', '1')", "1", "{key}"] },
     };
@@ -65,6 +68,25 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", kept.Token));
         Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", damaged.Token));
         Assert.True(damage.Length > 0);
+    }
+
+    [Fact]
+    public async Task A_session_written_before_the_sign_in_state_fields_existed_authenticates_as_signed_in_at_creation()
+    {
+        var prefix = RedisServerFixture.NewKeyPrefix();
+        using var app = RedisSampleApp.Create(redis.Server.ConfigurationString, prefix);
+        using var client = app.Client();
+        var login = await client.LoginAsync("alice");
+        var key = $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{login.SessionId}";
+        Assert.NotNull(await redis.Server.ExecuteAsync(["HDEL", key, "t", "p"]));
+
+        var sessions = app.Services.GetRequiredService<ISessionManager>();
+        var session = await sessions.FindByIdAsync(login.SessionId);
+
+        Assert.NotNull(session);
+        Assert.Equal(session.CreatedAt, session.AuthenticatedAt);
+        Assert.Empty(session.AuthenticationItems);
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
     }
 
     [Fact]
