@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The near-cache's revocation lag across app instances, on loopback: for each store (Redis, PostgreSQL), two
+# The near-cache's revocation lag across app instances, on loopback: for each store (Redis, a Redis Cluster of
+# 3 primaries + 3 replicas, PostgreSQL), two
 # bench/BenchApp processes with the near-cache on (variants sessions-redis-nearcache-bearer and
 # sessions-postgres-nearcache-bearer) share one redis-server / one throwaway PostgreSQL. Each trial signs in on A,
 # makes B cache the session, signs out on A and then asks B until it answers 401; the lag is the time from the
 # sign-out's answer to B's first 401 (test/AspNetSessions.Benchmarks --revocation-lag). Reports p50/p90/p99/max.
 #
 #   bench/revocation-lag.sh                 # 300 trials per store
-#   TRIALS=200 STORES=redis bench/revocation-lag.sh
+#   TRIALS=200 STORES="redis cluster" bench/revocation-lag.sh
 #
 # Writes $OUT/revocation-lag.md and $OUT/revocation-lag-{redis,postgres}.csv (OUT defaults to bench/results/nearcache),
 # with the machine's load average and CPU use by others at the start (a shared machine makes the tail longer).
@@ -15,13 +16,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRIALS=${TRIALS:-300}
-STORES=${STORES:-redis postgres}
+STORES=${STORES:-redis cluster postgres}
 OUT=${OUT:-bench/results/nearcache}
 read -r -a stores <<<"$STORES"
 log() { echo "revocation-lag: $*" >&2; }
 
 tools=(curl python3)
-[[ " ${stores[*]} " != *" redis "* ]] || tools+=(redis-server)
+[[ " ${stores[*]} " != *redis* && " ${stores[*]} " != *cluster* ]] || tools+=(redis-server redis-tools:/usr/bin/redis-cli)
 [[ " ${stores[*]} " != *" postgres "* ]] || tools+=(postgresql:/usr/lib/postgresql/15/bin/initdb)
 .ci/install-missing "${tools[@]}"
 
@@ -96,6 +97,22 @@ for store in "${stores[@]}"; do
       env=(SessionAuth__Redis__Configuration="127.0.0.1:$port")
       variant=sessions-redis-nearcache-bearer
       ;;
+    cluster)
+      nodes=()
+      for i in $(seq 6); do
+        port=$(free_port)
+        mkdir -p "$work/cluster-$i"
+        (cd "$work/cluster-$i" && exec redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no \
+          --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 1000) >"$work/cluster-$i.log" 2>&1 &
+        pids+=("$!")
+        for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+        nodes+=("127.0.0.1:$port")
+      done
+      redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$work/cluster-create.log" 2>&1
+      for _ in $(seq 100); do redis-cli -p "${nodes[0]##*:}" cluster info | grep -q "cluster_state:ok" && break; sleep 0.2; done
+      env=(SessionAuth__Redis__Configuration="$(IFS=,; echo "${nodes[*]}")")
+      variant=sessions-redis-nearcache-bearer
+      ;;
     postgres)
       port=$(free_port)
       pg_dir=$(mktemp -d)
@@ -115,7 +132,7 @@ for store in "${stores[@]}"; do
 import sys
 store, result = sys.argv[1], dict(kv.split("=") for kv in sys.argv[2].split())
 ms = lambda k: f"{float(result[k]):.2f} ms"
-print(f"| {'Redis' if store == 'redis' else 'PostgreSQL'} | {result['trials']} | {ms('p50_ms')} | {ms('p90_ms')} | {ms('p99_ms')} | {ms('max_ms')} | {ms('mean_ms')} | {result['trials_with_a_200_after_signout']} |")
+print(f"| {dict(redis='Redis', cluster='Redis Cluster (3+3)', postgres='PostgreSQL')[store]} | {result['trials']} | {ms('p50_ms')} | {ms('p90_ms')} | {ms('p99_ms')} | {ms('max_ms')} | {ms('mean_ms')} | {result['trials_with_a_200_after_signout']} |")
 PY
 done
 log "wrote $OUT/revocation-lag.md"
