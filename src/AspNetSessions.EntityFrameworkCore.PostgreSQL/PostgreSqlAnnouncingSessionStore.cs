@@ -19,6 +19,9 @@ internal sealed class PostgreSqlAnnouncingSessionStore(ISessionStore inner, Post
     public ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.SetAsync(record, now, cancellationToken);
 
+    public ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.CreateAsync(record, maxSessionsPerUser, now, cancellationToken);
+
     public ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.SetManyAsync(records, now, cancellationToken);
 

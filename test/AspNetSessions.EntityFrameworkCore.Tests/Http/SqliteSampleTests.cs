@@ -35,6 +35,20 @@ public sealed class SqliteSampleTests : IDisposable
     }
 
     [Fact]
+    public async Task Named_scoped_api_keys_work_on_sqlite()
+    {
+        using var app = new SampleApp(new Dictionary<string, string?>
+        {
+            ["SessionAuth:Store"] = "EntityFrameworkCore",
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Sessions"] = $"Data Source={Path.Combine(_directory, "keys.db")}",
+        });
+        using var client = app.Client();
+
+        await ApiKeyScenario.RunAsync(client);
+    }
+
+    [Fact]
     public void A_missing_connection_string_stops_startup_with_a_message_naming_the_key()
     {
         var failure = SampleApp.StartupFailure(() => new SampleApp(new Dictionary<string, string?>

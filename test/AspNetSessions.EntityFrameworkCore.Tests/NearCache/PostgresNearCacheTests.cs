@@ -41,6 +41,7 @@ public sealed class PostgresNearCacheTests(PostgresServer server) : IAsyncLifeti
     [InlineData("rotate")]
     [InlineData("update")]
     [InlineData("replace")]
+    [InlineData("evict")]
     [InlineData("prune")]
     public async Task A_change_on_one_instance_evicts_the_other_instances_entry(string change)
     {
@@ -69,6 +70,10 @@ public sealed class PostgresNearCacheTests(PostgresServer server) : IAsyncLifeti
                 break;
             case "replace":
                 await _a.Store.SetAsync(record with { Session = session with { Claims = [new SessionClaim("role", "suspended")] } }, now, default);
+                break;
+            case "evict":
+                // MaxSessionsPerUser = 1: signing in again evicts the cached session in the same atomic step.
+                Assert.Equal([session.Id], await _a.Store.CreateAsync(NewRecord(_a), 1, now, default));
                 break;
             case "prune":
                 // The pruner's own statement, run as of a day later; B's clock has not moved, so only the NOTIFY evicts.
@@ -196,8 +201,15 @@ public sealed class PostgresNearCacheTests(PostgresServer server) : IAsyncLifeti
 
     private static async Task<SessionRecord> CreateAsync(PostgresNearCache instance)
     {
+        var record = NewRecord(instance);
+        await instance.Store.SetAsync(record, instance.Time.GetUtcNow(), default);
+        return record;
+    }
+
+    private static SessionRecord NewRecord(PostgresNearCache instance)
+    {
         var now = instance.Time.GetUtcNow();
-        var record = new SessionRecord(new Session
+        return new SessionRecord(new Session
         {
             Id = SessionIds.New("alice"),
             Kind = "Session",
@@ -207,8 +219,6 @@ public sealed class PostgresNearCacheTests(PostgresServer server) : IAsyncLifeti
             ExpiresAt = now.AddMinutes(30),
             Metadata = new Dictionary<string, string> { ["device"] = "phone" },
         }, RandomNumberGenerator.GetBytes(32));
-        await instance.Store.SetAsync(record, now, default);
-        return record;
     }
 
     private static async Task FillAsync(PostgresNearCache instance, SessionRecord record)

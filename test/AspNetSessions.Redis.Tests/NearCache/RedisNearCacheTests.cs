@@ -37,6 +37,7 @@ public sealed class RedisNearCacheTests(RedisServerFixture redis) : IAsyncLifeti
     [InlineData("rotate")]
     [InlineData("update")]
     [InlineData("replace")]
+    [InlineData("evict")]
     public async Task A_change_on_one_instance_evicts_the_other_instances_entry(string change)
     {
         var record = await CreateAsync(_a);
@@ -67,6 +68,10 @@ public sealed class RedisNearCacheTests(RedisServerFixture redis) : IAsyncLifeti
                 break;
             case "replace":
                 await _a.Store.SetAsync(record with { Session = session with { Claims = [new SessionClaim("role", "suspended")] } }, now, default);
+                break;
+            case "evict":
+                // MaxSessionsPerUser = 1: signing in again evicts the cached session in the same atomic step.
+                Assert.Equal([session.Id], await _a.Store.CreateAsync(NewRecord(_a), 1, now, default));
                 break;
         }
 
@@ -145,8 +150,15 @@ public sealed class RedisNearCacheTests(RedisServerFixture redis) : IAsyncLifeti
 
     private static async Task<SessionRecord> CreateAsync(RedisNearCache instance)
     {
+        var record = NewRecord(instance);
+        await instance.Store.SetAsync(record, instance.Time.GetUtcNow(), default);
+        return record;
+    }
+
+    private static SessionRecord NewRecord(RedisNearCache instance)
+    {
         var now = instance.Time.GetUtcNow();
-        var record = new SessionRecord(new Session
+        return new SessionRecord(new Session
         {
             Id = SessionIds.New("alice"),
             Kind = "Session",
@@ -156,8 +168,6 @@ public sealed class RedisNearCacheTests(RedisServerFixture redis) : IAsyncLifeti
             ExpiresAt = now.AddMinutes(30),
             Metadata = new Dictionary<string, string> { ["device"] = "phone" },
         }, RandomNumberGenerator.GetBytes(32));
-        await instance.Store.SetAsync(record, now, default);
-        return record;
     }
 
     /// <summary>Looks the session up until the instance holds it (the first lookup fills, the rest are hits).</summary>
