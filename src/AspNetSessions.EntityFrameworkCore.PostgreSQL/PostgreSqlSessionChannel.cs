@@ -92,8 +92,10 @@ internal sealed class PostgreSqlSessionChannel(string connectionString, IReadOnl
             {
                 await ListenAsync(stop).ConfigureAwait(false);
             }
-            catch (Exception e) when (!stop.IsCancellationRequested && e is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
+            catch (Exception e) when (!stop.IsCancellationRequested)
             {
+                // Whatever went wrong, the channel is not proven live: report it lost and try again (a loop that
+                // ended here would leave the cache bypassed for good).
                 if (!Lost(e))
                 {
                     retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks)); // still down: pause longer

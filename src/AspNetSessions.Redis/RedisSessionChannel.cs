@@ -124,8 +124,10 @@ internal sealed class RedisSessionChannel(RedisConnection connection, string cha
                     Lost("a probe did not come back through the subscription", null);
                 }
             }
-            catch (Exception e) when (!stop.IsCancellationRequested && (e is SessionStoreUnavailableException || RedisFailures.IsUnavailable(e, stop)))
+            catch (Exception e) when (!stop.IsCancellationRequested)
             {
+                // Whatever went wrong, the channel is not proven live: report it lost and try again (a loop that
+                // ended here would leave the cache bypassed for good).
                 Lost(e.GetType().Name, e);
             }
 
