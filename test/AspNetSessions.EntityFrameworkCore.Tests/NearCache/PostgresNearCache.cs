@@ -13,7 +13,7 @@ namespace AspNetSessions.EntityFrameworkCore.Tests.NearCache;
 /// </summary>
 internal sealed class PostgresNearCache : IAsyncDisposable
 {
-    public static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MaxStaleness = NearCacheScenario.MaxStaleness;
 
     private readonly ServiceProvider _services;
 

@@ -9,7 +9,7 @@ namespace AspNetSessions.Redis.Tests.NearCache;
 /// <summary>One app instance's near-cache over its own Redis store (its own multiplexer), on a fake clock.</summary>
 internal sealed class RedisNearCache : IAsyncDisposable
 {
-    public static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MaxStaleness = NearCacheScenario.MaxStaleness;
 
     private readonly TestMeterFactory _meters = new();
     private readonly RedisStoreUnderTest _store;
