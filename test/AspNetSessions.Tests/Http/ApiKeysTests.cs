@@ -196,6 +196,13 @@ public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
         using var list = await client.SendAsync(HttpMethod.Get, "/api/keys", session.Token);
         var names = (await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(k => k.GetProperty("name").GetString());
         Assert.Equal(Enumerable.Range(1, 10).Select(i => $"key {i}"), names);
+
+        // DELETE /api/keys revokes every key of the caller, and none of its browser sessions.
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Delete, "/api/keys", session.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/orders", tokens[^1]));
+        using var empty = await client.SendAsync(HttpMethod.Get, "/api/keys", session.Token);
+        Assert.Empty((await empty.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", session.Token));
     }
 
     private static async Task<string> CreateAsync(HttpClient client, string sessionToken, string json)
