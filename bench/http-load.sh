@@ -20,8 +20,10 @@
 #
 # Parameters (environment): ROUNDS (5), DURATION seconds per measurement (6), WARMUP seconds per variant (5),
 # THREADS (2), CONNECTIONS (32), VARIANTS (all), OUT (bench/results), SERVER_ENV (extra VAR=value settings for every
-# server process, e.g. runtime knobs; empty by default), QUIET (20: before each measurement, wait up to
-# QUIET_WAIT=120 seconds for the machine's CPU use, ours idle, to fall below QUIET percent; what was seen is recorded).
+# server process, e.g. runtime knobs; empty by default), ALT_APP (the BenchApp.dll of another build, e.g. an older
+# commit's: a variant written NAME@alt runs variant NAME of that build, measured interleaved with this build's),
+# QUIET (20: before each measurement, wait up to QUIET_WAIT=120 seconds for the machine's CPU use, ours idle, to fall
+# below QUIET percent; what was seen is recorded).
 # Writes $OUT/http.md (table), $OUT/http.csv (summary), $OUT/http-rounds.csv (every measurement), $OUT/http.svg.
 # Loopback only; everything started here is stopped on exit.
 set -euo pipefail
@@ -103,12 +105,17 @@ start_variant() {
   fi
   if [[ $v == sessions-postgres* ]]; then
     [ -n "$pg_port" ] || start_postgres
-    psql_run postgres "CREATE DATABASE bench_${v//-/_}" >/dev/null
+    psql_run postgres "CREATE DATABASE bench_${v//[-@]/_}" >/dev/null
     # No Reset On Close: without it Npgsql sends DISCARD ALL (a second statement) with every pooled use, and that
     # also drops the prepared statements Max Auto Prepare keeps for the hot SELECT (README, "Database").
-    env+=(ConnectionStrings__Sessions="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=bench_${v//-/_};No Reset On Close=true;Max Auto Prepare=16")
+    env+=(ConnectionStrings__Sessions="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=bench_${v//[-@]/_};No Reset On Close=true;Max Auto Prepare=16")
   fi
-  env "${env[@]}" DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$app" --variant "$v" --urls "http://127.0.0.1:0" >"$work/$v.log" 2>&1 &
+  local dll=$app
+  if [[ $v == *@alt ]]; then
+    [ -n "${ALT_APP:-}" ] && [ -f "$ALT_APP" ] || { log "variant $v needs ALT_APP=<path to another build's BenchApp.dll>"; exit 2; }
+    dll=$ALT_APP
+  fi
+  env "${env[@]}" DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$dll" --variant "${v%@alt}" --urls "http://127.0.0.1:0" >"$work/$v.log" 2>&1 &
   vpid[$v]=$!
   pids+=("${vpid[$v]}")
   for _ in $(seq 300); do

@@ -1,8 +1,8 @@
 namespace AspNetSessions.Redis;
 
 /// <summary>
-/// The Lua scripts of the Redis store, run through StackExchange.Redis's script cache (<c>EVALSHA</c>, reloaded
-/// per node after <c>NOSCRIPT</c>). Each runs atomically and touches one hash slot: a session hash
+/// The Lua scripts of the Redis store, run by hash (<c>EVALSHA</c>; the text is sent to a node only after it answers
+/// <c>NOSCRIPT</c>: see <see cref="RedisScript"/>). Each runs atomically and touches one hash slot: a session hash
 /// <c>{prefix}{kind}:{G}:s:{id}</c> and its user's index <c>{prefix}{kind}:{G}:u:{user}</c> share the hash tag
 /// <c>{G}</c>, the user group that starts every session id. Keys a script derives itself (the index from a
 /// session's user, sessions from an index's ids) are built from the same tag, so they are in that slot too.
@@ -73,7 +73,7 @@ internal static class RedisSessionScripts
     /// KEYS: session, index. ARGV: now, id, then the field values in <see cref="RedisSessionField"/> order.
     /// Creates or replaces; returns 1.
     /// </summary>
-    public static readonly string Set = Common + "\n" + """
+    public static readonly RedisScript Set = Common + "\n" + """
         local now = tonumber(ARGV[1])
         local e = tonumber(ARGV[2 + EXPIRES_AT])
         index(KEYS[2], ARGV[2], e, now)
@@ -89,7 +89,7 @@ internal static class RedisSessionScripts
     /// The hot path. KEYS: session. ARGV: digest, now, slideTo ('' for none), sliding granularity (ms), id, index
     /// key prefix. Returns the fields after the touch, or nil (missing, expired, digest mismatch).
     /// </summary>
-    public static readonly string FindAndSlide = Common + "\n" + """
+    public static readonly RedisScript FindAndSlide = Common + "\n" + """
         -- Mirrors SessionExpiry.Touch: last seen and the slid expiry are written only when a write is due.
         local function Touch(key, h, now, slideTo, granularity, indexKey, id)
           if not IsWriteDue(tonumber(h[LAST_SEEN_AT]), now, granularity) then return end
@@ -120,7 +120,7 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>KEYS: session. ARGV: now. Returns the fields of a valid session, or nil.</summary>
-    public static readonly string Get = Common + "\n" + """
+    public static readonly RedisScript Get = Common + "\n" + """
         local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
         if not present(KEYS[1], h) then return nil end
         if not intact(h) then return h end
@@ -132,7 +132,7 @@ internal static class RedisSessionScripts
     /// KEYS: session. ARGV: now, index key prefix (<c>{prefix}{kind}:{G}:u:</c>), id, then (field position, value)
     /// pairs. Returns the fields after the change, or nil for no valid session.
     /// </summary>
-    public static readonly string Update = Common + "\n" + """
+    public static readonly RedisScript Update = Common + "\n" + """
         -- Mirrors SessionPatch.ApplyTo: given fields replace stored ones; a new expiry is capped by the absolute one
         -- and moves the TTL and the index score.
         local function ApplyTo(key, h, now, indexKey, id)
@@ -164,7 +164,7 @@ internal static class RedisSessionScripts
     /// KEYS: session. ARGV: index key prefix, id. Deletes the session and its index entry; returns 1 or 0. A damaged
     /// session (no user, or not a hash) or a damaged index never stops the session itself from being deleted.
     /// </summary>
-    public static readonly string Delete = Common + "\n" + """
+    public static readonly RedisScript Delete = Common + "\n" + """
         local user = redis.pcall('HGET', KEYS[1], FIELDS[USER_ID])
         if type(user) == 'string' then redis.pcall('ZREM', ARGV[1] .. user, ARGV[2]) end
         return redis.call('DEL', KEYS[1])
@@ -175,7 +175,7 @@ internal static class RedisSessionScripts
     /// Returns a flat array: id followed by its fields, per session; drops index entries whose session is gone. A
     /// session key that is not a hash comes back with every field false (the store reports and skips it).
     /// </summary>
-    public static readonly string Query = Common + "\n" + """
+    public static readonly RedisScript Query = Common + "\n" + """
         local out = {}
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2])) do
           local h = redis.pcall('HMGET', ARGV[3] .. id, unpack(FIELDS))
@@ -196,7 +196,7 @@ internal static class RedisSessionScripts
     /// KEYS: index. ARGV: min score, max score, session key prefix, id to keep ('' for none), then optionally the
     /// only ids to delete (when metadata narrowed the set). Deletes atomically; returns how many sessions it deleted.
     /// </summary>
-    public static readonly string DeleteMany = """
+    public static readonly RedisScript DeleteMany = """
         local ids
         if #ARGV > 4 then ids = {unpack(ARGV, 5)} else ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2]) end
         local n = 0

@@ -244,7 +244,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
     public ValueTask DisposeAsync() => connection.DisposeAsync();
 
-    private async ValueTask<SessionRecord?> ReadAsync(string script, RedisKey key, RedisValue[] args, string kind, string id, CancellationToken cancellationToken)
+    private async ValueTask<SessionRecord?> ReadAsync(RedisScript script, RedisKey key, RedisValue[] args, string kind, string id, CancellationToken cancellationToken)
     {
         RedisResult reply;
         try
@@ -391,12 +391,23 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         return exclusive && double.IsFinite(value) ? "(" + text : text;
     }
 
-    private async Task<RedisResult> RunAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a script by its hash (<c>EVALSHA</c>); a node that does not know it yet (<c>NOSCRIPT</c>: restarted, failed
+    /// over, flushed) gets the text once through StackExchange.Redis's script loading, and the hash again after that.
+    /// </summary>
+    private async Task<RedisResult> RunAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
         try
         {
             var db = await connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-            return await db.ScriptEvaluateAsync(script, keys, args).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await db.ScriptEvaluateAsync(script.Hash, keys, args).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisServerException e) when (e.Kind == RedisErrorKind.NoScript)
+            {
+                return await db.ScriptEvaluateAsync(script.Text, keys, args).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (RedisServerException e) when (e.Kind == RedisErrorKind.WrongType)
         {

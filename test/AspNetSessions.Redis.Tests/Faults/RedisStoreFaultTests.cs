@@ -130,10 +130,29 @@ public sealed class RedisStoreFaultTests : IAsyncLifetime
         Assert.NotNull(await manager.AuthenticateAsync(created.Token));
 
         Assert.Equal("OK", await _server.ExecuteAsync("SCRIPT", "FLUSH"));
+        Assert.Equal("OK", await _server.ExecuteAsync("CONFIG", "RESETSTAT"));
 
         Assert.NotNull(await manager.AuthenticateAsync(created.Token));
         Assert.NotNull(await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" }));
         Assert.Equal(2, (await manager.ListAsync(new SessionFilter { UserId = "alice" })).Count);
+
+        // Each of the three scripts (find-and-slide, set, query) went as text once after its NOSCRIPT (StackExchange.Redis
+        // sends SCRIPT LOAD and EVAL: two commands); every later call is by hash.
+        var loaded = await ScriptTextsSentAsync();
+        Assert.True(loaded is >= 3 and <= 6, (await _server.ExecuteAsync("INFO", "commandstats"))!);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.NotNull(await manager.AuthenticateAsync(created.Token));
+        }
+
+        Assert.Equal(loaded, await ScriptTextsSentAsync());
+        Assert.True(RedisInfo.Calls((await _server.ExecuteAsync("INFO", "commandstats"))!, "evalsha") >= 20);
+    }
+
+    private async Task<long> ScriptTextsSentAsync()
+    {
+        var info = (await _server.ExecuteAsync("INFO", "commandstats"))!;
+        return RedisInfo.Calls(info, "eval") + RedisInfo.Calls(info, "script|load");
     }
 
     private SessionManager Manager() =>
