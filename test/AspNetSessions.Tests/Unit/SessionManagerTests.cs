@@ -353,6 +353,22 @@ public sealed class SessionManagerTests : IDisposable
         Assert.Null(await manager.ReauthenticateAsync(created.Session.Id));
     }
 
+    [Fact]
+    public async Task Update_replaces_the_authentication_items_within_the_size_limit()
+    {
+        var manager = Manager();
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", AuthenticationItems = new Dictionary<string, string> { [".Token.access_token"] = "old" } });
+        var refreshed = new Dictionary<string, string> { [".Token.access_token"] = "new", [".TokenNames"] = "access_token" };
+
+        var updated = await manager.UpdateAsync(created.Session.Id, new SessionUpdate { AuthenticationItems = refreshed });
+        var tooLarge = new SessionUpdate { AuthenticationItems = new Dictionary<string, string> { ["x"] = new string('x', SessionAuthenticationItems.MaxBytes) } };
+
+        Assert.Equal(refreshed, updated?.AuthenticationItems);
+        Assert.Equal(refreshed, (await manager.AuthenticateAsync(created.Token))?.AuthenticationItems);
+        await Assert.ThrowsAsync<ArgumentException>(() => manager.UpdateAsync(created.Session.Id, tooLarge));
+        Assert.Equal(refreshed, (await manager.FindByIdAsync(created.Session.Id))?.AuthenticationItems);
+    }
+
     [Theory]
     [InlineData(299, true)]
     [InlineData(300, true)]
