@@ -46,7 +46,12 @@ builder.Services.AddOptions<ForwardedHeadersOptions>()
     .Validate(options => KnownProxies().All(p => System.Net.IPAddress.TryParse(p, out var _)),
         "ForwardedHeaders:KnownProxies must list IP addresses such as '10.0.0.5'.")
     .ValidateOnStart();
-builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.RequireRole("admin"));
+builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.RequireRole("admin"))
+    // API keys (issue #14): either kind of session; a key must hold the scope, a browser session is unrestricted.
+    .AddPolicy(ApiKeyEndpoints.OrdersReadPolicy, policy => policy
+        .AddAuthenticationSchemes(SessionAuthenticationDefaults.AuthenticationScheme, DemoUsers.ApiKeyScheme)
+        .RequireAuthenticatedUser()
+        .RequireSessionScope("orders:read"));
 
 // Step-up (RFC 9470): POST /api/account/sensitive needs an authentication within Sample:StepUpMaxAge (default 00:05:00),
 // checked at startup. The policy is built when first used, from the validated options.
@@ -192,18 +197,9 @@ api.MapPost("/logout", async (HttpContext context) =>
     return Results.NoContent();
 }).RequireAuthorization();
 
-// A second session kind side by side: API keys (prefix "key_", no idle expiry), created from a browser session.
-api.MapPost("/keys", async (ClaimsPrincipal user, [FromKeyedServices(DemoUsers.ApiKeyScheme)] ISessionManager keys, HttpContext context,
-    IOptionsMonitor<SessionAuthenticationOptions> options) =>
-{
-    var created = await keys.CreateAsync(new SessionCreateRequest
-    {
-        UserId = user.FindFirstValue(ClaimTypes.NameIdentifier)!,
-        Metadata = options.Get(DemoUsers.ApiKeyScheme).CaptureRequestMetadata ? SessionRequestMetadata.Capture(context) : null,
-    }, context.RequestAborted);
-    return TypedResults.Ok(LoginResponse.From(created));
-}).RequireAuthorization();
-app.MapSessionEndpoints("/api/keys", DemoUsers.ApiKeyScheme, SessionAuthenticationDefaults.AuthenticationScheme);
+// A second session kind side by side: API keys (prefix "key_", no idle expiry, named and scoped), managed from a
+// browser session: POST/GET/DELETE /api/keys, and GET /api/orders that needs the orders:read scope (ApiKeyEndpoints).
+app.MapApiKeys();
 
 // Browser sign-in: form post, cookie session (no fixation: a fresh session every time).
 app.MapPost("/login", async (HttpContext context, DemoUsers users) =>

@@ -76,6 +76,71 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
         Up();
     }
 
+    /// <summary>
+    /// Create under a cap, in one transaction that first takes a per-user lock, so concurrent creations for one user run
+    /// one after the other and each sees the rows the previous one committed: PostgreSQL <c>pg_advisory_xact_lock</c>
+    /// on the (kind, user) key (READ COMMITTED reads after the lock see every earlier commit), SQL Server
+    /// <c>sp_getapplock</c>, SQLite its one writer (<c>BEGIN IMMEDIATE</c>, the Microsoft.Data.Sqlite default), any other
+    /// provider SERIALIZABLE. Inside it: the user's other valid sessions, <see cref="SessionEviction.Choose"/>, one DELETE
+    /// of the evicted ids, the INSERT.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessionsPerUser, 1);
+        var session = record.Session;
+        using var lease = Rent();
+        var context = lease.Context;
+        try
+        {
+            var evicted = await context.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            {
+                context.ChangeTracker.Clear();
+                var provider = context.Database.ProviderName ?? string.Empty;
+                var serializable = !provider.Contains("Npgsql", StringComparison.Ordinal) && !provider.Contains("SqlServer", StringComparison.Ordinal)
+                    && !provider.Contains("Sqlite", StringComparison.Ordinal);
+                var transaction = await (serializable
+                    ? context.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct)
+                    : context.Database.BeginTransactionAsync(ct)).ConfigureAwait(false);
+                await using var _ = transaction.ConfigureAwait(false);
+                await LockUserAsync(context, provider, session.Kind, session.UserId, ct).ConfigureAwait(false);
+                var others = await LoadAsync(context, new SessionQuery { Kind = session.Kind, UserId = session.UserId, Now = now, ExceptSessionId = session.Id }, ct)
+                    .ConfigureAwait(false);
+                var ids = SessionEviction.Choose(others, maxSessionsPerUser);
+                if (ids.Count > 0)
+                {
+                    var (kind, list) = (session.Kind, ids.ToList());
+                    await Rows(context, kind).Where(r => r.Kind == kind && list.Contains(r.Id)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                }
+
+                await InsertAsync(context, [record], ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return ids;
+            }, cancellationToken).ConfigureAwait(false);
+            Up();
+            return evicted;
+        }
+        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(CreateAsync), e);
+        }
+    }
+
+    /// <summary>The per-user lock of <see cref="CreateAsync"/>, held until the transaction ends.</summary>
+    private static async Task LockUserAsync(TContext context, string provider, string kind, string userId, CancellationToken cancellationToken)
+    {
+        var key = string.Concat(kind, "\n", userId);
+        if (provider.Contains("Npgsql", StringComparison.Ordinal))
+        {
+            await context.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtextextended({0}, 0))", [key], cancellationToken).ConfigureAwait(false);
+        }
+        else if (provider.Contains("SqlServer", StringComparison.Ordinal))
+        {
+            await context.Database.ExecuteSqlRawAsync(
+                "EXEC sp_getapplock @Resource = {0}, @LockMode = 'Exclusive', @LockOwner = 'Transaction'", [key], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -433,6 +498,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
         {
             var table = Tables.For(record.Session.Kind);
             EnsureSignInStateFits(table, record.Session.AuthenticatedAt != record.Session.CreatedAt || record.Session.AuthenticationItems.Count > 0);
+            RequireColumnsFor(table, record.Session);
             var entry = context.Set<SessionRow>(table.EntityName).Add(SessionRowCodec.ToRow(record, version: 1));
             foreach (var (key, column) in table.Promoted)
             {
@@ -444,10 +510,24 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
         context.ChangeTracker.Clear();
     }
 
+    /// <summary>
+    /// A session with a name or scopes cannot be kept by a model pinned to version 1 (no such columns): refused, never
+    /// stored without them (a key whose scopes were dropped would come back unrestricted).
+    /// </summary>
+    private static void RequireColumnsFor(SessionTable table, Session session)
+    {
+        if (!table.HasNameAndScopes && (session.Name is not null || session.Scopes is not null))
+        {
+            throw new NotSupportedException(
+                $"The session table of entity '{table.EntityName}' is model version 1, which keeps no session name or scopes (API keys). Set SessionModelOptions.ModelVersion to {SessionModelOptions.SignInStateModelVersion} and add a migration.");
+        }
+    }
+
     /// <summary>Set on an existing id: every column replaced in one UPDATE, the version bumped.</summary>
     private async Task ReplaceOrThrowAsync(TContext context, SessionRecord record, CancellationToken cancellationToken)
     {
         var table = Tables.For(record.Session.Kind);
+        RequireColumnsFor(table, record.Session);
         var row = SessionRowCodec.ToRow(record, version: 0);
         var (kind, id) = (row.Kind, row.Id);
         var written = await context.Set<SessionRow>(table.EntityName).Where(r => r.Kind == kind && r.Id == id)
@@ -461,6 +541,11 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
                 if (table.HasSignInState)
                 {
                     s.SetProperty(r => r.AuthenticatedAt, row.AuthenticatedAt).SetProperty(r => r.AuthenticationItems, row.AuthenticationItems);
+                }
+
+                if (table.HasNameAndScopes)
+                {
+                    s.SetProperty(r => r.Name, row.Name).SetProperty(r => r.Scopes, row.Scopes);
                 }
 
                 SetPromoted(s, table, record.Session.Metadata);

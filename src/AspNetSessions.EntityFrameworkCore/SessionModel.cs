@@ -6,7 +6,7 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// <summary>
 /// The session tables' layout, in one place: keys, indexes, lengths, the promoted columns. Version 1:
 /// primary key (kind, id); index (kind, user id) for a user's sessions; index on expires for the pruner. Version 2: the
-/// nullable columns AuthenticatedAt and AuthenticationItems.
+/// nullable columns AuthenticatedAt and AuthenticationItems (step-up), Name and Scopes (API keys).
 /// A change of layout is a new model version, built only for apps that ask for it.
 /// </summary>
 internal static class SessionModel
@@ -56,11 +56,15 @@ internal static class SessionModel
         {
             entity.Property(r => r.AuthenticatedAt);
             entity.Property(r => r.AuthenticationItems);
+            entity.Property(r => r.Name).HasMaxLength(AspNetSessions.SessionCreateRequest.NameMaxLength);
+            entity.Property(r => r.Scopes);
         }
         else
         {
             entity.Ignore(r => r.AuthenticatedAt);
             entity.Ignore(r => r.AuthenticationItems);
+            entity.Ignore(r => r.Name);
+            entity.Ignore(r => r.Scopes);
         }
 
         entity.HasIndex(r => new { r.Kind, r.UserId });

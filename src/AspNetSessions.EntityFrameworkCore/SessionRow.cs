@@ -41,6 +41,15 @@ internal sealed class SessionRow
 
     /// <summary>The authentication properties items, a JSON object of strings; null: none.</summary>
     public string? AuthenticationItems { get; set; }
+    // --- API keys (issue #14), model version 2 ---------------------------------------------------------------
+
+    /// <summary>The session's name, or null.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>JSON array of scopes; null for an unrestricted session.</summary>
+    public string? Scopes { get; set; }
+
+    // ---------------------------------------------------------------------------------------------------------
 
     /// <summary>Bumped by every change except a touch (a slide), so that patches compare-and-swap on it.</summary>
     public long Version { get; set; }

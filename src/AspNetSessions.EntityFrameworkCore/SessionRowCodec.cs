@@ -28,6 +28,8 @@ internal static class SessionRowCodec
             Metadata = SessionJson.WriteMap(s.Metadata),
             AuthenticatedAt = ToColumn(s.AuthenticatedAt),
             AuthenticationItems = ItemsColumn(s.AuthenticationItems),
+            Name = s.Name,
+            Scopes = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : null,
             Version = version,
         };
     }
@@ -77,6 +79,8 @@ internal static class SessionRowCodec
                 Metadata = SessionJson.ReadMap(row.Metadata),
                 AuthenticatedAt = FromColumn(row.AuthenticatedAt ?? row.CreatedAt),
                 AuthenticationItems = SessionJson.ReadMap(row.AuthenticationItems),
+                Name = row.Name is { Length: > 0 } name ? name : null,
+                Scopes = row.Scopes is { } scopes ? SessionJson.ReadScopes(scopes) : null,
             };
             record = new SessionRecord(session, row.Digest);
             problem = null;
@@ -84,7 +88,7 @@ internal static class SessionRowCodec
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or ArgumentException)
         {
-            problem = "claims, data, metadata or authentication items are not valid JSON of the expected shape";
+            problem = "claims, data, metadata, authentication items or scopes are not valid JSON of the expected shape";
             return false;
         }
     }

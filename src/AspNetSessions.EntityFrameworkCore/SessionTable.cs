@@ -4,10 +4,13 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>One session table as the model declares it: its entity name, the kinds it holds, its promoted metadata columns.</summary>
-internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, bool hasSignInState = true)
+internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, bool hasSignInState = true, bool hasNameAndScopes = true)
 {
     /// <summary>Whether the table has the sign-in state columns (model version 2 and later).</summary>
     public bool HasSignInState { get; } = hasSignInState;
+
+    /// <summary>Whether the table has the <c>Name</c> and <c>Scopes</c> columns (model version 2 and later).</summary>
+    public bool HasNameAndScopes { get; } = hasNameAndScopes;
 
     public string EntityName { get; } = entityName;
 
@@ -40,7 +43,8 @@ internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOn
 
             var any = kinds == SessionModelAnnotations.AnyKind;
             var signInState = entity.FindProperty(nameof(SessionRow.AuthenticatedAt)) is not null;
-            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted, signInState));
+            var nameAndScopes = entity.FindProperty(nameof(SessionRow.Scopes)) is not null;
+            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted, signInState, nameAndScopes));
         }
 
         return new SessionTableMap(tables);

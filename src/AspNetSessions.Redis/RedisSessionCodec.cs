@@ -27,6 +27,8 @@ internal static class RedisSessionCodec
         // Unix milliseconds cannot say an instant before 1970 (a session no manager made): '' reads back as the creation.
         destination[(int)RedisSessionField.AuthenticatedAt] = s.AuthenticatedAt >= DateTimeOffset.UnixEpoch ? Millis(s.AuthenticatedAt) : RedisValue.EmptyString;
         destination[(int)RedisSessionField.AuthenticationItems] = Map(s.AuthenticationItems);
+        destination[(int)RedisSessionField.Name] = s.Name ?? string.Empty;
+        destination[(int)RedisSessionField.Scopes] = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : string.Empty;
     }
 
     /// <summary>
@@ -76,6 +78,8 @@ internal static class RedisSessionCodec
                 Claims = SessionJson.ReadClaims(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Claims]).Span),
                 Data = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Data]).Span),
                 Metadata = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Metadata]).Span),
+                Name = OptionalText(f, RedisSessionField.Name) is { Length: > 0 } name ? name : null,
+                Scopes = OptionalText(f, RedisSessionField.Scopes) is { Length: > 0 } scopes ? SessionJson.ReadScopes(scopes) : null,
             };
             session = session with
             {
@@ -117,6 +121,10 @@ internal static class RedisSessionCodec
             ? true
             : throw new FormatException($"field '{RedisSessionFields.Name(field)}' is not a string");
     }
+
+    /// <summary>An optional field's text: '' when the hash predates it (absent) or it is empty.</summary>
+    private static string OptionalText(ReadOnlySpan<RedisResult> fields, RedisSessionField field) =>
+        Optional(fields, field) ? (string?)fields[(int)field] ?? string.Empty : string.Empty;
 
     private static DateTimeOffset Instant(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
     {

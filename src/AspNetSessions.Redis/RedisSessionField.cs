@@ -42,4 +42,12 @@ internal enum RedisSessionField
 
     /// <summary><c>p</c>: the authentication properties items, a JSON object of strings, or '' for none (optional).</summary>
     AuthenticationItems,
+
+    // API keys (issue #14). Also optional: a hash written before them has neither (read as unnamed and unrestricted).
+
+    /// <summary><c>n</c>: the session's name, or '' for none (API keys, issue #14).</summary>
+    Name,
+
+    /// <summary><c>sc</c>: the scopes, a JSON array of strings; '' for an unrestricted session (API keys, issue #14).</summary>
+    Scopes,
 }

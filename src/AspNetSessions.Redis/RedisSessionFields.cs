@@ -6,7 +6,7 @@ namespace AspNetSessions.Redis;
 internal static class RedisSessionFields
 {
     /// <summary>How many fields a session hash has.</summary>
-    public const int Count = 11;
+    public const int Count = 13;
 
     /// <summary>
     /// How many fields, from the first, every session hash has; the later ones were added since and may be missing from
@@ -15,7 +15,7 @@ internal static class RedisSessionFields
     public const int RequiredCount = 9;
 
     // Short names keep a million sessions' hashes small; the README's key layout lists them.
-    private static readonly string[] Names = ["u", "d", "c", "l", "e", "a", "cl", "da", "m", "t", "p"];
+    private static readonly string[] Names = ["u", "d", "c", "l", "e", "a", "cl", "da", "m", "t", "p", "n", "sc"];
 
     /// <summary>
     /// Lua declarations every script starts with: <c>FIELDS</c>, the names in <see cref="RedisSessionField"/> order

@@ -70,19 +70,59 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>
-    /// KEYS: session, index. ARGV: now, id, then the field values in <see cref="RedisSessionField"/> order.
-    /// Creates or replaces; returns 1.
+    /// KEYS: session, index. ARGV: now, id, then the field values in <see cref="RedisSessionField"/> order, then
+    /// optionally MaxSessionsPerUser and the session key prefix (<c>{prefix}{kind}:{G}:s:</c>). Creates or replaces;
+    /// with a cap, first evicts the user's oldest other valid sessions so that at most the cap remain (the new one
+    /// included). Returns the evicted ids (an empty array without a cap).
     /// </summary>
     public static readonly RedisScript Set = Common + "\n" + """
+        -- Ordinal string order (Lua's < follows the server's locale).
+        local function ordinal(a, b)
+          for i = 1, math.min(#a, #b) do
+            local x, y = a:byte(i), b:byte(i)
+            if x ~= y then return x < y end
+          end
+          return #a < #b
+        end
+        -- Mirrors SessionEviction.Choose: the user's other valid sessions beyond max - 1 go, oldest first
+        -- (created, ties by ordinal id). A hash that is gone only drops its index entry; a damaged created instant counts as oldest.
+        local function Evict(idx, id, now, max, prefix)
+          local others = {}
+          for _, other in ipairs(redis.call('ZRANGEBYSCORE', idx, '(' .. num(now), '+inf')) do
+            if other ~= id then
+              local c = redis.pcall('HGET', prefix .. other, FIELDS[CREATED_AT])
+              if type(c) == 'string' then others[#others + 1] = {tonumber(c) or -1, other}
+              elseif type(c) ~= 'table' then redis.call('ZREM', idx, other) end
+            end
+          end
+          local evicted = {}
+          local excess = #others - (max - 1)
+          if excess <= 0 then return evicted end
+          table.sort(others, function(a, b)
+            if a[1] ~= b[1] then return a[1] < b[1] end
+            return ordinal(a[2], b[2])
+          end)
+          for i = 1, excess do
+            local other = others[i][2]
+            redis.call('ZREM', idx, other)
+            redis.call('DEL', prefix .. other)
+            evicted[#evicted + 1] = other
+          end
+          return evicted
+        end
         local now = tonumber(ARGV[1])
         local e = tonumber(ARGV[2 + EXPIRES_AT])
+        local evicted = {}
+        if ARGV[3 + #FIELDS] then
+          evicted = Evict(KEYS[2], ARGV[2], now, tonumber(ARGV[3 + #FIELDS]), ARGV[4 + #FIELDS])
+        end
         index(KEYS[2], ARGV[2], e, now)
         redis.call('DEL', KEYS[1])
         local args = {}
         for i, f in ipairs(FIELDS) do args[#args + 1] = f; args[#args + 1] = ARGV[2 + i] end
         redis.call('HSET', KEYS[1], unpack(args))
         expire(KEYS[1], e, now)
-        return 1
+        return evicted
         """;
 
     /// <summary>

@@ -23,22 +23,47 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
     internal RedisConnection Connection => connection;
 
-    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await SetCoreAsync(record, maxSessionsPerUser: null, now, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Create under a cap: one run of the Set script, which evicts in the same atomic step (one slot: the user group's hash tag).</summary>
+    public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessionsPerUser, 1);
+        return await SetCoreAsync(record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<IReadOnlyList<string>> SetCoreAsync(SessionRecord record, int? maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var session = record.Session;
-        var args = new RedisValue[2 + RedisSessionFields.Count];
+        var args = new RedisValue[2 + RedisSessionFields.Count + (maxSessionsPerUser is null ? 0 : 2)];
         args[0] = RedisSessionCodec.Millis(now);
         args[1] = session.Id;
-        RedisSessionCodec.WriteFields(record, args.AsSpan(2));
+        RedisSessionCodec.WriteFields(record, args.AsSpan(2, RedisSessionFields.Count));
+        if (maxSessionsPerUser is { } max)
+        {
+            args[2 + RedisSessionFields.Count] = max;
+            args[3 + RedisSessionFields.Count] = SessionPrefix(session.Kind, SessionUserGroup.FromSessionId(session.Id));
+        }
+
         RedisKey[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
         try
         {
             var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken).ConfigureAwait(false);
-            if (reply.Resp2Type != ResultType.Integer || (long)reply != 1)
+            if (reply.Resp2Type != ResultType.Array)
             {
                 throw UnexpectedReply(reply);
             }
+
+            var items = (RedisResult[])reply!;
+            var evicted = new string[items.Length];
+            for (var i = 0; i < items.Length; i++)
+            {
+                evicted[i] = (string?)items[i] ?? throw UnexpectedReply(reply);
+            }
+
+            return evicted;
         }
         catch (RedisWrongTypeException e)
         {

@@ -99,11 +99,42 @@ public abstract class SessionRaceContract
         Assert.Equal(remaining.Count, await manager.CountAsync(new SessionFilter { UserId = "racer" }));
     }
 
+    [Fact]
+    public async Task Concurrent_sign_ins_under_MaxSessionsPerUser_never_leave_more_than_the_cap()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        var kind = "cap" + Guid.NewGuid().ToString("N")[..8];
+        const int cap = 3;
+        var manager = CreateManager(kind, time, cap);
+        var tokens = new ConcurrentBag<string>();
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, 60), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            if (i % 10 == 0)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(1));
+            }
+
+            tokens.Add((await manager.CreateAsync(new SessionCreateRequest { UserId = "capped" }, ct)).Token);
+            Assert.InRange(await manager.CountAsync(new SessionFilter { UserId = "capped" }, ct), 1, cap);
+        });
+
+        var listed = await manager.ListAsync(new SessionFilter { UserId = "capped" });
+        Assert.Equal(cap, listed.Count);
+        var alive = 0;
+        foreach (var token in tokens)
+        {
+            alive += await manager.AuthenticateAsync(token) is null ? 0 : 1;
+        }
+
+        Assert.Equal(cap, alive);
+    }
+
     /// <summary>
     /// The session API over <see cref="Store"/>, wired exactly as an app wires it (<c>AddSessionAuth().AddStore(...)</c>).
     /// The provider is not disposed: it would dispose the store, which the test class owns.
     /// </summary>
-    private ISessionManager CreateManager(string kind, TimeProvider time)
+    private ISessionManager CreateManager(string kind, TimeProvider time, int? maxSessionsPerUser = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -112,6 +143,7 @@ public abstract class SessionRaceContract
         {
             o.Kind = kind;
             o.SlidingGranularity = TimeSpan.Zero;
+            o.MaxSessionsPerUser = maxSessionsPerUser;
         }).AddStore("Contract", _ => Store);
         return services.BuildServiceProvider().GetRequiredService<ISessionManager>();
     }

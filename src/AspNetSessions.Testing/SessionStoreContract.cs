@@ -336,6 +336,73 @@ public abstract class SessionStoreContract
         Assert.Equal(record.Digest.ToArray(), final.Digest.ToArray());
     }
 
+    // --- API keys (issue #14): name, scopes, MaxSessionsPerUser -----------------------------------------------
+
+    [Fact]
+    public async Task Name_and_scopes_round_trip_and_an_empty_scope_list_stays_apart_from_none()
+    {
+        var named = NewRecord("alice");
+        named = named with { Session = named.Session with { Name = "ci \"deploy\" ✓", Scopes = ["orders:read", "a!#[]~"] } };
+        var limitedToNothing = NewRecord("alice", createdAt: T0.AddSeconds(1));
+        limitedToNothing = limitedToNothing with { Session = limitedToNothing.Session with { Scopes = [] } };
+        var unrestricted = NewRecord("alice", createdAt: T0.AddSeconds(2));
+        await Store.SetAsync(named, T0, None);
+        await Store.SetAsync(limitedToNothing, T0, None);
+        await Store.CreateAsync(unrestricted, 10, T0, None);
+
+        AssertSameRecord(named, await Store.GetAsync(_kind, named.Session.Id, T0, None));
+        AssertSameRecord(limitedToNothing, await Store.GetAsync(_kind, limitedToNothing.Session.Id, T0, None));
+        AssertSameRecord(unrestricted, await Store.GetAsync(_kind, unrestricted.Session.Id, T0, None));
+        var listed = await Store.QueryAsync(Query("alice"), None);
+        Assert.Equal(3, listed.Count);
+        AssertSameRecord(named, listed[0]);
+        AssertSameRecord(limitedToNothing, listed[1]);
+        AssertSameRecord(unrestricted, listed[2]);
+        var slid = await Store.FindAndSlideAsync(Lookup(named, T0.AddMinutes(1), slideTo: T0.AddMinutes(31)), None);
+        Assert.Equal(named.Session.Scopes, slid!.Session.Scopes);
+        Assert.Equal(named.Session.Name, slid.Session.Name);
+    }
+
+    [Fact]
+    public async Task Create_under_a_cap_evicts_the_users_oldest_valid_sessions_and_nothing_else()
+    {
+        var expired = NewRecord("alice", idle: TimeSpan.FromMinutes(1), absolute: null, createdAt: T0.AddMinutes(-10));
+        var oldest = NewRecord("alice", createdAt: T0.AddMinutes(-3));
+        var middle = NewRecord("alice", createdAt: T0.AddMinutes(-2));
+        var newest = NewRecord("alice", createdAt: T0.AddMinutes(-1));
+        var bobs = NewRecord("bob", createdAt: T0.AddMinutes(-5));
+        await Store.SetManyAsync([expired, newest, oldest, bobs, middle], T0, None);
+
+        var created = NewRecord("alice", createdAt: T0);
+        var evicted = await Store.CreateAsync(created, 2, T0, None);
+
+        Assert.Equal([oldest.Session.Id, middle.Session.Id], evicted);
+        Assert.Equal([newest.Session.Id, created.Session.Id], Ids(await Store.QueryAsync(Query("alice"), None)));
+        Assert.Null(await Store.GetAsync(_kind, oldest.Session.Id, T0.AddMinutes(-5), None));
+        Assert.NotNull(await Store.GetAsync(_kind, bobs.Session.Id, T0, None));
+        Assert.Empty(await Store.CreateAsync(NewRecord("bob", createdAt: T0), 2, T0, None));
+        Assert.Equal(2, await Store.CountAsync(Query("bob"), None));
+    }
+
+    [Fact]
+    public async Task Create_under_a_cap_keeps_the_new_session_and_breaks_ties_by_ordinal_id()
+    {
+        var records = Enumerable.Range(0, 4).Select(_ => NewRecord("alice", createdAt: T0)).ToArray();
+        await Store.SetManyAsync(records[..3], T0, None);
+        var expected = records[..3].Select(r => r.Session.Id).Order(StringComparer.Ordinal).Take(2).ToArray();
+
+        var evicted = await Store.CreateAsync(records[3], 2, T0, None);
+
+        Assert.Equal(expected, evicted);
+        Assert.NotNull(await Store.GetAsync(_kind, records[3].Session.Id, T0, None));
+        Assert.Equal(2, await Store.CountAsync(Query("alice"), None));
+        var once = await Store.CreateAsync(NewRecord("alice", createdAt: T0.AddSeconds(1)), 1, T0, None);
+        Assert.Equal(2, once.Count);
+        Assert.Equal(1, await Store.CountAsync(Query("alice"), None));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
     [Fact]
     public async Task Ping_answers()
     {
@@ -488,5 +555,7 @@ public abstract class SessionStoreContract
         Assert.Equal(e.AuthenticatedAt, a.AuthenticatedAt);
         AssertSameItems(e.AuthenticationItems, a.AuthenticationItems);
         Assert.Equal(expected.Digest.ToArray(), actual.Digest.ToArray());
+        Assert.Equal(e.Name, a.Name);
+        Assert.Equal(e.Scopes, a.Scopes);
     }
 }

@@ -56,6 +56,18 @@ public sealed record Session
     /// They come back in <c>AuthenticateResult.Properties</c>, so <c>HttpContext.GetTokenAsync("access_token")</c> works.
     /// </summary>
     public IReadOnlyDictionary<string, string> AuthenticationItems { get; init; } = SessionMaps.Empty;
+    // --- API keys (issue #14): name and scopes ---------------------------------------------------------------
+
+    /// <summary>A name the user gave the session when creating it (e.g. <c>ci</c> for an API key); <see langword="null"/> for none.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>
+    /// The scopes the session is limited to, or <see langword="null"/> when it is unrestricted. An empty list grants
+    /// nothing: the rule is <see cref="SessionScopes.Allows(Session, string)"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Scopes { get; init; }
+
+    // ---------------------------------------------------------------------------------------------------------
 
     /// <summary>Whether the session is still valid at <paramref name="now"/>.</summary>
     /// <param name="now">The instant to check against.</param>

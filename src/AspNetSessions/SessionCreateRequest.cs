@@ -34,4 +34,26 @@ public sealed record SessionCreateRequest
     /// <see cref="SessionAuthenticationItems.MaxBytes"/> in all; see <see cref="SessionAuthenticationItems"/>.
     /// </summary>
     public IReadOnlyDictionary<string, string>? AuthenticationItems { get; init; }
+    // --- API keys (issue #14): name, scopes, lifetime ---------------------------------------------------------
+
+    /// <summary>The longest <see cref="Name"/> accepted, in characters.</summary>
+    public const int NameMaxLength = 100;
+
+    /// <summary>
+    /// A name for the session, shown in listings (e.g. <c>ci</c>): at most <see cref="NameMaxLength"/> characters, no
+    /// control characters, not blank. <see langword="null"/> for none.
+    /// </summary>
+    public string? Name { get; init; }
+
+    /// <summary>
+    /// The scopes the session is limited to (RFC 6749 §3.3 scope-tokens, at most <see cref="SessionScopes.MaxCount"/>).
+    /// <see langword="null"/>: unrestricted, unless the kind declares scopes (then nothing is granted); see <see cref="SessionScopes"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Scopes { get; init; }
+
+    /// <summary>
+    /// A shorter life than the kind's: the session's absolute expiry becomes creation + this. Must be positive and not
+    /// exceed the kind's <c>AbsoluteTimeout</c>. <see langword="null"/>: the kind's lifetimes apply.
+    /// </summary>
+    public TimeSpan? Lifetime { get; init; }
 }

@@ -23,6 +23,8 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly TimeSpan? _absoluteTimeout;
     private readonly TimeSpan _slidingGranularity;
     private readonly SessionMetrics? _metrics;
+    private readonly string[] _kindScopes;
+    private readonly int? _maxSessionsPerUser;
 
     public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null)
     {
@@ -38,6 +40,8 @@ internal sealed partial class SessionManager : ISessionManager
         _idleTimeout = options.IdleTimeout;
         _absoluteTimeout = options.AbsoluteTimeout;
         _slidingGranularity = options.SlidingGranularity ?? TimeSpan.Zero;
+        _kindScopes = options.Scopes ?? [];
+        _maxSessionsPerUser = options.MaxSessionsPerUser;
     }
 
     public string Kind { get; }
@@ -48,6 +52,9 @@ internal sealed partial class SessionManager : ISessionManager
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(request.UserId, nameof(request));
+        var name = ValidName(request.Name);
+        var scopes = SessionScopes.ForNewSession(request.Scopes, _kindScopes);
+        var lifetime = ValidLifetime(request.Lifetime);
 
         var now = Now();
         var (authenticatedAt, absoluteExpiresAt) = SignInInstants(request, now);
@@ -55,6 +62,12 @@ internal sealed partial class SessionManager : ISessionManager
         try
         {
             SessionTokenCodec.Generate(request.UserId, keyMaterial);
+            if (lifetime is { } asked)
+            {
+                // Validated not to exceed the kind's AbsoluteTimeout; a request's own ExpiresAt may end it earlier still.
+                absoluteExpiresAt = SessionExpiry.Cap(now + asked, absoluteExpiresAt);
+            }
+
             var session = new Session
             {
                 Id = SessionTokenCodec.GetSessionId(keyMaterial),
@@ -69,13 +82,33 @@ internal sealed partial class SessionManager : ISessionManager
                 Metadata = SessionMaps.Freeze(request.Metadata),
                 AuthenticatedAt = authenticatedAt,
                 AuthenticationItems = SessionMaps.Freeze(request.AuthenticationItems),
+                Name = name,
+                Scopes = scopes,
             };
 
-            await _store.SetAsync(new SessionRecord(session, _hasher.Digest(keyMaterial)), now, cancellationToken).ConfigureAwait(false);
+            var record = new SessionRecord(session, _hasher.Digest(keyMaterial));
+            IReadOnlyList<string> evicted = [];
+            if (_maxSessionsPerUser is { } max)
+            {
+                evicted = await _store.CreateAsync(record, max, now, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _store.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
+            }
+
             var created = new CreatedSession(session, _codec.Format(keyMaterial));
             Log.SessionCreated(_logger, Kind, session.Id, session.UserId);
             _metrics?.Created(Kind);
             await _events.RaiseAsync(new SessionCreatedContext(this, session), static (e, c) => e.SessionCreated(c)).ConfigureAwait(false);
+            foreach (var id in evicted)
+            {
+                // An eviction is a revocation: logged, counted and raised like one.
+                Log.SessionEvicted(_logger, Kind, id, session.UserId, _maxSessionsPerUser!.Value);
+                _metrics?.Revoked(Kind, 1);
+                await _events.RaiseAsync(new SessionRevokedContext(this, id, session.UserId, count: 1), static (e, c) => e.SessionRevoked(c)).ConfigureAwait(false);
+            }
+
             return created;
         }
         finally
@@ -314,6 +347,43 @@ internal sealed partial class SessionManager : ISessionManager
         return false;
     }
 
+    /// <summary>The name of a new session, or an <see cref="ArgumentException"/> saying what is wrong with it.</summary>
+    private static string? ValidName(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || name.Length > SessionCreateRequest.NameMaxLength || name.Any(char.IsControl))
+        {
+            throw new ArgumentException(
+                $"A session name must be 1-{SessionCreateRequest.NameMaxLength} characters, not blank, without control characters.", "request");
+        }
+
+        return name;
+    }
+
+    /// <summary>A requested lifetime: positive and never beyond the kind's absolute timeout.</summary>
+    private TimeSpan? ValidLifetime(TimeSpan? lifetime)
+    {
+        if (lifetime is not { } value)
+        {
+            return null;
+        }
+
+        // Whole milliseconds, like every instant, so the absolute expiry round-trips on every backend.
+        value = TimeSpan.FromMilliseconds(Math.Floor(value.TotalMilliseconds));
+        if (value <= TimeSpan.Zero || (_absoluteTimeout is { } absolute && value > absolute))
+        {
+            throw new ArgumentException(_absoluteTimeout is { } max
+                ? $"A session lifetime must be positive and at most the kind's AbsoluteTimeout ({max}); got {lifetime}."
+                : $"A session lifetime must be positive; got {lifetime}.", "request");
+        }
+
+        return value;
+    }
+
     /// <summary>
     /// The sign-in's authentication instant (the request's, never in the future; else now) and the absolute expiry: the
     /// kind's <c>AbsoluteTimeout</c> from now, capped by the request's own <see cref="SessionCreateRequest.ExpiresAt"/>.
@@ -386,5 +456,9 @@ internal sealed partial class SessionManager : ISessionManager
         [LoggerMessage(EventId = 1005, EventName = "SessionReauthenticated", Level = LogLevel.Information,
             Message = "The user of {Kind} session {SessionId} authenticated again.")]
         public static partial void SessionReauthenticated(ILogger logger, string kind, string sessionId);
+
+        [LoggerMessage(EventId = 1006, EventName = "SessionEvicted", Level = LogLevel.Information,
+            Message = "Revoked {Kind} session {SessionId} of user {UserId}: a new session exceeded MaxSessionsPerUser ({MaxSessionsPerUser}).")]
+        public static partial void SessionEvicted(ILogger logger, string kind, string sessionId, string userId, int maxSessionsPerUser);
     }
 }

@@ -9,7 +9,7 @@ namespace AspNetSessions.Browser.Tests;
 /// kept (<c>__Host-session</c>, Secure): Chromium treats loopback http as a potentially trustworthy origin.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class SessionsPageTests(BrowserFixture fixture) : IAsyncLifetime
+public sealed partial class SessionsPageTests(BrowserFixture fixture) : IAsyncLifetime
 {
     private readonly List<IBrowserContext> _devices = [];
     private readonly List<string> _browserErrors = [];

@@ -18,6 +18,9 @@ public sealed class FaultInjectingStore(ISessionStore inner) : ISessionStore
 
     public string Name => inner.Name;
 
+    public ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Enter() ? inner.CreateAsync(record, maxSessionsPerUser, now, cancellationToken) : ValueTask.FromResult<IReadOnlyList<string>>([]);
+
     public ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken) =>
         Enter() ? inner.SetAsync(record, now, cancellationToken) : default;
 

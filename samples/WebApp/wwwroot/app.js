@@ -12,10 +12,11 @@
 
   const setStatus = (text) => { status.textContent = text; };
 
-  const request = (method, path) => fetch(path, {
+  const request = (method, path, body) => fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: { Accept: 'application/json' },
+    headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
 
   /** A short "Browser on OS" name for a user agent string ("Unknown device" if there is none). */
@@ -125,8 +126,17 @@
     }
     const sessions = await list.json();
 
+    const keyList = await request('GET', '/api/keys');
+    if (!keyList.ok) {
+      setStatus(problem(keyList));
+      return false;
+    }
+    const keys = await keyList.json();
+
     byId('user-name').textContent = user.userId;
     sessionRows.replaceChildren(...sessions.map(sessionRow));
+    byId('keys').replaceChildren(...keys.map(keyRow));
+    byId('no-keys').hidden = keys.length > 0;
     byId('revoke-others').disabled = !sessions.some((s) => !s.current);
     setStatus('');
     signedOut.hidden = true;
@@ -149,6 +159,72 @@
       setStatus('The server could not be reached.');
     }
   }
+
+  // --- API keys (issue #14) ---------------------------------------------------------------------------------
+
+  function keyRow(key, index) {
+    const row = element('tr');
+    const name = element('td', key.name ?? '(unnamed)');
+    name.id = `key-${index}`;
+    const scopes = key.scopes && key.scopes.length > 0 ? key.scopes.join(' ') : 'none';
+    const lastUsed = key.lastSeenAt === key.createdAt ? element('td', 'never') : timeCell(key.lastSeenAt);
+    row.append(name, element('td', scopes), timeCell(key.createdAt), lastUsed, timeCell(key.expiresAt));
+    const actions = element('td');
+    const revoke = element('button', 'Revoke');
+    revoke.type = 'button';
+    revoke.setAttribute('aria-describedby', name.id);
+    revoke.addEventListener('click', () => act('DELETE', `/api/keys/${encodeURIComponent(key.id)}`, 'API key revoked.').then(() => {
+      byId('new-key').hidden = true;
+    }));
+    actions.append(revoke);
+    row.append(actions);
+    return row;
+  }
+
+  byId('create-key').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const error = byId('key-error');
+    const body = {
+      name: form.elements.name.value,
+      scopes: [...form.querySelectorAll('input[name="scope"]:checked')].map((box) => box.value),
+    };
+    if (form.elements.lifetime.value) {
+      body.lifetime = form.elements.lifetime.value;
+    }
+    try {
+      const response = await request('POST', '/api/keys', body);
+      if (response.status === 400) {
+        error.textContent = await response.json();
+        error.hidden = false;
+        return;
+      }
+      if (!response.ok) {
+        setStatus(problem(response));
+        return;
+      }
+      const created = await response.json();
+      error.hidden = true;
+      byId('new-key-name').textContent = body.name;
+      byId('new-key-token').textContent = created.token;
+      byId('new-key').hidden = false;
+      form.reset();
+      if (await load()) {
+        setStatus('API key created.');
+      }
+    } catch {
+      setStatus('The server could not be reached.');
+    }
+  });
+
+  byId('copy-key').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(byId('new-key-token').textContent);
+      setStatus('Copied the key to the clipboard.');
+    } catch {
+      setStatus('Could not copy: select the key and copy it yourself.');
+    }
+  });
 
   byId('revoke-others').addEventListener('click', () => act('DELETE', '/api/sessions', 'Signed out all other sessions.'));
 

@@ -159,6 +159,18 @@ internal sealed partial class SessionAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        // A session-scope requirement failed (SessionScopeAuthorizationHandler recorded which): RFC 6750 §3.1's answer.
+        if (Context.Features.Get<SessionScopeFailure>() is { } failure)
+        {
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            if (!Response.Headers.WWWAuthenticate.Any(v => v?.Contains("insufficient_scope", StringComparison.Ordinal) == true))
+            {
+                Response.Headers.Append(HeaderNames.WWWAuthenticate, failure.Challenge);
+            }
+
+            return Task.CompletedTask;
+        }
+
         if (Options.AccessDeniedPath.HasValue && BrowserNavigation.Is(Request))
         {
             Response.Redirect(BrowserNavigation.RedirectTo(Request, Options.AccessDeniedPath, Options.ReturnUrlParameter, properties.RedirectUri));
@@ -188,7 +200,8 @@ internal sealed partial class SessionAuthenticationHandler(
         var claims = new List<SessionClaim>();
         foreach (var claim in user.Claims)
         {
-            if (claim.Type is not (ClaimTypes.NameIdentifier or SessionClaimTypes.SessionId or SessionClaimTypes.Kind or SessionClaimTypes.AuthenticationTime))
+            if (claim.Type is not (ClaimTypes.NameIdentifier or SessionClaimTypes.SessionId or SessionClaimTypes.Kind or SessionClaimTypes.AuthenticationTime
+                or SessionClaimTypes.Scope or SessionClaimTypes.Scoped))
             {
                 claims.Add(new SessionClaim(claim.Type, claim.Value));
             }
@@ -283,10 +296,20 @@ internal sealed partial class SessionAuthenticationHandler(
 
         foreach (var claim in stored)
         {
-            // The authentication time is the session's own field, never a stored claim that could claim freshness forever.
-            if (claim.Type != SessionClaimTypes.AuthenticationTime)
+            // The authentication time is the session's own field, never a stored claim that could claim freshness forever;
+            // scope claims come from the session's scopes only, so a stored claim never widens or fakes them.
+            if (claim.Type is not (SessionClaimTypes.AuthenticationTime or SessionClaimTypes.Scope or SessionClaimTypes.Scoped))
             {
                 AddClaim(identity, claim.Type, claim.Value);
+            }
+        }
+
+        if (session.Scopes is { } scopes)
+        {
+            AddClaim(identity, SessionClaimTypes.Scoped, "true");
+            foreach (var scope in scopes)
+            {
+                AddClaim(identity, SessionClaimTypes.Scope, scope);
             }
         }
 

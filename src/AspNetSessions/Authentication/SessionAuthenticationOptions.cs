@@ -89,6 +89,23 @@ public sealed class SessionAuthenticationOptions : AuthenticationSchemeOptions
     /// <summary>Record the user agent and IP address of the signing-in request as session metadata. Default on.</summary>
     public bool CaptureRequestMetadata { get; set; } = true;
 
+    // --- API keys (issue #14) ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The scopes sessions of this kind can be granted (RFC 6749 §3.3 scope-tokens). Declaring any makes every session
+    /// of the kind limited to the scopes it is created with — none requested, none granted — and refuses undeclared
+    /// ones; empty (the default) leaves sessions created without scopes unrestricted. See <see cref="SessionScopes"/>.
+    /// </summary>
+    public string[] Scopes { get; set; } = [];
+
+    /// <summary>
+    /// The most valid sessions of this kind one user can hold. Creating one more revokes the user's oldest, atomically
+    /// in the store, so concurrent sign-ins never leave more than this. <see langword="null"/> (the default): no limit.
+    /// </summary>
+    public int? MaxSessionsPerUser { get; set; }
+
+    // ---------------------------------------------------------------------------------------------------------
+
     /// <summary>The events of this scheme; see <see cref="SessionAuthenticationEvents"/>.</summary>
     public new SessionAuthenticationEvents Events
     {

@@ -15,4 +15,9 @@ public static class SessionClaimTypes
     /// becomes the session's authentication time instead of a stored claim.
     /// </summary>
     public const string AuthenticationTime = "auth_time";
+    /// <summary>One claim per scope the session is limited to (the <c>scope</c> of RFC 8693, one value per claim).</summary>
+    public const string Scope = "scope";
+
+    /// <summary>Present (value <c>true</c>) when the session is limited to its <see cref="Scope"/> claims; see <see cref="SessionScopes"/>.</summary>
+    public const string Scoped = "session_scoped";
 }

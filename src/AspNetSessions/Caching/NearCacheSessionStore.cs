@@ -67,6 +67,20 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
         Evict(record.Session.Kind, record.Session.Id);
     }
 
+    public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Evict(record.Session.Kind, record.Session.Id);
+        var evicted = await _inner.CreateAsync(record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false);
+        Evict(record.Session.Kind, record.Session.Id);
+        foreach (var id in evicted)
+        {
+            Evict(record.Session.Kind, id);
+        }
+
+        return evicted;
+    }
+
     public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);

@@ -61,6 +61,7 @@ public static class SessionAuthenticationBuilderExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<SessionAuthenticationOptions>, SessionAuthenticationOptionsPostConfigure>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionAuthenticationOptions>, SessionAuthenticationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, SessionScopeAuthorizationHandler>());
         services.TryAddSingleton<SessionKindRegistry>();
         services.TryAddSingleton(static sp => new SessionHandlerLoggerFactory(sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(TimeProvider.System);

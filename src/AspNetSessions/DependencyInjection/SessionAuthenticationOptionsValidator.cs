@@ -59,6 +59,7 @@ internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<
             errors.Add($"{registration.Key("ReturnUrlParameter")} must name a query parameter, e.g. 'ReturnUrl'.");
         }
 
+        ValidateApiKeyOptions(options, registration, errors);
         ValidateCookie(options, registration, errors);
         ValidateKeys(options, registration, errors);
 
@@ -100,6 +101,31 @@ internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<
             errors.Add($"{registration.Key("Cookie:HttpOnly")} must be true: a session cookie readable by script can be stolen by any XSS.");
         }
     }
+
+    private static void ValidateApiKeyOptions(SessionAuthenticationOptions options, SessionSchemeRegistration registration, List<string> errors)
+    {
+        var scopes = options.Scopes ?? [];
+        for (var i = 0; i < scopes.Length; i++)
+        {
+            if (!SessionScopes.IsValid(scopes[i]))
+            {
+                errors.Add($"{registration.Key($"Scopes:{i}")} must be a scope: 1-{SessionScopes.MaxLength} printable ASCII characters other than space, '\"' and '\\' (RFC 6749 §3.3); got '{scopes[i]}'.");
+            }
+        }
+
+        if (scopes.Length > SessionScopes.MaxCount || scopes.Distinct(StringComparer.Ordinal).Count() != scopes.Length)
+        {
+            errors.Add($"{registration.Key("Scopes")} must list at most {SessionScopes.MaxCount} different scopes.");
+        }
+
+        if (options.MaxSessionsPerUser is { } max && max is < 1 or > MaxSessionsPerUserLimit)
+        {
+            errors.Add($"{registration.Key("MaxSessionsPerUser")} must be between 1 and {MaxSessionsPerUserLimit}, or empty for no limit; got '{max}'.");
+        }
+    }
+
+    /// <summary>The highest cap accepted: eviction reads the user's sessions inside one atomic step, which must stay small.</summary>
+    private const int MaxSessionsPerUserLimit = 1000;
 
     private static void ValidateKeys(SessionAuthenticationOptions options, SessionSchemeRegistration registration, List<string> errors)
     {

@@ -21,6 +21,12 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
         call.Succeeded();
     }
 
+    public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var call = Begin("create");
+        return call.Succeeded(await inner.CreateAsync(record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false));
+    }
+
     public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var call = Begin("set_many");

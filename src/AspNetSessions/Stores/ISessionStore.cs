@@ -29,6 +29,20 @@ public interface ISessionStore
     /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates a session under a per-user cap (<c>MaxSessionsPerUser</c>), in one atomic step: writes
+    /// <paramref name="record"/> and deletes the user's oldest valid sessions of the kind that
+    /// <see cref="SessionEviction.Choose"/> picks, so that at most <paramref name="maxSessionsPerUser"/> remain, the new
+    /// one included (it is never evicted). Atomic means: concurrent calls for the same user never leave more than the
+    /// cap valid (the suites' <c>SessionRaceContract</c> checks it). Returns the ids of the evicted sessions, which the
+    /// store announces like deletions (near-cache invalidation).
+    /// </summary>
+    /// <param name="record">The new session and its digest.</param>
+    /// <param name="maxSessionsPerUser">The cap, at least 1.</param>
+    /// <param name="now">The current instant: which sessions count as valid.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Reads a session by id, or <see langword="null"/> if it does not exist or is not valid at <paramref name="now"/>.</summary>
     /// <param name="kind">The session kind.</param>
     /// <param name="id">The session id.</param>

@@ -22,6 +22,10 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     private readonly ILogger<MemorySessionStore> _logger;
     private readonly ITimer _sweeper;
 
+    // MaxSessionsPerUser: capped creations of one user serialize on one of these stripes (by kind and user), so the
+    // count-then-evict step is atomic against every other capped creation; nothing else adds sessions to a capped kind.
+    private readonly object[] _capLocks = [.. Enumerable.Range(0, 64).Select(_ => new object())];
+
     public MemorySessionStore(TimeProvider time, ILogger<MemorySessionStore> logger, TimeSpan? sweepInterval = null)
     {
         _time = time;
@@ -40,6 +44,26 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         Set(record);
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        cancellationToken.ThrowIfCancellationRequested();
+        var session = record.Session;
+        var stripe = _capLocks[(int)((uint)HashCode.Combine(session.Kind, session.UserId) % (uint)_capLocks.Length)];
+        lock (stripe)
+        {
+            var others = Find(new SessionQuery { Kind = session.Kind, UserId = session.UserId, Now = now, ExceptSessionId = session.Id });
+            var evicted = SessionEviction.Choose(others, maxSessionsPerUser);
+            foreach (var id in evicted)
+            {
+                Remove(session.Kind, id);
+            }
+
+            Set(record);
+            return ValueTask.FromResult(evicted);
+        }
     }
 
     public ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)

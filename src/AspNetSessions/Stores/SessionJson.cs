@@ -143,6 +143,62 @@ public static class SessionJson
     /// <exception cref="FormatException">The text is not an object of strings.</exception>
     public static IReadOnlyDictionary<string, string> ReadMap(string? json) => string.IsNullOrEmpty(json) ? SessionMaps.Empty : ReadMap(Encoding.UTF8.GetBytes(json));
 
+    // --- API keys (issue #14): scopes ------------------------------------------------------------------------
+
+    /// <summary>Scopes as a JSON array of strings (<c>[]</c> for none: a session limited to nothing).</summary>
+    /// <param name="scopes">The scopes.</param>
+    public static string WriteStrings(IReadOnlyList<string> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var scope in scopes)
+            {
+                writer.WriteStringValue(scope);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Scopes from their JSON array; every one must be a valid scope (<see cref="SessionScopes.IsValid"/>), at most <see cref="SessionScopes.MaxCount"/>.</summary>
+    /// <param name="json">The stored text.</param>
+    /// <exception cref="FormatException">The text is not an array of valid scopes.</exception>
+    public static IReadOnlyList<string> ReadScopes(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            var scopes = new List<string>();
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+            Expect(ref reader, JsonTokenType.StartArray);
+            while (Next(ref reader) != JsonTokenType.EndArray)
+            {
+                Is(ref reader, JsonTokenType.String);
+                var scope = reader.GetString()!;
+                if (!SessionScopes.IsValid(scope) || scopes.Count == SessionScopes.MaxCount)
+                {
+                    throw new FormatException("the scopes hold an invalid scope or too many");
+                }
+
+                scopes.Add(scope);
+            }
+
+            End(ref reader);
+            return [.. scopes];
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("the scopes are not valid JSON: " + e.Message, e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
     private static JsonTokenType Next(ref Utf8JsonReader reader) =>
         reader.Read() ? reader.TokenType : throw new FormatException("the JSON ends early");
 

@@ -14,6 +14,15 @@ namespace AspNetSessions.EntityFrameworkCore.Tests.Http;
 public sealed class PostgresSampleTests(PostgresServer server)
 {
     [Fact]
+    public async Task Named_scoped_api_keys_work_on_postgres()
+    {
+        using var app = await PostgresSampleApp.StartAsync(server, "apikeys");
+        using var client = app.Client();
+
+        await ApiKeyScenario.RunAsync(client);
+    }
+
+    [Fact]
     public async Task Step_up_and_the_sign_in_state_hold_on_postgres()
     {
         using var app = await PostgresSampleApp.StartAsync(server, "stepup");

@@ -35,6 +35,20 @@ public sealed class SqliteSampleTests : IDisposable
     }
 
     [Fact]
+    public async Task Named_scoped_api_keys_work_on_sqlite()
+    {
+        using var app = new SampleApp(new Dictionary<string, string?>
+        {
+            ["SessionAuth:Store"] = "EntityFrameworkCore",
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Sessions"] = $"Data Source={Path.Combine(_directory, "keys.db")}",
+        });
+        using var client = app.Client();
+
+        await ApiKeyScenario.RunAsync(client);
+    }
+
+    [Fact]
     public async Task Step_up_and_the_sign_in_state_hold_on_sqlite()
     {
         using var app = new SampleApp(new Dictionary<string, string?>

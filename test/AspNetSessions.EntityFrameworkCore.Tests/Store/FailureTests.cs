@@ -19,6 +19,9 @@ public sealed class FailureTests(PostgresServer server)
     [InlineData("\"Data\" = '{\"k\": 5}'")]
     [InlineData("\"Metadata\" = '['")]
     [InlineData("\"Digest\" = '\\x0102'")]
+    [InlineData("\"Scopes\" = 'orders:read'")]
+    [InlineData("\"Scopes\" = '[\"has space\"]'")]
+    [InlineData("\"Scopes\" = '{}'")]
     public async Task A_row_that_does_not_decode_is_refused_and_logged(string damage)
     {
         var connectionString = await server.CreateDatabaseAsync("damaged");

@@ -42,6 +42,8 @@ public sealed class MigrationTests(PostgresServer server)
         Assert.Contains("\"AspNetSessions:ModelVersion\", 2", scaffolded.SnapshotCode, StringComparison.Ordinal);
         Assert.Contains("authenticated_at = table.Column<DateTime>(", scaffolded.MigrationCode, StringComparison.Ordinal);
         Assert.Contains("authentication_items = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
+        Assert.Contains("name = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
+        Assert.Contains("scopes = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
 
         var migration = Compile(scaffolded.MigrationCode, scaffolded.MetadataCode);
         migration.ActiveProvider = context.Database.ProviderName!;
@@ -55,11 +57,12 @@ public sealed class MigrationTests(PostgresServer server)
         await using var provider = services.BuildServiceProvider();
         var sessions = provider.GetRequiredService<ISessionManager>();
         var created = await sessions.CreateAsync(new SessionCreateRequest { UserId = "dan", Metadata = new Dictionary<string, string> { ["tenant_id"] = "t9" } });
-        var key = await provider.GetRequiredKeyedService<ISessionManager>("ApiKey").CreateAsync(new SessionCreateRequest { UserId = "dan" });
+        var key = await provider.GetRequiredKeyedService<ISessionManager>("ApiKey").CreateAsync(new SessionCreateRequest { UserId = "dan", Name = "ci", Scopes = ["orders:read"] });
 
         Assert.Equal(created.Session.Id, (await sessions.AuthenticateAsync(created.Token))?.Id);
         Assert.Single(await sessions.ListAsync(new SessionFilter { UserId = "dan", Metadata = new Dictionary<string, string> { ["tenant_id"] = "t9" } }));
         Assert.Equal(["1"], await PostgresServer.QueryTextAsync(connectionString, $"SELECT count(*) FROM auth.api_keys WHERE id = '{key.Session.Id}'"));
+        Assert.Equal(["ci|[\"orders:read\"]"], await PostgresServer.QueryTextAsync(connectionString, $"SELECT name || '|' || scopes FROM auth.api_keys WHERE id = '{key.Session.Id}'"));
         Assert.True(await sessions.RevokeAsync(created.Session.Id));
         Assert.Null(await sessions.AuthenticateAsync(created.Token));
     }

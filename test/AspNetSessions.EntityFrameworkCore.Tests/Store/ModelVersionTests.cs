@@ -30,6 +30,22 @@ public sealed class ModelVersionTests : IAsyncLifetime
         Assert.NotNull(Entity(latest).FindProperty("AuthenticationItems"));
         Assert.Null(Entity(pinned).FindProperty("AuthenticatedAt"));
         Assert.Null(Entity(pinned).FindProperty("AuthenticationItems"));
+        Assert.NotNull(Entity(latest).FindProperty("Name"));
+        Assert.NotNull(Entity(latest).FindProperty("Scopes"));
+        Assert.Null(Entity(pinned).FindProperty("Name"));
+        Assert.Null(Entity(pinned).FindProperty("Scopes"));
+    }
+
+    [Fact]
+    public async Task A_version_1_schema_refuses_a_named_or_scoped_session_rather_than_store_it_unrestricted()
+    {
+        await using var host = await StoreHost.StartAsync(db => db.UseSqlite(ConnectionString), model => model.ModelVersion = 1);
+        var sessions = host.Services.GetRequiredService<ISessionManager>();
+
+        var scoped = await Assert.ThrowsAsync<NotSupportedException>(() => sessions.CreateAsync(new SessionCreateRequest { UserId = "alice", Scopes = [] }));
+        Assert.Contains("ModelVersion to 2", scoped.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<NotSupportedException>(() => sessions.CreateAsync(new SessionCreateRequest { UserId = "alice", Name = "ci" }));
+        Assert.Empty(await sessions.ListAsync(new SessionFilter { UserId = "alice" }));
     }
 
     [Fact]

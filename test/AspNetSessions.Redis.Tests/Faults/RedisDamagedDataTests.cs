@@ -35,6 +35,9 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         { "authentication time not a number", ["HSET", "{key}", "t", "recently"] },
         { "authentication items not JSON", ["HSET", "{key}", "p", "{\".Token.access_token\":"] },
         { "authentication items of the wrong shape", ["HSET", "{key}", "p", "[\"at\"]"] },
+        { "scopes not JSON", ["HSET", "{key}", "sc", "orders:read"] },
+        { "scopes not scope-tokens", ["HSET", "{key}", "sc", "[\"a b\"]"] },
+        { "scopes of the wrong shape", ["HSET", "{key}", "sc", "{\"orders:read\":true}"] },
         { "session not a hash", ["EVAL", "redis.call('DEL', KEYS[1]); return redis.call('SET', KEYS[1], 'x')", "1", "{key}"] },
         { "only unknown fields", ["EVAL", "redis.call('DEL', KEYS[1]); return redis.call('HSET', KEYS[1], 'zz', '1')", "1", "{key}"] },
     };
@@ -119,6 +122,23 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         using var again = await client.PostAsJsonAsync("/api/login", new { username = "alice", password = "alice-password" });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, again.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token)); // refused above, so not signed in
+    }
+
+    [Fact]
+    public async Task A_hash_written_before_names_and_scopes_existed_reads_as_an_unnamed_unrestricted_session()
+    {
+        await using var store = new RedisStoreUnderTest(redis.Server, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        var manager = new SessionManager("Session", new SessionAuthenticationOptions { Kind = "Session" }, store.Store, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManager>.Instance);
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", Name = "old" });
+        var key = $"{store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{created.Session.Id}";
+        Assert.Equal("2", await redis.Server.ExecuteAsync("HDEL", key, "n", "sc"));
+
+        var session = await manager.AuthenticateAsync(created.Token);
+
+        Assert.NotNull(session);
+        Assert.Null(session.Name);
+        Assert.Null(session.Scopes);
     }
 
     [Fact]

@@ -13,6 +13,15 @@ namespace AspNetSessions.Redis.Tests.Http;
 public sealed class RedisSampleTests(RedisServerFixture redis)
 {
     [Fact]
+    public async Task Named_scoped_api_keys_work_on_redis()
+    {
+        using var app = RedisSampleApp.Create(redis.Server);
+        using var client = app.Client();
+
+        await ApiKeyScenario.RunAsync(client);
+    }
+
+    [Fact]
     public async Task Step_up_and_the_sign_in_state_hold_on_redis()
     {
         using var app = RedisSampleApp.Create(redis.Server, RedisServerFixture.NewKeyPrefix());

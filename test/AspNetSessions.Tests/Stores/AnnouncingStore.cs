@@ -62,6 +62,18 @@ public sealed class AnnouncingStore(ISessionStore inner) : ISessionStore, ISessi
         Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
     }
 
+    public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var evicted = await inner.CreateAsync(record, maxSessionsPerUser, now, cancellationToken);
+        Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
+        foreach (var id in evicted)
+        {
+            Announce(l => l.SessionChanged(record.Session.Kind, id));
+        }
+
+        return evicted;
+    }
+
     public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await inner.SetManyAsync(records, now, cancellationToken);

@@ -79,6 +79,23 @@ public sealed class NearCacheTests : IDisposable
         Assert.Null(await _b.Store.FindAndSlideAsync(_b.Lookup(record), default));
     }
 
+    [Fact]
+    public async Task An_eviction_by_MaxSessionsPerUser_on_one_instance_is_refused_by_the_other_and_the_evicting_one()
+    {
+        var (old, _) = await _a.CreateAsync();
+        Assert.NotNull(await _a.Store.FindAndSlideAsync(_a.Lookup(old), default)); // both instances cache it
+        Assert.NotNull(await _b.Store.FindAndSlideAsync(_b.Lookup(old), default));
+        _a.Time.Advance(TimeSpan.FromSeconds(1));
+        var now = _a.Time.GetUtcNow();
+        var newer = new SessionRecord(old.Session with { Id = SessionIds.New("alice"), CreatedAt = now, LastSeenAt = now }, RandomNumberGenerator.GetBytes(32));
+
+        Assert.Equal([old.Session.Id], await _a.Store.CreateAsync(newer, 1, now, default));
+
+        Assert.Null(await _b.Store.FindAndSlideAsync(_b.Lookup(old), default));
+        Assert.Null(await _a.Store.FindAndSlideAsync(_a.Lookup(old), default));
+        Assert.NotNull(await _b.Store.FindAndSlideAsync(_b.Lookup(newer), default));
+    }
+
     [Theory]
     [InlineData("revoke-all")]
     [InlineData("rotate")]

@@ -401,6 +401,81 @@ public sealed class SessionManagerTests : IDisposable
         Assert.Null(SessionAuthenticationItems.Select(new Microsoft.AspNetCore.Authentication.AuthenticationProperties()));
     }
 
+    // --- API keys (issue #14) ---------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task A_kind_that_declares_scopes_never_creates_an_unrestricted_session()
+    {
+        var keys = Manager(o => o.Scopes = ["orders:read", "orders:write"], kind: "ApiKey", prefix: "key");
+
+        var none = await keys.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var reader = await keys.CreateAsync(new SessionCreateRequest { UserId = "alice", Scopes = ["orders:read", "orders:read"], Name = "ci" });
+
+        Assert.Equal([], none.Session.Scopes!);
+        Assert.Equal(["orders:read"], reader.Session.Scopes!);
+        Assert.Equal("ci", (await keys.AuthenticateAsync(reader.Token))!.Name);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync(new SessionCreateRequest { UserId = "alice", Scopes = ["admin"] }));
+        Assert.Contains("not one of the scopes of this kind: orders:read, orders:write", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_kind_without_scopes_creates_unrestricted_sessions_unless_scopes_are_asked_for()
+    {
+        var sessions = Manager();
+
+        Assert.Null((await sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" })).Session.Scopes);
+        Assert.Equal(["reports:x"], (await sessions.CreateAsync(new SessionCreateRequest { UserId = "alice", Scopes = ["reports:x"] })).Session.Scopes!);
+        Assert.Equal([], (await sessions.CreateAsync(new SessionCreateRequest { UserId = "alice", Scopes = [] })).Session.Scopes!);
+    }
+
+    [Fact]
+    public async Task A_requested_lifetime_sets_the_absolute_expiry_and_never_exceeds_the_kinds()
+    {
+        var keys = Manager(o => { o.IdleTimeout = null; o.AbsoluteTimeout = TimeSpan.FromDays(90); }, kind: "ApiKey", prefix: "key");
+
+        var created = await keys.CreateAsync(new SessionCreateRequest { UserId = "alice", Lifetime = TimeSpan.FromDays(1) });
+
+        Assert.Equal(_time.GetUtcNow().AddDays(1), created.Session.AbsoluteExpiresAt);
+        Assert.Equal(_time.GetUtcNow().AddDays(1), created.Session.ExpiresAt);
+        await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync(new SessionCreateRequest { UserId = "alice", Lifetime = TimeSpan.FromDays(91) }));
+        await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync(new SessionCreateRequest { UserId = "alice", Lifetime = TimeSpan.Zero }));
+        Assert.Equal(_time.GetUtcNow().AddDays(90), (await keys.CreateAsync(new SessionCreateRequest { UserId = "alice", Lifetime = TimeSpan.FromDays(90) })).Session.AbsoluteExpiresAt);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("tab\there")]
+    public async Task A_bad_name_is_refused(string name)
+    {
+        var keys = Manager();
+        await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync(new SessionCreateRequest { UserId = "alice", Name = name }));
+        await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync(new SessionCreateRequest { UserId = "alice", Name = new string('n', 101) }));
+    }
+
+    [Fact]
+    public async Task MaxSessionsPerUser_revokes_the_oldest_and_raises_a_revocation_for_it()
+    {
+        var revoked = new List<string?>();
+        var manager = Manager(o =>
+        {
+            o.MaxSessionsPerUser = 2;
+            o.Events.OnSessionRevoked = c => { revoked.Add(c.SessionId); return Task.CompletedTask; };
+        });
+        var first = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var second = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var third = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+
+        Assert.Null(await manager.AuthenticateAsync(first.Token));
+        Assert.NotNull(await manager.AuthenticateAsync(second.Token));
+        Assert.NotNull(await manager.AuthenticateAsync(third.Token));
+        Assert.Equal([first.Session.Id], revoked);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
     private SessionManager Manager(Action<SessionAuthenticationOptions>? configure = null, string kind = "Session", string prefix = "sess") =>
         new(kind, Options(o => { o.TokenPrefix = prefix; configure?.Invoke(o); }, kind), _store, _time, NullLogger<SessionManager>.Instance);
 
