@@ -66,6 +66,11 @@ public sealed class SignInPropertiesTests
         Assert.Equal(Start.AddMinutes(-2).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), seen.GetProperty("authTime").GetString());
         Assert.Equal(Start, seen.GetProperty("issued").GetDateTimeOffset());
         Assert.Equal(Start.AddMinutes(3 + 30), seen.GetProperty("expires").GetDateTimeOffset());
+
+        // Stored tokens and the session token never reach a log line, even at Trace.
+        Assert.NotEmpty(app.Logs.Lines);
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains(AccessToken, StringComparison.Ordinal) || l.Contains(RefreshToken, StringComparison.Ordinal)
+            || l.Contains(IdToken, StringComparison.Ordinal) || l.Contains(token, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -177,7 +182,8 @@ public sealed class SignInPropertiesTests
         var time = new FakeTimeProvider(Start);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var logs = new CapturingLoggerProvider();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSessionAuth();
         builder.Services.AddAuthentication().AddRemoteScheme<TestRemoteOptions, TestRemoteHandler>("Remote", "Test identity provider", o =>
@@ -214,11 +220,13 @@ public sealed class SignInPropertiesTests
         app.MapGet("/fresh-attribute", () => "fresh").RequireAuthorization().WithMetadata(new RequireRecentAuthenticationAttribute("00:01:00"));
         app.MapGet("/fresh-admin", () => "fresh admin").RequireAuthorization("FreshAdmin");
         await app.StartAsync();
-        return new TestApp(app, time);
+        return new TestApp(app, time, logs);
     }
 
-    private sealed class TestApp(WebApplication web, FakeTimeProvider time) : IAsyncDisposable
+    private sealed class TestApp(WebApplication web, FakeTimeProvider time, CapturingLoggerProvider logs) : IAsyncDisposable
     {
+        public CapturingLoggerProvider Logs { get; } = logs;
+
         public WebApplication Web { get; } = web;
 
         public FakeTimeProvider Time { get; } = time;
