@@ -42,6 +42,16 @@ public sealed class RecentAuthenticationServicesTests
         Assert.IsType<OwnResultHandler>(provider.GetRequiredService<IAuthorizationMiddlewareResultHandler>());
     }
 
+    [Theory]
+    [InlineData("5")]
+    [InlineData("soon")]
+    public void The_attribute_refuses_a_max_age_that_is_not_a_duration(string maxAge)
+    {
+        var error = Assert.Throws<FormatException>(() => new RequireRecentAuthenticationAttribute(maxAge));
+        Assert.Contains("such as '00:05:00'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMinutes(5), Assert.IsType<RecentAuthenticationRequirement>(Assert.Single(new RequireRecentAuthenticationAttribute("00:05:00").GetRequirements())).MaxAge);
+    }
+
     private sealed class OwnResultHandler : IAuthorizationMiddlewareResultHandler
     {
         public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult) => next(context);
