@@ -9,7 +9,9 @@
 # sessions-redis-bearer, sessions-postgres-bearer (AspNetSessions; PostgreSQL: its own throwaway server through
 # .ci/throwaway-postgres, as in the tests, and afterwards the SQL statements per request from its statement log), bearertoken (AddBearerToken), cookie (AddCookie), cookie-ticketstore
 # (AddCookie with an in-memory ITicketStore), cookie-redis-ticketstore (AddCookie with an ITicketStore over
-# IDistributedCache from Microsoft.Extensions.Caching.StackExchangeRedis, on the same redis-server).
+# IDistributedCache from Microsoft.Extensions.Caching.StackExchangeRedis, on the same redis-server),
+# sessions-redis-nearcache-bearer and sessions-postgres-nearcache-bearer (the same stores with SessionAuth:NearCache on:
+# authenticated from memory, invalidated over the store's change channel; measured once the channel is live).
 # Each variant of bench/BenchApp (the same GET /hello under one authentication scheme) runs in its own process on
 # its own loopback port. After a warm-up, the variants are measured INTERLEAVED: every round runs each variant once
 # (the order rotates from round to round), so slow drifts of a shared machine hit all variants alike. The table
@@ -34,7 +36,7 @@ DURATION=${DURATION:-6}
 WARMUP=${WARMUP:-5}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
-ALL_VARIANTS="none trivial-handler sessions-memory-bearer sessions-memory-cookie sessions-redis-bearer sessions-postgres-bearer bearertoken cookie cookie-ticketstore cookie-redis-ticketstore"
+ALL_VARIANTS="none trivial-handler sessions-memory-bearer sessions-memory-cookie sessions-redis-bearer sessions-redis-nearcache-bearer sessions-postgres-bearer sessions-postgres-nearcache-bearer bearertoken cookie cookie-ticketstore cookie-redis-ticketstore"
 VARIANTS=${VARIANTS:-$ALL_VARIANTS}
 OUT=${OUT:-bench/results}
 QUIET=${QUIET:-20}
@@ -132,6 +134,10 @@ for v in "${variants[@]}"; do start_variant "$v"; done
 
 for v in "${variants[@]}"; do
   u=${url[$v]}
+  if [[ $v == *-nearcache-* ]]; then # until the change channel is live every lookup goes to the store
+    for _ in $(seq 100); do [ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$u/ready")" = 200 ] && break; sleep 0.1; done
+    [ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$u/ready")" = 200 ] || { log "$v: its change channel did not come up"; exit 1; }
+  fi
   header[$v]=$(curl -sf --max-time 10 -X POST "$u/credential")
   got=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -H "${header[$v]}" "$u/hello")
   [ "$got" = 200 ] || { log "$v: GET /hello with its credential answered $got, not 200"; exit 1; }

@@ -37,14 +37,21 @@ switch (variant)
         scheme = SessionAuthenticationDefaults.AuthenticationScheme;
         break;
     case "sessions-redis-bearer":
+    case "sessions-redis-nearcache-bearer":
         // SessionAuth__Redis__Configuration=127.0.0.1:PORT (the load script starts its own redis-server).
         builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth")).AddRedisStore();
         scheme = SessionAuthenticationDefaults.AuthenticationScheme;
         break;
     case "sessions-postgres-bearer":
+    case "sessions-postgres-nearcache-bearer":
         // ConnectionStrings__Sessions=Host=127.0.0.1;Port=PORT;... (the load script starts its own throwaway PostgreSQL).
-        builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"))
+        var postgres = builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"))
             .AddEntityFrameworkCoreStore(db => db.UseNpgsql(builder.Configuration.GetConnectionString("Sessions")));
+        if (variant == "sessions-postgres-nearcache-bearer")
+        {
+            postgres.AddPostgreSqlChangeNotifications(); // NOTIFY triggers + LISTEN: what the near-cache needs
+        }
+
         scheme = SessionAuthenticationDefaults.AuthenticationScheme;
         break;
     case "bearertoken":
@@ -86,8 +93,15 @@ switch (variant)
         return 2;
 }
 
+// The *-nearcache-* variants: the same store with SessionAuth:NearCache on, at its defaults.
+var nearCache = variant.Contains("-nearcache-", StringComparison.Ordinal);
+if (nearCache)
+{
+    builder.Services.Configure<SessionNearCacheOptions>(o => o.Enabled = true);
+}
+
 var app = builder.Build();
-if (variant == "sessions-postgres-bearer")
+if (variant.StartsWith("sessions-postgres-", StringComparison.Ordinal))
 {
     await using var context = await app.Services.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync();
     await context.Database.EnsureCreatedAsync();
@@ -137,7 +151,8 @@ app.MapPost("/credential", async (HttpContext context) =>
 
     var header = variant switch
     {
-        "sessions-memory-bearer" or "sessions-redis-bearer" or "sessions-postgres-bearer" =>
+        "sessions-memory-bearer" or "sessions-redis-bearer" or "sessions-postgres-bearer"
+            or "sessions-redis-nearcache-bearer" or "sessions-postgres-nearcache-bearer" =>
             "Authorization: Bearer " + context.Features.GetRequiredFeature<ISessionSignInFeature>().Created.Token,
         "bearertoken" => "Authorization: Bearer " + JsonDocument.Parse(captured.ToArray()).RootElement.GetProperty("accessToken").GetString(),
         _ => "Cookie: " + string.Join("; ", context.Response.Headers.SetCookie.Select(c => c!.Split(';', 2)[0])),
@@ -146,6 +161,18 @@ app.MapPost("/credential", async (HttpContext context) =>
     context.Response.Headers.Remove("Content-Type");
     return Results.Text(header);
 }).AllowAnonymous();
+
+// Signs the presented session out (the revocation-lag measurement signs out on one instance, then asks another).
+app.MapPost("/signout", async (HttpContext context) =>
+{
+    await context.SignOutAsync(scheme!);
+    return Results.NoContent();
+}).RequireAuthorization();
+
+// The near-cache variants report ready only once their change channel is live (until then every lookup goes to the store).
+app.MapGet("/ready", (IServiceProvider services) =>
+    !nearCache || services.GetRequiredService<AspNetSessions.Stores.ISessionStore>() is NearCacheSessionStore { IsListening: true }
+        ? Results.Text("ready") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable)).AllowAnonymous();
 
 // Tell the load script where we listen (the script starts us on port 0: no port races).
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -20,9 +20,14 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false
 // Sessions: the "SessionAuth" section picks the store (Memory | Redis | EntityFrameworkCore), lifetimes, cookie and kinds.
 // AddRedisStore() and AddEntityFrameworkCoreStore() make those available; SessionAuth:Store decides (appsettings.json
 // says Memory). The database of the EF Core store: Database:Provider (Postgres | Sqlite), ConnectionStrings:Sessions.
+// AddPostgreSqlChangeNotifications(): on PostgreSQL the EF Core store announces its changes (NOTIFY from triggers,
+// LISTEN per instance), so SessionAuth:NearCache can be switched on there; SQLite has no such channel, and the
+// near-cache is refused at startup over it.
 builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"))
     .AddRedisStore()
-    .AddEntityFrameworkCoreStore(db => SessionDatabase.Configure(db, builder.Configuration), model => model.MapKind(DemoUsers.ApiKeyScheme));
+    .AddEntityFrameworkCoreStore(db => SessionDatabase.Configure(db, builder.Configuration), model => model.MapKind(DemoUsers.ApiKeyScheme))
+    .AddPostgreSqlChangeNotifications();
+
 builder.Services.AddSingleton<DemoUsers>();
 
 // Behind a reverse proxy, the client's address is in X-Forwarded-For: UseForwardedHeaders (first in the pipeline,

@@ -57,6 +57,8 @@ public static class EntityFrameworkCoreSessionAuthBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(static sp => new EntityFrameworkCoreSessionStore<TContext>(
             ContextSource<TContext>(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore")));
+        // Non-generic, for provider add-ons (AspNetSessions.EntityFrameworkCore.PostgreSQL) that do not know TContext.
+        services.AddSingleton<IEntityFrameworkCoreSessionStore>(static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>());
         services.AddSingleton<SessionPruner<TContext>>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SessionPruner<TContext>>());
         return builder.AddStore(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName,

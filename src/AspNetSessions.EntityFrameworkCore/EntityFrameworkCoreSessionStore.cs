@@ -12,7 +12,7 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// requests never move expiry backwards, never undo a rotation, and never bring back a deleted row. Bulk changes are
 /// single set-based statements. Digests are compared in the app, in constant time.
 /// </summary>
-internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
+internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFrameworkCoreSessionStore
     where TContext : DbContext
 {
     public const string StoreName = "EntityFrameworkCore";
@@ -50,6 +50,12 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore
     public string Name => StoreName;
 
     public SessionTableMap Tables { get; }
+
+    public (string? Provider, string? ConnectionString) DescribeDatabase()
+    {
+        using var lease = Rent();
+        return (lease.Context.Database.ProviderName, lease.Context.Database.GetConnectionString());
+    }
 
     public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {

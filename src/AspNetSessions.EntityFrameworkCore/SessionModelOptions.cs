@@ -21,7 +21,7 @@ public sealed class SessionModelOptions
     private readonly Dictionary<string, SessionMetadataColumn> _promoted = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The model version to build. Pin it (e.g. <c>ModelVersion = 1</c>) so that a package upgrade never changes the
+    /// The model version to build. Pin it (e.g. <c>ModelVersion = 2</c>) so that a package upgrade never changes the
     /// app's migrations silently: a later version of the model is built only when the app asks for it.
     /// </summary>
     public int ModelVersion { get; set; } = LatestModelVersion;

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>One session table as the model declares it: its entity name, the kinds it holds, its promoted metadata columns.</summary>
-internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, bool hasSignInState = true, bool hasNameAndScopes = true)
+internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, SessionTableColumns columns, bool hasSignInState = true, bool hasNameAndScopes = true)
 {
     /// <summary>Whether the table has the sign-in state columns (model version 2 and later).</summary>
     public bool HasSignInState { get; } = hasSignInState;
@@ -13,6 +13,9 @@ internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOn
     public bool HasNameAndScopes { get; } = hasNameAndScopes;
 
     public string EntityName { get; } = entityName;
+
+    /// <summary>Where the table is in the database (after naming conventions), for provider add-ons that add SQL of their own.</summary>
+    public SessionTableColumns Columns { get; } = columns;
 
     public bool HoldsAnyKind { get; } = holdsAnyKind;
 
@@ -42,14 +45,23 @@ internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOn
             }
 
             var any = kinds == SessionModelAnnotations.AnyKind;
+            var columns = new SessionTableColumns(
+                entity.GetSchema(),
+                entity.GetTableName() ?? entity.Name,
+                entity.FindProperty(nameof(SessionRow.Kind))!.GetColumnName(),
+                entity.FindProperty(nameof(SessionRow.Id))!.GetColumnName(),
+                entity.FindProperty(nameof(SessionRow.Version))!.GetColumnName());
             var signInState = entity.FindProperty(nameof(SessionRow.AuthenticatedAt)) is not null;
             var nameAndScopes = entity.FindProperty(nameof(SessionRow.Scopes)) is not null;
-            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted, signInState, nameAndScopes));
+            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted, columns, signInState, nameAndScopes));
         }
 
         return new SessionTableMap(tables);
     }
 }
+
+/// <summary>A session table's schema, name and the columns a change announcement needs, as the database knows them.</summary>
+internal sealed record SessionTableColumns(string? Schema, string Table, string Kind, string Id, string Version);
 
 /// <summary>Which table holds which kind: a kind mapped to a table of its own, else the default table.</summary>
 internal sealed class SessionTableMap

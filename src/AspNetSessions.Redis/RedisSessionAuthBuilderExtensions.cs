@@ -73,7 +73,7 @@ public static class RedisSessionAuthBuilderExtensions
         services.AddSingleton<IValidateOptions<RedisSessionStoreOptions>>(
             sp => new RedisSessionStoreOptionsValidator(path, sp.GetRequiredService<AspNetSessions.Stores.SessionStoreSelection>()));
 
-        return builder.AddStore(RedisSessionStoreOptionsValidator.StoreName, static sp =>
+        return builder.AddStore<RedisSessionStore>(RedisSessionStoreOptionsValidator.StoreName, static sp =>
         {
             var o = sp.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value;
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.Redis");

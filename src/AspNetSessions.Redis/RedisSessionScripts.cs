@@ -25,7 +25,7 @@ internal static class RedisSessionScripts
     /// <summary>Unix milliseconds of <see cref="DateTimeOffset.MaxValue"/>: "never expires".</summary>
     public const long Never = 253402300799999;
 
-    private static readonly string Common = "local NEVER = 253402300799999\n" + RedisSessionFields.LuaDeclarations + """
+    private static readonly string Common = "local NEVER = 253402300799999\n" + RedisSessionFields.LuaDeclarations + RedisInvalidationMessages.LuaDeclarations + "\n" + """
         local function num(n) return string.format('%.0f', n) end
         -- Mirrors SessionExpiry.Cap: the absolute expiry (nil for none) caps an expiry.
         local function Cap(expiresAt, absoluteExpiresAt)
@@ -70,10 +70,11 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>
-    /// KEYS: session, index. ARGV: now, id, then the field values in <see cref="RedisSessionField"/> order, then
-    /// optionally MaxSessionsPerUser and the session key prefix (<c>{prefix}{kind}:{G}:s:</c>). Creates or replaces;
-    /// with a cap, first evicts the user's oldest other valid sessions so that at most the cap remain (the new one
-    /// included). Returns the evicted ids (an empty array without a cap).
+    /// KEYS: session, index. ARGV: now, id, change channel, kind, then the field values in <see cref="RedisSessionField"/>
+    /// order, then optionally MaxSessionsPerUser and the session key prefix (<c>{prefix}{kind}:{G}:s:</c>). Creates or
+    /// replaces; with a cap, first evicts the user's oldest other valid sessions so that at most the cap remain (the new
+    /// one included). Announces each evicted session, and the replaced one (a new one was never cached). Returns the
+    /// evicted ids (an empty array without a cap).
     /// </summary>
     public static readonly RedisScript Set = Common + "\n" + """
         -- Ordinal string order (Lua's < follows the server's locale).
@@ -111,23 +112,27 @@ internal static class RedisSessionScripts
           return evicted
         end
         local now = tonumber(ARGV[1])
-        local e = tonumber(ARGV[2 + EXPIRES_AT])
+        local e = tonumber(ARGV[4 + EXPIRES_AT])
         local evicted = {}
-        if ARGV[3 + #FIELDS] then
-          evicted = Evict(KEYS[2], ARGV[2], now, tonumber(ARGV[3 + #FIELDS]), ARGV[4 + #FIELDS])
+        if ARGV[5 + #FIELDS] then
+          evicted = Evict(KEYS[2], ARGV[2], now, tonumber(ARGV[5 + #FIELDS]), ARGV[6 + #FIELDS])
         end
         index(KEYS[2], ARGV[2], e, now)
-        redis.call('DEL', KEYS[1])
+        local replaced = redis.call('DEL', KEYS[1]) == 1
         local args = {}
-        for i, f in ipairs(FIELDS) do args[#args + 1] = f; args[#args + 1] = ARGV[2 + i] end
+        for i, f in ipairs(FIELDS) do args[#args + 1] = f; args[#args + 1] = ARGV[4 + i] end
         redis.call('HSET', KEYS[1], unpack(args))
         expire(KEYS[1], e, now)
+        if replaced then announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], ARGV[2]) end
+        for _, other in ipairs(evicted) do announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], other) end
         return evicted
         """;
 
     /// <summary>
     /// The hot path. KEYS: session. ARGV: digest, now, slideTo ('' for none), sliding granularity (ms), id, index
     /// key prefix. Returns the fields after the touch, or nil (missing, expired, digest mismatch).
+    /// It announces nothing: a slide only moves last seen and expiry forward, so another instance's cached copy is
+    /// behind in the safe direction (it expires and falls due for a slide earlier, and then asks the store).
     /// </summary>
     public static readonly RedisScript FindAndSlide = Common + "\n" + """
         -- Mirrors SessionExpiry.Touch: last seen and the slid expiry are written only when a write is due.
@@ -169,15 +174,15 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>
-    /// KEYS: session. ARGV: now, index key prefix (<c>{prefix}{kind}:{G}:u:</c>), id, then (field position, value)
-    /// pairs. Returns the fields after the change, or nil for no valid session.
+    /// KEYS: session. ARGV: now, index key prefix (<c>{prefix}{kind}:{G}:u:</c>), id, change channel, kind, then (field
+    /// position, value) pairs. Returns the fields after the change, or nil for no valid session; a change is announced.
     /// </summary>
     public static readonly RedisScript Update = Common + "\n" + """
         -- Mirrors SessionPatch.ApplyTo: given fields replace stored ones; a new expiry is capped by the absolute one
         -- and moves the TTL and the index score.
         local function ApplyTo(key, h, now, indexKey, id)
           local changes, expiresAt = {}, nil
-          for i = 4, #ARGV, 2 do
+          for i = 6, #ARGV, 2 do
             local f, v = tonumber(ARGV[i]), ARGV[i + 1]
             if f == EXPIRES_AT then
               expiresAt = Cap(tonumber(v), absolute(h))
@@ -197,17 +202,21 @@ internal static class RedisSessionScripts
         if not intact(h) then return h end
         if tonumber(h[EXPIRES_AT]) <= now then return nil end
         ApplyTo(KEYS[1], h, now, ARGV[2] .. h[USER_ID], ARGV[3])
+        announce(ARGV[4], ANNOUNCE_SESSION, ARGV[5], ARGV[3])
         return h
         """;
 
     /// <summary>
-    /// KEYS: session. ARGV: index key prefix, id. Deletes the session and its index entry; returns 1 or 0. A damaged
-    /// session (no user, or not a hash) or a damaged index never stops the session itself from being deleted.
+    /// KEYS: session. ARGV: index key prefix, id, change channel, kind. Deletes the session and its index entry and
+    /// announces it; returns 1 or 0. A damaged session (no user, or not a hash) or a damaged index never stops the
+    /// session itself from being deleted.
     /// </summary>
     public static readonly RedisScript Delete = Common + "\n" + """
         local user = redis.pcall('HGET', KEYS[1], FIELDS[USER_ID])
         if type(user) == 'string' then redis.pcall('ZREM', ARGV[1] .. user, ARGV[2]) end
-        return redis.call('DEL', KEYS[1])
+        local n = redis.call('DEL', KEYS[1])
+        announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], ARGV[2])
+        return n
         """;
 
     /// <summary>
@@ -233,12 +242,13 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>
-    /// KEYS: index. ARGV: min score, max score, session key prefix, id to keep ('' for none), then optionally the
-    /// only ids to delete (when metadata narrowed the set). Deletes atomically; returns how many sessions it deleted.
+    /// KEYS: index. ARGV: min score, max score, session key prefix, id to keep ('' for none), change channel, kind,
+    /// user id, then optionally the only ids to delete (when metadata narrowed the set). Deletes atomically and
+    /// announces the user when it deleted any; returns how many sessions it deleted.
     /// </summary>
-    public static readonly RedisScript DeleteMany = """
+    public static readonly RedisScript DeleteMany = RedisInvalidationMessages.LuaDeclarations + "\n" + """
         local ids
-        if #ARGV > 4 then ids = {unpack(ARGV, 5)} else ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2]) end
+        if #ARGV > 7 then ids = {unpack(ARGV, 8)} else ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2]) end
         local n = 0
         for _, id in ipairs(ids) do
           if id ~= ARGV[4] then
@@ -246,6 +256,7 @@ internal static class RedisSessionScripts
             n = n + redis.call('DEL', ARGV[3] .. id)
           end
         end
+        if n > 0 then announce(ARGV[5], ANNOUNCE_USER, ARGV[6], ARGV[7]) end
         return n
         """;
 }

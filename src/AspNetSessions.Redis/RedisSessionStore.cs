@@ -17,8 +17,12 @@ namespace AspNetSessions.Redis;
 /// <see cref="SessionStoreUnavailableException"/> (503). Damaged data (a field missing or unparsable, a key of
 /// the wrong type) is logged at Error with its key and refused: never authenticated, skipped in lists.
 /// </remarks>
-internal sealed class RedisSessionStore(RedisConnection connection, string keyPrefix, ILogger logger) : ISessionStore, IAsyncDisposable
+internal sealed class RedisSessionStore(RedisConnection connection, string keyPrefix, ILogger logger)
+    : ISessionStore, ISessionInvalidationSource, IAsyncDisposable
 {
+    private readonly string _channel = RedisInvalidationMessages.Channel(keyPrefix);
+    private readonly RedisSessionChannel _changes = new(connection, RedisInvalidationMessages.Channel(keyPrefix), logger);
+
     public string Name => "Redis";
 
     internal RedisConnection Connection => connection;
@@ -37,14 +41,16 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
     {
         ArgumentNullException.ThrowIfNull(record);
         var session = record.Session;
-        var args = new RedisValue[2 + RedisSessionFields.Count + (maxSessionsPerUser is null ? 0 : 2)];
+        var args = new RedisValue[4 + RedisSessionFields.Count + (maxSessionsPerUser is null ? 0 : 2)];
         args[0] = RedisSessionCodec.Millis(now);
         args[1] = session.Id;
-        RedisSessionCodec.WriteFields(record, args.AsSpan(2, RedisSessionFields.Count));
+        args[2] = _channel;
+        args[3] = session.Kind;
+        RedisSessionCodec.WriteFields(record, args.AsSpan(4, RedisSessionFields.Count));
         if (maxSessionsPerUser is { } max)
         {
-            args[2 + RedisSessionFields.Count] = max;
-            args[3 + RedisSessionFields.Count] = SessionPrefix(session.Kind, SessionUserGroup.FromSessionId(session.Id));
+            args[4 + RedisSessionFields.Count] = max;
+            args[5 + RedisSessionFields.Count] = SessionPrefix(session.Kind, SessionUserGroup.FromSessionId(session.Id));
         }
 
         RedisKey[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
@@ -123,7 +129,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             return null;
         }
 
-        var args = new List<RedisValue> { RedisSessionCodec.Millis(now), IndexPrefix(kind, id), id };
+        var args = new List<RedisValue> { RedisSessionCodec.Millis(now), IndexPrefix(kind, id), id, _channel, kind };
         void Add(RedisSessionField field, RedisValue value)
         {
             args.Add(RedisSessionFields.LuaIndex(field));
@@ -180,7 +186,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             return false;
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id], cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id, _channel, kind], cancellationToken).ConfigureAwait(false);
         return Integer(reply) == 1;
     }
 
@@ -227,7 +233,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         var (min, max) = ScoreRange(query);
         foreach (var index in await IndexesAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var args = new List<RedisValue> { Score(min, exclusive: query.Status == SessionStatus.Valid), Score(max, exclusive: false), SessionPrefix(query.Kind, index.Group), query.ExceptSessionId ?? string.Empty };
+            var args = new List<RedisValue> { Score(min, exclusive: query.Status == SessionStatus.Valid), Score(max, exclusive: false), SessionPrefix(query.Kind, index.Group), query.ExceptSessionId ?? string.Empty, _channel, query.Kind, index.UserId };
             if (query.Metadata is { Count: > 0 })
             {
                 // Metadata lives in the hashes: pick the ids first, then delete exactly those in one script.
@@ -267,7 +273,13 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         await Bounded(multiplexer.GetDatabase().PingAsync(), cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => connection.DisposeAsync();
+    public IDisposable Subscribe(ISessionInvalidationListener listener) => _changes.Subscribe(listener);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _changes.DisposeAsync().ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+    }
 
     private async ValueTask<SessionRecord?> ReadAsync(RedisScript script, RedisKey key, RedisValue[] args, string kind, string id, CancellationToken cancellationToken)
     {
@@ -353,7 +365,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
     {
         if (query.UserId is not null)
         {
-            return [new UserIndex(IndexKey(query.Kind, query.UserId), SessionUserGroup.Of(query.UserId))];
+            return [new UserIndex(IndexKey(query.Kind, query.UserId), SessionUserGroup.Of(query.UserId), query.UserId)];
         }
 
         var multiplexer = await Guard(connection.GetMultiplexerAsync(cancellationToken)).ConfigureAwait(false);
@@ -389,9 +401,10 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         foreach (var name in indexes)
         {
             var open = name.IndexOf('{', keyPrefix.Length + query.Kind.Length);
-            if (open >= 0 && open + 1 + SessionUserGroup.Length <= name.Length)
+            const string userMark = "}:u:";
+            if (open >= 0 && open + 1 + SessionUserGroup.Length + userMark.Length <= name.Length)
             {
-                found.Add(new UserIndex(name, name.Substring(open + 1, SessionUserGroup.Length)));
+                found.Add(new UserIndex(name, name.Substring(open + 1, SessionUserGroup.Length), name[(open + 1 + SessionUserGroup.Length + userMark.Length)..]));
             }
         }
 
@@ -492,5 +505,5 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("*", "\\*", StringComparison.Ordinal)
             .Replace("?", "\\?", StringComparison.Ordinal).Replace("[", "\\[", StringComparison.Ordinal);
 
-    private readonly record struct UserIndex(string Key, string Group);
+    private readonly record struct UserIndex(string Key, string Group, string UserId);
 }

@@ -233,11 +233,13 @@ internal sealed partial class SessionManager : ISessionManager
             return null;
         }
 
+        SessionAuthenticationItems.EnsureWithinLimit(update.AuthenticationItems, nameof(update));
         var patch = new SessionPatch
         {
             Claims = update.Claims is null ? null : [.. update.Claims],
             Data = update.Data is null ? null : SessionMaps.Freeze(update.Data),
             Metadata = update.Metadata is null ? null : SessionMaps.Freeze(update.Metadata),
+            AuthenticationItems = update.AuthenticationItems is null ? null : SessionMaps.Freeze(update.AuthenticationItems),
         };
         return (await _store.UpdateAsync(Kind, sessionId, patch, Now(), cancellationToken).ConfigureAwait(false))?.Session;
     }

@@ -11,4 +11,12 @@ public sealed record SessionUpdate
 
     /// <summary>New metadata.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    // Sign-in state (issue #14, step-up).
+
+    /// <summary>
+    /// New authentication properties items (e.g. a refreshed access token saved as <c>.Token.access_token</c>), replacing
+    /// the stored ones; at most <see cref="SessionAuthenticationItems.MaxBytes"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? AuthenticationItems { get; init; }
 }

@@ -13,6 +13,13 @@ if (args.Length > 0 && args[0] == "--memory")
     return await MemoryFootprint.RunAsync(count);
 }
 
+// dotnet run -c Release --project test/AspNetSessions.Benchmarks -- --revocation-lag URL_A URL_B [trials] [csv]  (bench/revocation-lag.sh)
+if (args.Length >= 3 && args[0] == "--revocation-lag")
+{
+    var trials = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 300;
+    return await RevocationLag.RunAsync(new Uri(args[1]), new Uri(args[2]), trials, args.Length > 4 ? args[4] : "revocation-lag.csv");
+}
+
 // "--short" is kept as an alias of BenchmarkDotNet's own "--job short".
 var forwarded = args.SelectMany(a => a == "--short" ? new[] { "--job", "short" } : [a]).ToArray();
 var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);

@@ -78,6 +78,15 @@ public sealed partial class PackageMetadataTests(PackedPackages packages)
     }
 
     [Fact]
+    public void The_postgresql_add_on_depends_on_exactly_the_ef_core_store_it_was_built_with()
+    {
+        // It builds on that package's internals (Directory.Build.targets), so any other version could break it.
+        var ef = packages.Nuspec("AspNetSessions.EntityFrameworkCore.PostgreSQL").Descendants("dependency")
+            .Single(d => d.Attribute("id")?.Value == "AspNetSessions.EntityFrameworkCore");
+        Assert.Equal($"[{packages.Version}]", ef.Attribute("version")?.Value);
+    }
+
+    [Fact]
     public async Task CI_builds_are_deterministic_with_repository_relative_paths()
     {
         // CI sets CI=true (every CI service does); the build then maps source paths to /_/ so the same commit builds the

@@ -16,7 +16,13 @@ public sealed class RequireRecentAuthenticationAttribute : Attribute, IAuthoriza
     public RequireRecentAuthenticationAttribute(string maxAge)
     {
         ArgumentException.ThrowIfNullOrEmpty(maxAge);
-        MaxAge = TimeSpan.ParseExact(maxAge, ["c"], CultureInfo.InvariantCulture);
+        // hh:mm:ss only: a bare number would read as days.
+        if (!maxAge.Contains(':', StringComparison.Ordinal) || !TimeSpan.TryParseExact(maxAge, "c", CultureInfo.InvariantCulture, out var parsed))
+        {
+            throw new FormatException($"The max age of [RequireRecentAuthentication] must be a duration such as '00:05:00'; got '{maxAge}'.");
+        }
+
+        MaxAge = parsed;
     }
 
     /// <summary>The longest time since the user last authenticated.</summary>

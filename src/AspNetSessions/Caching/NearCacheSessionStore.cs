@@ -46,6 +46,9 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
     /// <summary>How many sessions are cached (tests and the entries gauge).</summary>
     internal int Count => _entries.Count;
 
+    /// <summary>Whether the store's change channel is live, so entries may be served (tests wait for it).</summary>
+    internal bool IsListening => _live;
+
     public ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
     {
         var key = (lookup.Kind, lookup.Id);

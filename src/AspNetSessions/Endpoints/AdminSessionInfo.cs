@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AspNetSessions;
 
 /// <summary>A session as the admin endpoints list it: never the token or its digest.</summary>
@@ -20,6 +22,18 @@ public sealed record AdminSessionInfo(
     public static AdminSessionInfo From(Session session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return new(session.Id, session.Kind, session.CreatedAt, session.LastSeenAt, session.ExpiresAt, session.Metadata);
+        return new(session.Id, session.Kind, session.CreatedAt, session.LastSeenAt, session.ExpiresAt, session.Metadata)
+        {
+            Name = session.Name,
+            Scopes = session.Scopes,
+        };
     }
+
+    /// <summary>The name given at creation (API keys), or <see langword="null"/> (then left out of the JSON).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Name { get; init; }
+
+    /// <summary>The scopes the session is limited to, or <see langword="null"/> when it is unrestricted (<see cref="SessionScopes"/>; then left out of the JSON).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Scopes { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AspNetSessions;
 
 /// <summary>One of the caller's sessions as listed by <c>MapSessionEndpoints</c>: no token, no digest.</summary>
@@ -22,6 +24,18 @@ public sealed record SessionInfo(
     {
         ArgumentNullException.ThrowIfNull(session);
         return new(session.Id, session.CreatedAt, session.LastSeenAt, session.ExpiresAt,
-            string.Equals(session.Id, currentSessionId, StringComparison.Ordinal), session.Metadata);
+            string.Equals(session.Id, currentSessionId, StringComparison.Ordinal), session.Metadata)
+        {
+            Name = session.Name,
+            Scopes = session.Scopes,
+        };
     }
+
+    /// <summary>The name given at creation (API keys), or <see langword="null"/> (then left out of the JSON).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Name { get; init; }
+
+    /// <summary>The scopes the session is limited to, or <see langword="null"/> when it is unrestricted (<see cref="SessionScopes"/>; then left out of the JSON).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Scopes { get; init; }
 }

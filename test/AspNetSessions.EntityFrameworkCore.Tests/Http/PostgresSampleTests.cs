@@ -23,6 +23,13 @@ public sealed class PostgresSampleTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Step_up_and_the_sign_in_state_hold_on_postgres()
+    {
+        using var app = await PostgresSampleApp.StartAsync(server, "stepup");
+        await StepUpScenario.RunAsync(app);
+    }
+
+    [Fact]
     public async Task Every_endpoint_behaves_as_on_the_memory_store()
     {
         using var app = await PostgresSampleApp.StartAsync(server, "sample");

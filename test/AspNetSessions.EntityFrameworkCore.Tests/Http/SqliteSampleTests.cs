@@ -49,6 +49,18 @@ public sealed class SqliteSampleTests : IDisposable
     }
 
     [Fact]
+    public async Task Step_up_and_the_sign_in_state_hold_on_sqlite()
+    {
+        using var app = new SampleApp(new Dictionary<string, string?>
+        {
+            ["SessionAuth:Store"] = "EntityFrameworkCore",
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Sessions"] = $"Data Source={Path.Combine(_directory, "stepup.db")}",
+        });
+        await StepUpScenario.RunAsync(app);
+    }
+
+    [Fact]
     public void A_missing_connection_string_stops_startup_with_a_message_naming_the_key()
     {
         var failure = SampleApp.StartupFailure(() => new SampleApp(new Dictionary<string, string?>

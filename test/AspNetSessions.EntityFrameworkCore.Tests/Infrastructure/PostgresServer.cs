@@ -29,7 +29,9 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>Starts the server (again, after <see cref="Stop"/>: the data is kept).</summary>
-    public void Start() => Script("start", _directory, Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <remarks>Every test class takes a database, and with it an Npgsql pool, of its own on this one server (and each
+    /// near-cached instance a LISTEN connection): room for them all beyond PostgreSQL's default of 100.</remarks>
+    public void Start() => Script("start", _directory, Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "max_connections=400");
 
     /// <summary>Stops the server (fast shutdown: open connections are closed).</summary>
     public void Stop() => Script("stop", _directory);

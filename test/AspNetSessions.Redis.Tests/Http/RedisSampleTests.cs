@@ -22,6 +22,13 @@ public sealed class RedisSampleTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task Step_up_and_the_sign_in_state_hold_on_redis()
+    {
+        using var app = RedisSampleApp.Create(redis.Server, RedisServerFixture.NewKeyPrefix());
+        await StepUpScenario.RunAsync(app);
+    }
+
+    [Fact]
     public async Task The_sample_contract_holds_on_redis()
     {
         using var app = RedisSampleApp.Create(redis.Server);

@@ -57,6 +57,29 @@ public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
     }
 
     [Fact]
+    public async Task Session_and_admin_listings_show_name_and_scopes_too()
+    {
+        using var client = _app.Client();
+        var bob = await client.LoginAsync("bob");
+        var alice = await client.LoginAsync("alice");
+        var key = await CreateAsync(client, bob.Token, """{"name": "backup", "scopes": ["orders:read"]}""");
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", key));
+
+        using (var own = await client.SendAsync(HttpMethod.Get, "/api/sessions", bob.Token))
+        {
+            var mine = Assert.Single((await own.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray(), s => s.GetProperty("current").GetBoolean());
+            Assert.False(mine.TryGetProperty("name", out _));   // a browser session: no name, unrestricted
+            Assert.False(mine.TryGetProperty("scopes", out _));
+        }
+
+        using var admin = await client.SendAsync(HttpMethod.Get, "/api/admin/users/bob/sessions", alice.Token);
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        var listed = (await admin.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Where(s => s.GetProperty("kind").GetString() == "ApiKey");
+        Assert.Contains(listed, s => s.GetProperty("name").GetString() == "backup"
+            && s.GetProperty("scopes").EnumerateArray().Select(x => x.GetString()).SequenceEqual(["orders:read"]));
+    }
+
+    [Fact]
     public async Task Orders_need_the_scope_a_key_without_it_gets_403_with_the_insufficient_scope_challenge()
     {
         using var client = _app.Client();
@@ -173,6 +196,13 @@ public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
         using var list = await client.SendAsync(HttpMethod.Get, "/api/keys", session.Token);
         var names = (await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(k => k.GetProperty("name").GetString());
         Assert.Equal(Enumerable.Range(1, 10).Select(i => $"key {i}"), names);
+
+        // DELETE /api/keys revokes every key of the caller, and none of its browser sessions.
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Delete, "/api/keys", session.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/orders", tokens[^1]));
+        using var empty = await client.SendAsync(HttpMethod.Get, "/api/keys", session.Token);
+        Assert.Empty((await empty.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", session.Token));
     }
 
     private static async Task<string> CreateAsync(HttpClient client, string sessionToken, string json)

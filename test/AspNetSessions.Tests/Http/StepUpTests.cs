@@ -36,6 +36,13 @@ public sealed class StepUpTests
     }
 
     [Fact]
+    public async Task The_shared_step_up_scenario_holds_on_the_memory_store()
+    {
+        using var app = new SampleApp();
+        await StepUpScenario.RunAsync(app);
+    }
+
+    [Fact]
     public async Task Reauthenticating_makes_the_same_session_fresh_again()
     {
         using var app = new SampleApp();

@@ -297,6 +297,110 @@ public sealed class SessionManagerTests : IDisposable
         Assert.Equal(0, created.Session.CreatedAt.UtcTicks % TimeSpan.TicksPerMillisecond);
     }
 
+    // Sign-in state (issue #14, step-up).
+
+    [Fact]
+    public async Task A_session_is_authenticated_at_its_creation_or_at_the_earlier_instant_the_request_names()
+    {
+        var manager = Manager();
+        var now = _time.GetUtcNow();
+
+        var plain = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var earlier = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", AuthenticatedAt = now.AddMinutes(-3).AddTicks(5) });
+
+        Assert.Equal(plain.Session.CreatedAt, plain.Session.AuthenticatedAt);
+        Assert.Equal(now.AddMinutes(-3), earlier.Session.AuthenticatedAt);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => manager.CreateAsync(new SessionCreateRequest { UserId = "alice", AuthenticatedAt = now.AddSeconds(1) }));
+    }
+
+    [Fact]
+    public async Task ExpiresAt_caps_the_absolute_expiry_and_never_extends_it()
+    {
+        var manager = Manager();
+        var now = _time.GetUtcNow();
+
+        var capped = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", ExpiresAt = now.AddMinutes(10) });
+        var beyond = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", ExpiresAt = now.AddDays(30) });
+
+        Assert.Equal(now.AddMinutes(10), capped.Session.AbsoluteExpiresAt);
+        Assert.Equal(now.AddMinutes(10), capped.Session.ExpiresAt);
+        Assert.Equal(now.AddDays(7), beyond.Session.AbsoluteExpiresAt);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => manager.CreateAsync(new SessionCreateRequest { UserId = "alice", ExpiresAt = now }));
+        var unlimited = Manager(o => o.AbsoluteTimeout = null);
+        Assert.Equal(now.AddHours(1), (await unlimited.CreateAsync(new SessionCreateRequest { UserId = "alice", ExpiresAt = now.AddHours(1) })).Session.AbsoluteExpiresAt);
+    }
+
+    [Fact]
+    public async Task Reauthenticate_moves_only_the_authentication_time_and_keeps_id_token_and_items()
+    {
+        var manager = Manager(o => o.SlidingGranularity = TimeSpan.Zero);
+        var items = new Dictionary<string, string> { [".Token.access_token"] = "at" };
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", AuthenticationItems = items });
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        var reauthenticated = await manager.ReauthenticateAsync(created.Session.Id);
+
+        Assert.NotNull(reauthenticated);
+        Assert.Equal(_time.GetUtcNow(), reauthenticated.AuthenticatedAt);
+        Assert.Equal(created.Session with { AuthenticatedAt = reauthenticated.AuthenticatedAt }, reauthenticated with { AuthenticationItems = created.Session.AuthenticationItems });
+        Assert.Equal(items, reauthenticated.AuthenticationItems);
+        Assert.Equal(reauthenticated.AuthenticatedAt, (await manager.AuthenticateAsync(created.Token))?.AuthenticatedAt);
+        var rotated = await manager.RotateAsync(created.Session.Id);
+        Assert.Equal(reauthenticated.AuthenticatedAt, rotated?.Session.AuthenticatedAt);
+        Assert.Equal(items, rotated?.Session.AuthenticationItems);
+        Assert.Null(await manager.ReauthenticateAsync("not-a-session-id"));
+        Assert.True(await manager.RevokeAsync(created.Session.Id));
+        Assert.Null(await manager.ReauthenticateAsync(created.Session.Id));
+    }
+
+    [Fact]
+    public async Task Update_replaces_the_authentication_items_within_the_size_limit()
+    {
+        var manager = Manager();
+        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", AuthenticationItems = new Dictionary<string, string> { [".Token.access_token"] = "old" } });
+        var refreshed = new Dictionary<string, string> { [".Token.access_token"] = "new", [".TokenNames"] = "access_token" };
+
+        var updated = await manager.UpdateAsync(created.Session.Id, new SessionUpdate { AuthenticationItems = refreshed });
+        var tooLarge = new SessionUpdate { AuthenticationItems = new Dictionary<string, string> { ["x"] = new string('x', SessionAuthenticationItems.MaxBytes) } };
+
+        Assert.Equal(refreshed, updated?.AuthenticationItems);
+        Assert.Equal(refreshed, (await manager.AuthenticateAsync(created.Token))?.AuthenticationItems);
+        await Assert.ThrowsAsync<ArgumentException>(() => manager.UpdateAsync(created.Session.Id, tooLarge));
+        Assert.Equal(refreshed, (await manager.FindByIdAsync(created.Session.Id))?.AuthenticationItems);
+    }
+
+    [Theory]
+    [InlineData(299, true)]
+    [InlineData(300, true)]
+    [InlineData(301, false)]
+    public void Freshness_is_decided_in_whole_seconds(int elapsedSeconds, bool fresh)
+    {
+        var authenticatedAt = new DateTimeOffset(2026, 1, 1, 9, 0, 0, 999, TimeSpan.Zero);
+        var now = authenticatedAt.AddMilliseconds(-999).AddSeconds(elapsedSeconds);
+
+        Assert.Equal(fresh, RecentAuthentication.IsFresh(authenticatedAt, now, TimeSpan.FromMinutes(5)));
+        Assert.False(RecentAuthentication.IsFresh(null, now, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void Only_the_items_the_session_does_not_derive_itself_are_kept()
+    {
+        var properties = new Microsoft.AspNetCore.Authentication.AuthenticationProperties
+        {
+            IsPersistent = true,
+            IssuedUtc = _time.GetUtcNow(),
+            ExpiresUtc = _time.GetUtcNow().AddHours(1),
+            AllowRefresh = false,
+            RedirectUri = "/next",
+        };
+        properties.Items["app"] = "v";
+
+        var kept = SessionAuthenticationItems.Select(properties);
+
+        Assert.Equal([".persistent", "app"], kept!.Keys.Order(StringComparer.Ordinal));
+        Assert.Null(SessionAuthenticationItems.Select(new Microsoft.AspNetCore.Authentication.AuthenticationProperties()));
+    }
+
     // --- API keys (issue #14) ---------------------------------------------------------------------------------
 
     [Fact]

@@ -1,0 +1,58 @@
+using AspNetSessions;
+using AspNetSessions.EntityFrameworkCore;
+using AspNetSessions.EntityFrameworkCore.PostgreSQL;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds PostgreSQL change notifications to the Entity Framework Core session store.</summary>
+public static class PostgreSqlSessionAuthBuilderExtensions
+{
+    /// <summary>
+    /// Makes the EF Core store (added before with <c>AddEntityFrameworkCoreStore</c>, on Npgsql) announce every change to a
+    /// session with PostgreSQL <c>NOTIFY</c>, from triggers on the session tables (created on first use if missing;
+    /// PostgreSQL 14 or later), and hear them with <c>LISTEN</c> on a dedicated connection: what the near-cache
+    /// (<c>SessionAuth:NearCache:Enabled</c>) needs. Nothing else about the store changes. An app may call it and still run
+    /// the store on another database by configuration: then the near-cache is refused at startup, with a message.
+    /// </summary>
+    /// <param name="builder">The result of <c>AddSessionAuth()</c>, after <c>AddEntityFrameworkCoreStore</c>.</param>
+    public static SessionAuthBuilder AddPostgreSqlChangeNotifications(this SessionAuthBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IEntityFrameworkCoreSessionStore)))
+        {
+            throw new InvalidOperationException("AddPostgreSqlChangeNotifications() announces the changes of the EF Core session store: call AddEntityFrameworkCoreStore(...) before it.");
+        }
+
+        if (builder.Services.Any(d => d.ServiceType == typeof(PostgreSqlChangeNotificationsMarker)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<PostgreSqlChangeNotificationsMarker>();
+        builder.Services.AddSingleton<IValidateOptions<SessionNearCacheOptions>, PostgreSqlNearCacheValidator>();
+        builder.Services.AddOptions<SessionNearCacheOptions>().ValidateOnStart();
+        // Same name as the EF Core store, added later: it is the one "EntityFrameworkCore" selects.
+        return builder.AddStore<PostgreSqlAnnouncingSessionStore>(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName, static sp =>
+        {
+            var store = sp.GetRequiredService<IEntityFrameworkCoreSessionStore>();
+            var (provider, connectionString) = store.DescribeDatabase();
+            if (!PostgreSqlNearCacheValidator.IsPostgreSql(provider))
+            {
+                return new PostgreSqlAnnouncingSessionStore(store, channel: null, PostgreSqlNearCacheValidator.NoChannel(provider));
+            }
+
+            if (string.IsNullOrEmpty(connectionString))
+            {
+                throw new InvalidOperationException("AddPostgreSqlChangeNotifications() needs a connection string on the session context, to open its LISTEN connection.");
+            }
+
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore.PostgreSQL");
+            var tables = store.Tables.Tables.Select(t => t.Columns).ToList();
+            return new PostgreSqlAnnouncingSessionStore(store, new PostgreSqlSessionChannel(connectionString, tables, logger), refusal: null);
+        });
+    }
+
+    private sealed class PostgreSqlChangeNotificationsMarker;
+}
