@@ -6,7 +6,7 @@ namespace AspNetSessions;
 /// <summary>
 /// The <c>AuthenticationProperties.Items</c> of a request authenticated by a session, built on first use: ASP.NET Core's
 /// authentication and authorization middleware never read them, yet formatting the two instants (<c>.issued</c>,
-/// <c>.expires</c>) and copying the stored items cost every request about 150 ns and 350 bytes (HandlerBenchmarks).
+/// <c>.expires</c>) and copying the stored items cost every request about 340 bytes (HandlerBenchmarks: 4.47 → 4.13 KB).
 /// What they hold once read is <see cref="SessionAuthenticationItems.ToItems"/>'s, the one home of that rule.
 /// </summary>
 internal sealed class SessionPropertiesItems(Session session) : IDictionary<string, string?>
