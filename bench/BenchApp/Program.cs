@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Claims;
 using System.Text.Json;
 using AspNetSessions;
@@ -169,10 +170,40 @@ app.MapPost("/signout", async (HttpContext context) =>
     return Results.NoContent();
 }).RequireAuthorization();
 
-// The near-cache variants report ready only once their change channel is live (until then every lookup goes to the store).
-app.MapGet("/ready", (IServiceProvider services) =>
-    !nearCache || services.GetRequiredService<AspNetSessions.Stores.ISessionStore>() is NearCacheSessionStore { IsListening: true }
-        ? Results.Text("ready") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable)).AllowAnonymous();
+// The near-cache variants report ready only once their change channel is live (until then every lookup goes to the
+// store): a probe session authenticated twice must be answered from the cache the second time, as the public
+// aspnetsessions.nearcache.hits counter shows.
+long nearCacheHits = 0;
+using var hitsListener = new MeterListener
+{
+    InstrumentPublished = static (instrument, listener) =>
+    {
+        if (instrument.Name == "aspnetsessions.nearcache.hits")
+        {
+            listener.EnableMeasurementEvents(instrument);
+        }
+    },
+};
+hitsListener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref nearCacheHits, value));
+hitsListener.Start();
+app.MapGet("/ready", async (IServiceProvider services) =>
+{
+    if (nearCache)
+    {
+        var sessions = services.GetRequiredService<ISessionManager>();
+        var probe = await sessions.CreateAsync(new SessionCreateRequest { UserId = "ready-probe" });
+        var before = Interlocked.Read(ref nearCacheHits);
+        await sessions.AuthenticateAsync(probe.Token);
+        await sessions.AuthenticateAsync(probe.Token);
+        await sessions.RevokeAsync(probe.Session.Id);
+        if (Interlocked.Read(ref nearCacheHits) == before)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    return Results.Text("ready");
+}).AllowAnonymous();
 
 // Tell the load script where we listen (the script starts us on port 0: no port races).
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -49,7 +49,7 @@ internal static class PostgreSqlChangeNotifications
     }
 
     /// <summary>How many of the triggers of <paramref name="tables"/> exist (all are there when it is twice the tables).</summary>
-    public static string CountTriggersSql(IReadOnlyList<SessionTableColumns> tables)
+    public static string CountTriggersSql(IReadOnlyList<SessionTableLocation> tables)
     {
         var names = string.Join(", ", tables.Select(t => Literal(QualifiedTable(t))));
         return $"SELECT count(*) FROM pg_trigger WHERE tgname IN ({Literal(DeleteTrigger)}, {Literal(UpdateTrigger)}) "
@@ -57,7 +57,7 @@ internal static class PostgreSqlChangeNotifications
     }
 
     /// <summary>Creates (or replaces) the function and the two triggers of every table; idempotent, PostgreSQL 14+.</summary>
-    public static string InstallSql(IReadOnlyList<SessionTableColumns> tables)
+    public static string InstallSql(IReadOnlyList<SessionTableLocation> tables)
     {
         var sql = new StringBuilder();
         sql.Append(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({InstallLock});\n");
@@ -92,7 +92,7 @@ internal static class PostgreSqlChangeNotifications
         return sql.ToString();
     }
 
-    private static string QualifiedTable(SessionTableColumns table) => Qualified(table.Schema, table.Table);
+    private static string QualifiedTable(SessionTableLocation table) => Qualified(table.Schema, table.Table);
 
     private static string Qualified(string? schema, string name) => schema is null ? Identifier(name) : Identifier(schema) + "." + Identifier(name);
 

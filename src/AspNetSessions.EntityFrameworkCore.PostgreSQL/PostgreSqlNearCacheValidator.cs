@@ -21,12 +21,12 @@ internal sealed class PostgreSqlNearCacheValidator(IServiceProvider services) : 
 
     public ValidateOptionsResult Validate(string? name, SessionNearCacheOptions options)
     {
-        if (!options.Enabled || !services.GetRequiredService<SessionStoreSelection>().IsSelected(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName))
+        if (!options.Enabled || !services.GetRequiredService<SessionStoreSelection>().IsSelected(EntityFrameworkCoreSessionStoreOptions.StoreName))
         {
             return ValidateOptionsResult.Success;
         }
 
-        var (provider, _) = services.GetRequiredService<IEntityFrameworkCoreSessionStore>().DescribeDatabase();
+        var provider = services.GetRequiredService<IEntityFrameworkCoreSessionStore>().GetProviderName();
         return IsPostgreSql(provider) ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(NoChannel(provider));
     }
 }

@@ -34,23 +34,23 @@ public static class PostgreSqlSessionAuthBuilderExtensions
         builder.Services.AddSingleton<IValidateOptions<SessionNearCacheOptions>, PostgreSqlNearCacheValidator>();
         builder.Services.AddOptions<SessionNearCacheOptions>().ValidateOnStart();
         // Same name as the EF Core store, added later: it is the one "EntityFrameworkCore" selects.
-        return builder.AddStore<PostgreSqlAnnouncingSessionStore>(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName, static sp =>
+        return builder.AddStore<PostgreSqlAnnouncingSessionStore>(EntityFrameworkCoreSessionStoreOptions.StoreName, static sp =>
         {
             var store = sp.GetRequiredService<IEntityFrameworkCoreSessionStore>();
-            var (provider, connectionString) = store.DescribeDatabase();
+            var provider = store.GetProviderName();
             if (!PostgreSqlNearCacheValidator.IsPostgreSql(provider))
             {
                 return new PostgreSqlAnnouncingSessionStore(store, channel: null, PostgreSqlNearCacheValidator.NoChannel(provider));
             }
 
+            var connectionString = store.GetConnectionString();
             if (string.IsNullOrEmpty(connectionString))
             {
                 throw new InvalidOperationException("AddPostgreSqlChangeNotifications() needs a connection string on the session context, to open its LISTEN connection.");
             }
 
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore.PostgreSQL");
-            var tables = store.Tables.Tables.Select(t => t.Columns).ToList();
-            return new PostgreSqlAnnouncingSessionStore(store, new PostgreSqlSessionChannel(connectionString, tables, logger), refusal: null);
+            return new PostgreSqlAnnouncingSessionStore(store, new PostgreSqlSessionChannel(connectionString, store.TableLocations, logger), refusal: null);
         });
     }
 

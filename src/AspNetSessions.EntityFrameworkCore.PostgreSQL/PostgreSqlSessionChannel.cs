@@ -15,7 +15,7 @@ namespace AspNetSessions.EntityFrameworkCore.PostgreSQL;
 /// messages, which bounds a silent loss well below <c>MaxStaleness</c>. These timings bound a real process, so they
 /// run on real time, not the app's clock.
 /// </remarks>
-internal sealed class PostgreSqlSessionChannel(string connectionString, IReadOnlyList<SessionTableColumns> tables, ILogger logger) : IAsyncDisposable
+internal sealed class PostgreSqlSessionChannel(string connectionString, IReadOnlyList<SessionTableLocation> tables, ILogger logger) : IAsyncDisposable
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);

@@ -51,10 +51,18 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
 
     public SessionTableMap Tables { get; }
 
-    public (string? Provider, string? ConnectionString) DescribeDatabase()
+    public IReadOnlyList<SessionTableLocation> TableLocations => [.. Tables.Tables.Select(static t => t.Columns)];
+
+    public string? GetProviderName()
     {
         using var lease = Rent();
-        return (lease.Context.Database.ProviderName, lease.Context.Database.GetConnectionString());
+        return lease.Context.Database.ProviderName;
+    }
+
+    public string? GetConnectionString()
+    {
+        using var lease = Rent();
+        return lease.Context.Database.GetConnectionString();
     }
 
     public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)

@@ -6,6 +6,9 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// </summary>
 public sealed class EntityFrameworkCoreSessionStoreOptions
 {
+    /// <summary>The store's name: the value of <c>SessionAuth:Store</c> that selects it.</summary>
+    public const string StoreName = "EntityFrameworkCore";
+
     /// <summary>Whether this app instance runs the pruner; several instances may run it at once. <see langword="true"/> by default.</summary>
     public bool PruneExpired { get; set; } = true;
 

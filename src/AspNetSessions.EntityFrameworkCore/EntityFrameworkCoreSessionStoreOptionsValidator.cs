@@ -7,7 +7,7 @@ namespace AspNetSessions.EntityFrameworkCore;
 internal sealed class EntityFrameworkCoreSessionStoreOptionsValidator(string? configurationPath, SessionStoreSelection selection)
     : IValidateOptions<EntityFrameworkCoreSessionStoreOptions>
 {
-    public const string StoreName = "EntityFrameworkCore";
+    public const string StoreName = EntityFrameworkCoreSessionStoreOptions.StoreName;
 
     public ValidateOptionsResult Validate(string? name, EntityFrameworkCoreSessionStoreOptions options)
     {

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>One session table as the model declares it: its entity name, the kinds it holds, its promoted metadata columns.</summary>
-internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, SessionTableColumns columns, bool hasSignInState = true, bool hasNameAndScopes = true)
+internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, SessionTableLocation columns, bool hasSignInState = true, bool hasNameAndScopes = true)
 {
     /// <summary>Whether the table has the sign-in state columns (model version 2 and later).</summary>
     public bool HasSignInState { get; } = hasSignInState;
@@ -15,7 +15,7 @@ internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOn
     public string EntityName { get; } = entityName;
 
     /// <summary>Where the table is in the database (after naming conventions), for provider add-ons that add SQL of their own.</summary>
-    public SessionTableColumns Columns { get; } = columns;
+    public SessionTableLocation Columns { get; } = columns;
 
     public bool HoldsAnyKind { get; } = holdsAnyKind;
 
@@ -45,7 +45,7 @@ internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOn
             }
 
             var any = kinds == SessionModelAnnotations.AnyKind;
-            var columns = new SessionTableColumns(
+            var columns = new SessionTableLocation(
                 entity.GetSchema(),
                 entity.GetTableName() ?? entity.Name,
                 entity.FindProperty(nameof(SessionRow.Kind))!.GetColumnName(),
@@ -59,9 +59,6 @@ internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOn
         return new SessionTableMap(tables);
     }
 }
-
-/// <summary>A session table's schema, name and the columns a change announcement needs, as the database knows them.</summary>
-internal sealed record SessionTableColumns(string? Schema, string Table, string Kind, string Id, string Version);
 
 /// <summary>Which table holds which kind: a kind mapped to a table of its own, else the default table.</summary>
 internal sealed class SessionTableMap

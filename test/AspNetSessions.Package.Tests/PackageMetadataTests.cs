@@ -64,26 +64,31 @@ public sealed partial class PackageMetadataTests(PackedPackages packages)
     [Fact]
     public void Packages_that_build_on_the_core_accept_exactly_its_compatibility_line()
     {
-        // README, "Versioning and compatibility": before 1.0 the line is the minor version, from 1.0 the major.
-        var version = System.Version.Parse(packages.Version.Split('-')[0]);
-        var end = version.Major == 0 ? $"0.{version.Minor + 1}.0" : $"{version.Major + 1}.0.0";
         var dependents = packages.Ids.Where(id => id != "AspNetSessions").ToArray();
         Assert.NotEmpty(dependents);
         Assert.All(dependents, id =>
         {
             var core = packages.Nuspec(id).Descendants("dependency").Single(d => d.Attribute("id")?.Value == "AspNetSessions");
-            Assert.Equal($"[{packages.Version}, {end})", core.Attribute("version")?.Value);
+            Assert.Equal(CompatibilityLine(), core.Attribute("version")?.Value);
         });
         Assert.Contains("## Versioning and compatibility", Readme.Text, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_postgresql_add_on_depends_on_exactly_the_ef_core_store_it_was_built_with()
+    public void The_postgresql_add_on_accepts_the_ef_core_store_of_the_same_compatibility_line()
     {
-        // It builds on that package's internals (Directory.Build.targets), so any other version could break it.
+        // It builds on that package's public IEntityFrameworkCoreSessionStore only (Directory.Build.targets), like every store on the core.
         var ef = packages.Nuspec("AspNetSessions.EntityFrameworkCore.PostgreSQL").Descendants("dependency")
             .Single(d => d.Attribute("id")?.Value == "AspNetSessions.EntityFrameworkCore");
-        Assert.Equal($"[{packages.Version}]", ef.Attribute("version")?.Value);
+        Assert.Equal(CompatibilityLine(), ef.Attribute("version")?.Value);
+    }
+
+    /// <summary>README, "Versioning and compatibility": before 1.0 the line is the minor version, from 1.0 the major.</summary>
+    private string CompatibilityLine()
+    {
+        var version = System.Version.Parse(packages.Version.Split('-')[0]);
+        var end = version.Major == 0 ? $"0.{version.Minor + 1}.0" : $"{version.Major + 1}.0.0";
+        return $"[{packages.Version}, {end})";
     }
 
     [Fact]

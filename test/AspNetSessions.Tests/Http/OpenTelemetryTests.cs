@@ -61,11 +61,7 @@ public sealed class OpenTelemetryTests
 
         // The request spans end just after the response is written: wait (bounded) for all three.
         var tracer = app.Services.GetRequiredService<TracerProvider>();
-        for (var attempt = 0; attempt < 100 && Server(spans, signInTrace, meTrace, rejectedTrace).Count < 3; attempt++)
-        {
-            tracer.ForceFlush(1_000);
-            await Task.Delay(50);
-        }
+        await Eventually.HoldsAsync(() => tracer.ForceFlush(1_000) && Server(spans, signInTrace, meTrace, rejectedTrace).Count >= 3);
 
         var requests = Server(spans, signInTrace, meTrace, rejectedTrace);
         Assert.Equal(3, requests.Count);
