@@ -103,6 +103,24 @@ public abstract class SessionStoreContract
     }
 
     [Fact]
+    public async Task FindAndSlide_returns_the_stored_digest_never_the_lookups_memory()
+    {
+        // The lookup's digest memory is the caller's and is reused once the call has completed (SessionLookup.Digest):
+        // a record pointing into it would later hold another request's bytes.
+        var record = NewRecord("alice");
+        await Store.SetAsync(record, T0, None);
+        var presented = record.Digest.ToArray();
+
+        var found = await Store.FindAndSlideAsync(Lookup(record, T0.AddMinutes(1), digest: presented), None);
+
+        Assert.NotNull(found);
+        Assert.False(found.Digest.Span.Overlaps(presented), "The returned record's digest is the lookup's memory.");
+        Assert.Equal(presented, found.Digest.ToArray());
+        presented.AsSpan().Clear();
+        Assert.Equal(record.Digest.ToArray(), found.Digest.ToArray());
+    }
+
+    [Fact]
     public async Task FindAndSlide_slides_expiry_and_last_seen()
     {
         var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null, createdAt: null);

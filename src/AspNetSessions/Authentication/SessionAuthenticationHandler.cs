@@ -4,7 +4,6 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -22,10 +21,7 @@ internal sealed partial class SessionAuthenticationHandler(
     IOptionsMonitor<SessionAuthenticationOptions> options,
     SessionHandlerLoggerFactory logger,
     UrlEncoder encoder,
-    SessionKindRegistry kinds,
-    SessionMetrics metrics,
-    IOptions<SessionStoreOptions> storeOptions,
-    SessionStoreOutage outage)
+    SessionHandlerServices services)
     : SignInAuthenticationHandler<SessionAuthenticationOptions>(options, logger, encoder)
 {
     private SessionManager _manager = null!;
@@ -36,7 +32,7 @@ internal sealed partial class SessionAuthenticationHandler(
 
     protected override Task InitializeHandlerAsync()
     {
-        _manager = Context.RequestServices.GetRequiredKeyedService<SessionManager>(Scheme.Name);
+        _manager = services.Manager(Scheme.Name);
         return Task.CompletedTask;
     }
 
@@ -85,14 +81,14 @@ internal sealed partial class SessionAuthenticationHandler(
         catch (SessionStoreUnavailableException e)
         {
             // Never authenticate without the store; the outage itself is logged once, when it begins.
-            outage.Failed(e);
+            services.Outage.Failed(e);
             return Reject(SessionFailureReason.StoreUnavailable);
         }
 
         if (outcome.IsMalformed)
         {
             // A token of another session kind is that scheme's business, not a failure of this one.
-            return kinds.BelongsToOtherScheme(token.Span, Scheme.Name) ? AuthenticateResult.NoResult() : Reject(SessionFailureReason.MalformedToken);
+            return services.Kinds.BelongsToOtherScheme(token.Span, Scheme.Name) ? AuthenticateResult.NoResult() : Reject(SessionFailureReason.MalformedToken);
         }
 
         if (outcome.Session is not { } session)
@@ -113,14 +109,14 @@ internal sealed partial class SessionAuthenticationHandler(
 
             if (validate.Result is not null)
             {
-                metrics.Validated(_manager.Kind);
+                services.Metrics.Validated(_manager.Kind);
                 return validate.Result;
             }
 
             principal = validate.Principal!;
         }
 
-        metrics.Validated(_manager.Kind);
+        services.Metrics.Validated(_manager.Kind);
         // The stored items (saved tokens, .persistent, the app's) and the session's instants: GetTokenAsync works.
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SessionAuthenticationItems.ToProperties(session), Scheme.Name));
     }
@@ -131,7 +127,7 @@ internal sealed partial class SessionAuthenticationHandler(
         var reason = SessionFailureReasons.Of(result);
         if (reason == SessionFailureReason.StoreUnavailable)
         {
-            StoreUnavailableResponse.Write(Response, storeOptions.Value.StoreUnavailableRetryAfter);
+            StoreUnavailableResponse.Write(Response, services.StoreOptions.StoreUnavailableRetryAfter);
             return;
         }
 
@@ -346,7 +342,7 @@ internal sealed partial class SessionAuthenticationHandler(
     /// <summary>Counts and logs a rejection; its failed result carries the reason to the challenge.</summary>
     private AuthenticateResult Reject(SessionFailureReason reason)
     {
-        metrics.Rejected(_manager.Kind, SessionFailureReasons.MetricTag(reason));
+        services.Metrics.Rejected(_manager.Kind, SessionFailureReasons.MetricTag(reason));
         switch (reason)
         {
             case SessionFailureReason.CrossSiteRequest:

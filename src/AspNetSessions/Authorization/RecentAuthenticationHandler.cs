@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Authorization;
 namespace AspNetSessions;
 
 /// <summary>Succeeds <see cref="RecentAuthenticationRequirement"/> when the user's <c>auth_time</c> is recent enough (clock: <see cref="TimeProvider"/>).</summary>
-internal sealed class RecentAuthenticationHandler(TimeProvider time) : AuthorizationHandler<RecentAuthenticationRequirement>
+internal sealed class RecentAuthenticationHandler(TimeProvider time) : SynchronousRequirementHandler<RecentAuthenticationRequirement>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RecentAuthenticationRequirement requirement)
+    protected override void Handle(AuthorizationHandlerContext context, RecentAuthenticationRequirement requirement)
     {
         // Not Fail(): the requirement stays pending, so the result handler sees which requirement is missing and can
         // answer with a challenge for a fresh authentication instead of a 403.
@@ -13,7 +13,5 @@ internal sealed class RecentAuthenticationHandler(TimeProvider time) : Authoriza
         {
             context.Succeed(requirement);
         }
-
-        return Task.CompletedTask;
     }
 }

@@ -9,14 +9,14 @@ namespace AspNetSessions;
 /// authorization middleware then forbids through the policy's schemes as usual, so nothing of ASP.NET Core's
 /// pipeline is replaced (no custom IAuthorizationMiddlewareResultHandler that an app's own would silently displace).
 /// </summary>
-internal sealed class SessionScopeAuthorizationHandler : AuthorizationHandler<SessionScopeRequirement>
+internal sealed class SessionScopeAuthorizationHandler : SynchronousRequirementHandler<SessionScopeRequirement>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SessionScopeRequirement requirement)
+    protected override void Handle(AuthorizationHandlerContext context, SessionScopeRequirement requirement)
     {
         if (SessionScopes.Allows(context.User, requirement.Scopes))
         {
             context.Succeed(requirement);
-            return Task.CompletedTask;
+            return;
         }
 
         if (context.Resource is HttpContext http)
@@ -26,6 +26,5 @@ internal sealed class SessionScopeAuthorizationHandler : AuthorizationHandler<Se
         }
 
         context.Fail(new AuthorizationFailureReason(this, $"The session lacks the scope(s) {string.Join(' ', requirement.Scopes)}."));
-        return Task.CompletedTask;
     }
 }

@@ -63,6 +63,7 @@ public static class SessionAuthenticationBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionAuthenticationOptions>, SessionAuthenticationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, SessionScopeAuthorizationHandler>());
         services.TryAddSingleton<SessionKindRegistry>();
+        services.TryAddSingleton<SessionHandlerServices>();
         services.TryAddSingleton(static sp => new SessionHandlerLoggerFactory(sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -40,10 +40,47 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
         return call.Succeeded(await inner.GetAsync(kind, id, now, cancellationToken).ConfigureAwait(false));
     }
 
-    public async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Every authenticated request comes through here: when the store answers synchronously (the memory store, a
+    /// near-cache hit) the call is measured and returned without a state machine of its own.
+    /// </remarks>
+    public ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
     {
-        using var call = Begin("find_and_slide");
-        return call.Succeeded(await inner.FindAndSlideAsync(lookup, cancellationToken).ConfigureAwait(false));
+        var call = Begin("find_and_slide");
+        ValueTask<SessionRecord?> pending;
+        try
+        {
+            pending = inner.FindAndSlideAsync(lookup, cancellationToken);
+        }
+        catch
+        {
+            call.Dispose();
+            throw;
+        }
+
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return Awaited(call, pending);
+        }
+
+        var record = pending.Result;
+        call.Succeeded();
+        call.Dispose();
+        return new ValueTask<SessionRecord?>(record);
+
+        static async ValueTask<SessionRecord?> Awaited(StoreCall call, ValueTask<SessionRecord?> pending)
+        {
+            try
+            {
+                var record = await pending.ConfigureAwait(false);
+                call.Succeeded();
+                return record;
+            }
+            finally
+            {
+                call.Dispose();
+            }
+        }
     }
 
     public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
