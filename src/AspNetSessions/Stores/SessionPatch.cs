@@ -51,6 +51,6 @@ public sealed record SessionPatch
             AuthenticatedAt = AuthenticatedAt ?? session.AuthenticatedAt,
             AuthenticationItems = AuthenticationItems ?? session.AuthenticationItems,
         };
-        return new SessionRecord(session, Digest ?? record.Digest);
+        return Digest is { } digest ? new SessionRecord(session, digest) : record with { Session = session };
     }
 }

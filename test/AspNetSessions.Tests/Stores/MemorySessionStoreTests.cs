@@ -75,6 +75,65 @@ public sealed class MemorySessionStoreTests
         Assert.Equal(expected, listed.Select(r => r.Session.Id).Order());
     }
 
+    [Fact]
+    public void A_lookup_that_does_not_slide_allocates_nothing()
+    {
+        var time = new FakeTimeProvider();
+        using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance);
+        var now = time.GetUtcNow();
+        var record = Record("alice", now, now.AddHours(1));
+        Assert.True(store.SetAsync(record, now, default).IsCompletedSuccessfully);
+        // Within the sliding granularity of the last write: a pure read.
+        var lookup = new SessionLookup("k", record.Session.Id, new byte[32], now.AddMinutes(1), now.AddHours(2), TimeSpan.FromMinutes(5));
+        Assert.Same(record, Find(store, lookup));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        SessionRecord? found = null;
+        for (var i = 0; i < 100; i++)
+        {
+            found = Find(store, lookup);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Same(record, found);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void A_lookup_that_slides_allocates_only_the_new_session_and_record()
+    {
+        var time = new FakeTimeProvider();
+        using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance);
+        var now = time.GetUtcNow();
+        var record = Record("alice", now, now.AddHours(1));
+        Assert.True(store.SetAsync(record, now, default).IsCompletedSuccessfully);
+        Assert.NotNull(Find(store, Slide(record, now.AddMinutes(1))));
+
+        var lookup = Slide(record, now.AddMinutes(2));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var slid = Find(store, lookup);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.NotNull(slid);
+        Assert.Equal(now.AddMinutes(2), slid.Session.LastSeenAt);
+        Assert.Equal(now.AddMinutes(122), slid.Session.ExpiresAt);
+        Assert.True(slid.MatchesDigest(new byte[32]));
+        if (Environment.Is64BitProcess)
+        {
+            // A Session (88 bytes) and a SessionRecord (56); the dictionary's node is updated in place. Was 176 + 40.
+            Assert.Equal(88 + 56, allocated);
+        }
+
+        static SessionLookup Slide(SessionRecord record, DateTimeOffset at) =>
+            new("k", record.Session.Id, new byte[32], at, at.AddHours(2), TimeSpan.Zero);
+    }
+
+    private static SessionRecord? Find(MemorySessionStore store, SessionLookup lookup)
+    {
+        var pending = store.FindAndSlideAsync(lookup, default);
+        return pending.IsCompletedSuccessfully ? pending.Result : throw new InvalidOperationException("The memory store answered asynchronously.");
+    }
+
     private static SessionRecord Record(string userId, DateTimeOffset now, DateTimeOffset expiresAt)
     {
         Span<byte> keyMaterial = stackalloc byte[Tokens.SessionTokenCodec.KeyMaterialBytes];
