@@ -179,7 +179,7 @@ internal sealed partial class SessionManager : ISessionManager
     /// left to the collector instead, its key material zeroed, its digest as the store saw it.
     /// </summary>
     internal static bool ReturnsToPool(bool completed, SessionRecord? record, ReadOnlySpan<byte> digest) =>
-        completed && (record is null || !record.Digest.Span.Overlaps(digest));
+        completed && (record is null || !record.DigestOverlaps(digest));
 
     public async Task<Session?> FindAsync(string token, CancellationToken cancellationToken = default)
     {

@@ -60,6 +60,12 @@ public sealed record SessionRecord(Session Session, ReadOnlyMemory<byte> Digest)
         ? CryptographicOperations.FixedTimeEquals(other.Digest.Span, digest)
         : digest.Length == DigestWords.Length && _digest.Matches(digest);
 
+    /// <summary>
+    /// Whether the record's digest is memory inside <paramref name="buffer"/>: never for a 32-byte digest (copied in),
+    /// possibly for another length (kept as given). Reads no <see cref="Digest"/>, so it allocates nothing.
+    /// </summary>
+    internal bool DigestOverlaps(ReadOnlySpan<byte> buffer) => _session is DigestOfOtherLength other && other.Digest.Span.Overlaps(buffer);
+
     /// <summary>A session whose digest is not 32 bytes long, with that digest.</summary>
     private sealed record DigestOfOtherLength(Session Session, ReadOnlyMemory<byte> Digest);
 

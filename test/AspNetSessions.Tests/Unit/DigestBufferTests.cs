@@ -24,11 +24,13 @@ public sealed class DigestBufferTests : IDisposable
         var buffer = new byte[80];
         var digest = buffer.AsSpan(48, 32);
         var own = new SessionRecord(Session(), new byte[32]);
-        var aliasing = new SessionRecord(Session(), buffer.AsMemory(48, 32));
+        var copied = new SessionRecord(Session(), buffer.AsMemory(48, 32)); // a 32-byte digest is copied into the record
+        var aliasing = new SessionRecord(Session(), buffer.AsMemory(50, 20)); // any other length is kept as given
 
         Assert.True(SessionManager.ReturnsToPool(completed: true, own, digest));
         Assert.True(SessionManager.ReturnsToPool(completed: true, record: null, digest));
         Assert.False(SessionManager.ReturnsToPool(completed: false, record: null, digest));
+        Assert.True(SessionManager.ReturnsToPool(completed: true, copied, digest));
         Assert.False(SessionManager.ReturnsToPool(completed: true, aliasing, digest));
     }
 
