@@ -6,7 +6,9 @@ namespace AspNetSessions.Benchmarks;
 
 /// <summary>
 /// The handler's hot path without ASP.NET Core around it: <c>SessionManager.AuthenticateCoreAsync</c> on the memory
-/// store (parse, digest, one find-and-slide), for a valid token, an unknown one and a malformed one.
+/// store (parse, digest, one find-and-slide), for a valid token, an unknown one and a malformed one, with
+/// <see cref="StoredSessions"/> other sessions in the store (the cost must not grow with it), and for a token drawn at
+/// random from 4 096 of those sessions (every call a different session: the caches see what a busy server's do).
 /// </summary>
 [MemoryDiagnoser]
 public class ManagerBenchmarks
@@ -16,6 +18,12 @@ public class ManagerBenchmarks
     private ReadOnlyMemory<char> _valid;
     private ReadOnlyMemory<char> _unknown;
     private ReadOnlyMemory<char> _malformed;
+    private ReadOnlyMemory<char>[] _spread = [];
+    private int _next;
+
+    /// <summary>How many other sessions (10 per user) the store holds.</summary>
+    [Params(1_000, 1_000_000)]
+    public int StoredSessions { get; set; }
 
     [GlobalSetup]
     public async Task Setup()
@@ -26,6 +34,18 @@ public class ManagerBenchmarks
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         _manager = _services.GetRequiredKeyedService<SessionManager>(SessionAuthenticationDefaults.AuthenticationScheme);
 
+        var spread = new List<ReadOnlyMemory<char>>();
+        var every = Math.Max(1, StoredSessions / 4096);
+        for (var i = 0; i < StoredSessions; i++)
+        {
+            var other = await _manager.CreateAsync(new SessionCreateRequest { UserId = Fixtures.UserId(i / Fixtures.SessionsPerUser) });
+            if (i % every == 0 && spread.Count < 4096)
+            {
+                spread.Add(other.Token.AsMemory());
+            }
+        }
+
+        _spread = [.. spread];
         var created = await _manager.CreateAsync(new SessionCreateRequest { UserId = "alice", Claims = [new SessionClaim(ClaimTypes.Role, "user")] });
         _valid = created.Token.AsMemory();
         var revoked = await _manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
@@ -51,6 +71,9 @@ public class ManagerBenchmarks
 
     [Benchmark(Description = "malformed token (no store access)")]
     public Session? Malformed() => Authenticate(_malformed);
+
+    [Benchmark(Description = "valid token, a different stored session every call")]
+    public Session? Spread() => Authenticate(_spread[_next++ % _spread.Length]);
 
     // The memory store completes synchronously; reading the result in place keeps an async wrapper out of the numbers.
     private Session? Authenticate(ReadOnlyMemory<char> token)
