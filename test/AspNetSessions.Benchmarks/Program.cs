@@ -20,6 +20,13 @@ if (args.Length >= 3 && args[0] == "--revocation-lag")
     return await RevocationLag.RunAsync(new Uri(args[1]), new Uri(args[2]), trials, args.Length > 4 ? args[4] : "revocation-lag.csv");
 }
 
+// dotnet run -c Release --project test/AspNetSessions.Benchmarks -- --loop bearer|cookie|floor|no-token [calls]  (for perf record)
+if (args.Length >= 2 && args[0] == "--loop")
+{
+    var calls = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3_000_000;
+    return await ProfileLoop.RunAsync(args[1], calls);
+}
+
 // "--short" is kept as an alias of BenchmarkDotNet's own "--job short".
 var forwarded = args.SelectMany(a => a == "--short" ? new[] { "--job", "short" } : [a]).ToArray();
 var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
