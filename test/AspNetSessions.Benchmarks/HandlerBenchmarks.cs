@@ -27,12 +27,8 @@ public class HandlerBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSessionAuth().Authentication.AddScheme<AuthenticationSchemeOptions, TrivialHandler>(TrivialHandler.SchemeName, null);
-        // Scope validation: request-scoped services (the authentication service and its handler cache) must come
-        // from each request's scope, as in ASP.NET Core, never from the root.
-        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        _services = AppServices.Build(services => services.AddSessionAuth().Authentication
+            .AddScheme<AuthenticationSchemeOptions, TrivialHandler>(TrivialHandler.SchemeName, null));
 
         var created = await _services.GetRequiredService<ISessionManager>().CreateAsync(new SessionCreateRequest
         {

@@ -28,11 +28,8 @@ public class ManagerBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSessionAuth();
-        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-        _manager = _services.GetRequiredKeyedService<SessionManager>(SessionAuthenticationDefaults.AuthenticationScheme);
+        _services = AppServices.Build(services => services.AddSessionAuth());
+        _manager = AppServices.Manager(_services);
 
         var spread = new List<ReadOnlyMemory<char>>();
         var every = Math.Max(1, StoredSessions / 4096);
@@ -75,10 +72,5 @@ public class ManagerBenchmarks
     [Benchmark(Description = "valid token, a different stored session every call")]
     public Session? Spread() => Authenticate(_spread[_next++ % _spread.Length]);
 
-    // The memory store completes synchronously; reading the result in place keeps an async wrapper out of the numbers.
-    private Session? Authenticate(ReadOnlyMemory<char> token)
-    {
-        var pending = _manager.AuthenticateCoreAsync(token, default);
-        return pending.IsCompletedSuccessfully ? pending.Result.Session : pending.AsTask().GetAwaiter().GetResult().Session;
-    }
+    private Session? Authenticate(ReadOnlyMemory<char> token) => AppServices.Authenticate(_manager, token);
 }

@@ -30,16 +30,12 @@ public class NearCacheBenchmarks
     {
         _server = await RedisServerProcess.StartAsync();
 
-        var memory = new ServiceCollection();
-        memory.AddLogging();
-        memory.AddSessionAuth();
-        _memory = memory.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-
-        var nearCached = new ServiceCollection();
-        nearCached.AddLogging();
-        nearCached.AddSessionAuth().AddRedisStore(o => o.Configuration = _server.Configuration);
-        nearCached.Configure<SessionNearCacheOptions>(o => o.Enabled = true);
-        _nearCached = nearCached.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        _memory = AppServices.Build(services => services.AddSessionAuth());
+        _nearCached = AppServices.Build(services =>
+        {
+            services.AddSessionAuth().AddRedisStore(o => o.Configuration = _server.Configuration);
+            services.Configure<SessionNearCacheOptions>(o => o.Enabled = true);
+        });
 
         (_memoryManager, _memoryToken) = await SignInAsync(_memory);
         (_nearCachedManager, _nearCachedToken) = await SignInAsync(_nearCached);
@@ -54,11 +50,11 @@ public class NearCacheBenchmarks
                 throw new InvalidOperationException("The near-cache's change channel did not come up within 10 s.");
             }
 
-            await Task.Delay(20);
+            await Task.Delay(20); // bounded polling of a real process: the channel's probe through redis-server
         }
 
         if ((await _nearCachedManager.AuthenticateCoreAsync(_nearCachedToken, default)).Session is null || cache.Count != 1
-            || Authenticate(_nearCachedManager, _nearCachedToken) is null)
+            || AppServices.Authenticate(_nearCachedManager, _nearCachedToken) is null)
         {
             throw new InvalidOperationException("The near-cache does not answer the session from memory.");
         }
@@ -73,22 +69,15 @@ public class NearCacheBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "memory store")]
-    public Session? Memory() => Authenticate(_memoryManager, _memoryToken);
+    public Session? Memory() => AppServices.Authenticate(_memoryManager, _memoryToken);
 
     [Benchmark(Description = "Redis store behind the near-cache (hit)")]
-    public Session? NearCache() => Authenticate(_nearCachedManager, _nearCachedToken);
+    public Session? NearCache() => AppServices.Authenticate(_nearCachedManager, _nearCachedToken);
 
     private static async Task<(SessionManager, ReadOnlyMemory<char>)> SignInAsync(IServiceProvider services)
     {
-        var manager = services.GetRequiredKeyedService<SessionManager>(SessionAuthenticationDefaults.AuthenticationScheme);
+        var manager = AppServices.Manager(services);
         var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", Claims = [new SessionClaim(ClaimTypes.Role, "user")] });
         return (manager, created.Token.AsMemory());
-    }
-
-    // A hit (and the memory store) completes synchronously; anything else would show up as an awaited call.
-    private static Session? Authenticate(SessionManager manager, ReadOnlyMemory<char> token)
-    {
-        var pending = manager.AuthenticateCoreAsync(token, default);
-        return pending.IsCompletedSuccessfully ? pending.Result.Session : pending.AsTask().GetAwaiter().GetResult().Session;
     }
 }

@@ -16,7 +16,7 @@ SUBTREES = [
     ("the scheme's HandleAuthenticateAsync", "HandleAuthenticateAsync"),
     ("  of which SessionManager.AuthenticateCoreAsync", "AuthenticateCoreAsync>d__"),
     ("  of which CreatePrincipal", "::CreatePrincipal("),
-    ("  of which the store's FindAndSlideAsync (round 3's second profile on)", "FindAndSlideAsync("),
+    ("  of which the store's FindAndSlideAsync", "FindAndSlideAsync("),
     ("authorization middleware (incl. endpoint)", "AuthorizationMiddleware+<Invoke>d__11::MoveNext"),
     ("endpoint (GET /hello, same code in every variant)", "EndpointMiddleware::Invoke"),
     ("socket engine (same code in every variant)", "SocketAsyncEngine"),
