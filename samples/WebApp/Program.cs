@@ -98,6 +98,13 @@ var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// No other site may frame the page (clickjacking its sign-in form or its sign-out buttons): both the legacy header and CSP.
+app.Use((context, next) =>
+{
+    context.Response.Headers.XFrameOptions = "DENY";
+    context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+    return next(context);
+});
 app.UseDefaultFiles();   // GET / → wwwroot/index.html: the sign-in form and the session list (plain HTML + JS)
 app.UseStaticFiles();
 app.UseSessionAuth();
