@@ -15,14 +15,16 @@ internal static class CrossSiteRequest
     private const string RemoteSchemeItem = ".AuthScheme";
 
     /// <summary>
-    /// Whether a cookie sign-in or sign-out is an unsafe cross-site request. A remote handler's callback is not: an
-    /// identity provider's <c>form_post</c> comes from its own site by design, and the handler has already checked it
-    /// against its correlation cookie and state (it marks the properties it signs in with, which no request can set).
+    /// Whether a cookie sign-in or sign-out is an unsafe cross-site request that another site's page could have forged:
+    /// one with an <c>Authorization</c> header could not (a page cannot attach one to a form post, and script only
+    /// through CORS), nor can a remote handler's callback: an identity provider's <c>form_post</c> comes from its own
+    /// site by design, and the handler has already checked it against its correlation cookie and state (it marks the
+    /// properties it signs in with, which no request can set).
     /// </summary>
     /// <param name="request">The request.</param>
     /// <param name="properties">The sign-in's or sign-out's properties.</param>
     public static bool RefusesSignIn(HttpRequest request, AuthenticationProperties? properties) =>
-        IsUnsafe(request) && properties?.Items.ContainsKey(RemoteSchemeItem) != true;
+        request.Headers.Authorization.Count == 0 && IsUnsafe(request) && properties?.Items.ContainsKey(RemoteSchemeItem) != true;
 
     /// <summary>
     /// The handler's call: the method is checked before any header is read, so the safe requests almost every
