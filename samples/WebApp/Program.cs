@@ -134,7 +134,7 @@ api.MapPost("/login", async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResu
         // default), as SignInAsync does for the browser sign-in; kept as long as the session, deleted with it.
         Metadata = options.Get(SessionAuthenticationDefaults.AuthenticationScheme).CaptureRequestMetadata ? SessionRequestMetadata.Capture(context) : null,
     }, context.RequestAborted);
-    return TypedResults.Ok(LoginResponse.From(created));
+    return LoginResponse.Send(context.Response, created);
 }).AllowAnonymous();
 
 // Claims stored with the session feed ordinary policies: only admins (alice in the demo) get in; others get 403.
