@@ -42,7 +42,11 @@ internal static class SignInRedirect
         }
     }
 
-    /// <summary>A path on this host (<c>/…</c>, not <c>//host</c> or <c>/\host</c>), without control characters.</summary>
+    /// <summary>
+    /// A path on this host (<c>/…</c>, not <c>//host</c> or <c>/\host</c>) in printable ASCII, as the return URLs the
+    /// challenge writes are (percent-encoded): CR/LF would break the header, a bidi override would disguise where the link
+    /// goes, and a raw non-ASCII character is refused by Kestrel in a response header.
+    /// </summary>
     public static bool IsLocal(string? url)
     {
         if (string.IsNullOrEmpty(url) || url[0] != '/' || (url.Length > 1 && url[1] is '/' or '\\'))
@@ -52,7 +56,7 @@ internal static class SignInRedirect
 
         foreach (var c in url)
         {
-            if (char.IsControl(c))
+            if (c is < ' ' or > '~')
             {
                 return false;
             }

@@ -911,6 +911,8 @@ public sealed class CookieParityTests
     [InlineData("%2F%5Cevil.example")]
     [InlineData("%2Fpage%0D%0ASet-Cookie%3A%20x%3Dy")]
     [InlineData("javascript%3Aalert(1)")]
+    [InlineData("%2Fpage%E2%80%AEgpj.exe")]
+    [InlineData("%2Fcaf%C3%A9")]
     public async Task A_return_url_that_is_not_local_is_not_followed(string returnUrl)
     {
         await using var host = await Host.StartAsync(o => { o.LoginPath = "/testpath"; o.ReturnUrlParameter = "return"; }, SignInAsAlice);
