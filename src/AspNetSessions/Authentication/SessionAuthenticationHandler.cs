@@ -154,15 +154,23 @@ internal sealed partial class SessionAuthenticationHandler(
     }
 
     /// <summary>A persistent cookie whose <c>Expires</c> is the sliding expiry follows the slide, unless this request signs in or out.</summary>
-    private void RenewCookieWhenResponding(string token, Session session) => Response.OnStarting(() =>
+    private void RenewCookieWhenResponding(string token, Session session)
     {
-        if (!_signedInOrOut)
+        if (Response.HasStarted)
         {
-            SessionCookie.Append(Context, Options, token, session, persistent: true);
+            return; // authenticated late, mid-response: the cookie keeps its Expires until a later slide writes it
         }
 
-        return Task.CompletedTask;
-    });
+        Response.OnStarting(() =>
+        {
+            if (!_signedInOrOut)
+            {
+                SessionCookie.Append(Context, Options, token, session, persistent: true);
+            }
+
+            return Task.CompletedTask;
+        });
+    }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -1103,6 +1103,82 @@ public sealed class CookieParityTests
         AssertNoCache(t.Response); // the token goes to the app, which returns it
     }
 
+    // ---- forwarding (the tests CookieTests inherits from SharedAuthenticationTests) -----------------------------------
+
+    [Fact] // CanForwardDefault
+    public async Task Every_operation_goes_to_ForwardDefault()
+    {
+        await using var forwarding = Forwarding.Create(o => o.ForwardDefault = "auth1");
+        await forwarding.AllOperationsAsync();
+        Assert.Equal("authenticate forbid challenge signout signin", forwarding.Calls("auth1"));
+    }
+
+    [Theory] // ForwardAuthenticateWinsOverDefault, ForwardForbidWinsOverDefault, ForwardChallengeWinsOverDefault, ForwardSignOutWinsOverDefault, ForwardSignInWinsOverDefault
+    [InlineData("authenticate")]
+    [InlineData("forbid")]
+    [InlineData("challenge")]
+    [InlineData("signout")]
+    [InlineData("signin")]
+    public async Task A_specific_forward_wins_over_ForwardDefault(string operation)
+    {
+        await using var forwarding = Forwarding.Create(o =>
+        {
+            o.ForwardDefault = "auth1";
+            _ = operation switch
+            {
+                "authenticate" => o.ForwardAuthenticate = "specific",
+                "forbid" => o.ForwardForbid = "specific",
+                "challenge" => o.ForwardChallenge = "specific",
+                "signout" => o.ForwardSignOut = "specific",
+                _ => o.ForwardSignIn = "specific",
+            };
+        });
+        await forwarding.OperationAsync(operation);
+        Assert.Equal(operation, forwarding.Calls("specific"));
+        Assert.Equal(string.Empty, forwarding.Calls("auth1"));
+    }
+
+    [Fact] // ForwardSelectorWinsOverDefault
+    public async Task ForwardDefaultSelector_wins_over_ForwardDefault()
+    {
+        await using var forwarding = Forwarding.Create(o => { o.ForwardDefault = "auth1"; o.ForwardDefaultSelector = _ => "selector"; });
+        await forwarding.AllOperationsAsync();
+        Assert.Equal("authenticate forbid challenge signout signin", forwarding.Calls("selector"));
+        Assert.Equal(string.Empty, forwarding.Calls("auth1"));
+    }
+
+    [Fact] // NullForwardSelectorUsesDefault
+    public async Task A_selector_answering_null_falls_back_to_ForwardDefault()
+    {
+        await using var forwarding = Forwarding.Create(o => { o.ForwardDefault = "auth1"; o.ForwardDefaultSelector = _ => null; });
+        await forwarding.AllOperationsAsync();
+        Assert.Equal("authenticate forbid challenge signout signin", forwarding.Calls("auth1"));
+        Assert.Equal(string.Empty, forwarding.Calls("selector"));
+    }
+
+    [Fact] // SpecificForwardWinsOverSelectorAndDefault
+    public async Task Specific_forwards_win_over_the_selector_and_ForwardDefault()
+    {
+        await using var forwarding = Forwarding.Create(o =>
+        {
+            o.ForwardDefault = "auth1";
+            o.ForwardDefaultSelector = _ => "selector";
+            o.ForwardAuthenticate = o.ForwardChallenge = o.ForwardSignIn = o.ForwardSignOut = o.ForwardForbid = "specific";
+        });
+        await forwarding.AllOperationsAsync();
+        Assert.Equal("authenticate forbid challenge signout signin", forwarding.Calls("specific"));
+        Assert.Equal(string.Empty, forwarding.Calls("auth1") + forwarding.Calls("selector"));
+    }
+
+    [Fact] // VerifySchemeDefaults
+    public async Task The_scheme_is_registered_with_the_session_handler()
+    {
+        await using var forwarding = Forwarding.Create(_ => { });
+        var scheme = await forwarding.Services.GetRequiredService<IAuthenticationSchemeProvider>().GetSchemeAsync(Scheme);
+        Assert.NotNull(scheme);
+        Assert.Equal(typeof(SessionAuthenticationHandler), scheme.HandlerType);
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------------
 
     private static void FixedTenMinutes(SessionAuthenticationOptions o)
@@ -1154,6 +1230,83 @@ public sealed class CookieParityTests
             }
 
             return Task.FromResult(principal);
+        }
+    }
+
+    /// <summary>The anchor's forwarding set-up: the session scheme beside three counting schemes, driven through a bare HttpContext.</summary>
+    private sealed class Forwarding(ServiceProvider services) : IAsyncDisposable
+    {
+        public ServiceProvider Services { get; } = services;
+
+        private HttpContext Context { get; } = new DefaultHttpContext { RequestServices = services };
+
+        public static Forwarding Create(Action<SessionAuthenticationOptions> configure)
+        {
+            var services = new ServiceCollection().AddLogging();
+            services.AddSingleton<TimeProvider>(new FakeTimeProvider(Start));
+            services.AddSingleton<CountingHandler.Log>();
+            services.AddSessionAuth(configure);
+            services.AddAuthentication(o =>
+            {
+                o.AddScheme<CountingHandler>("auth1", "auth1");
+                o.AddScheme<CountingHandler>("selector", "selector");
+                o.AddScheme<CountingHandler>("specific", "specific");
+            });
+            return new Forwarding(services.BuildServiceProvider());
+        }
+
+        public string Calls(string scheme) => string.Join(' ', Services.GetRequiredService<CountingHandler.Log>().Calls.Where(c => c.Scheme == scheme).Select(c => c.Operation));
+
+        public async Task AllOperationsAsync()
+        {
+            foreach (var operation in new[] { "authenticate", "forbid", "challenge", "signout", "signin" })
+            {
+                await OperationAsync(operation);
+            }
+        }
+
+        public Task OperationAsync(string operation) => operation switch
+        {
+            "authenticate" => Context.AuthenticateAsync(Scheme),
+            "forbid" => Context.ForbidAsync(Scheme),
+            "challenge" => Context.ChallengeAsync(Scheme),
+            "signout" => Context.SignOutAsync(Scheme),
+            _ => Context.SignInAsync(Scheme, Alice()),
+        };
+
+        public ValueTask DisposeAsync() => Services.DisposeAsync();
+    }
+
+    /// <summary>A scheme that only records what was asked of it.</summary>
+    private sealed class CountingHandler(CountingHandler.Log log) : IAuthenticationSignInHandler
+    {
+        private string _scheme = string.Empty;
+
+        public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context)
+        {
+            _scheme = scheme.Name;
+            return Task.CompletedTask;
+        }
+
+        public Task<AuthenticateResult> AuthenticateAsync() => Record("authenticate", AuthenticateResult.NoResult());
+
+        public Task ChallengeAsync(AuthenticationProperties? properties) => Record("challenge", 0);
+
+        public Task ForbidAsync(AuthenticationProperties? properties) => Record("forbid", 0);
+
+        public Task SignOutAsync(AuthenticationProperties? properties) => Record("signout", 0);
+
+        public Task SignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties) => Record("signin", 0);
+
+        private Task<T> Record<T>(string operation, T result)
+        {
+            log.Calls.Add((_scheme, operation));
+            return Task.FromResult(result);
+        }
+
+        public sealed class Log
+        {
+            public List<(string Scheme, string Operation)> Calls { get; } = [];
         }
     }
 
