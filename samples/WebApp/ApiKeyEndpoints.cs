@@ -46,7 +46,7 @@ public static class ApiKeyEndpoints
                 return TypedResults.BadRequest(e.Message.Replace(" (Parameter 'request')", string.Empty, StringComparison.Ordinal));
             }
 
-            return TypedResults.Ok(LoginResponse.From(created));
+            return LoginResponse.Send(context.Response, created);
         });
 
         // GET → the caller's valid keys, oldest first.

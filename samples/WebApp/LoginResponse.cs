@@ -1,4 +1,5 @@
 using AspNetSessions;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace WebApp;
 
@@ -7,6 +8,14 @@ public sealed record LoginResponse(string Token, LoginResponse.SessionSummary Se
 {
     public static LoginResponse From(CreatedSession created) =>
         new(created.Token, new SessionSummary(created.Session.Id, created.Session.ExpiresAt));
+
+    /// <summary>The 200 with the token, marked so that no cache (browser, proxy, CDN) keeps it, as the sign-in responses are.</summary>
+    public static Ok<LoginResponse> Send(HttpResponse response, CreatedSession created)
+    {
+        response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers.Pragma = "no-cache";
+        return TypedResults.Ok(From(created));
+    }
 
     public sealed record SessionSummary(string Id, DateTimeOffset ExpiresAt);
 }

@@ -98,6 +98,13 @@ var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// No other site may frame the page (clickjacking its sign-in form or its sign-out buttons): both the legacy header and CSP.
+app.Use((context, next) =>
+{
+    context.Response.Headers.XFrameOptions = "DENY";
+    context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+    return next(context);
+});
 app.UseDefaultFiles();   // GET / → wwwroot/index.html: the sign-in form and the session list (plain HTML + JS)
 app.UseStaticFiles();
 app.UseSessionAuth();
@@ -127,7 +134,7 @@ api.MapPost("/login", async Task<Results<Ok<LoginResponse>, UnauthorizedHttpResu
         // default), as SignInAsync does for the browser sign-in; kept as long as the session, deleted with it.
         Metadata = options.Get(SessionAuthenticationDefaults.AuthenticationScheme).CaptureRequestMetadata ? SessionRequestMetadata.Capture(context) : null,
     }, context.RequestAborted);
-    return TypedResults.Ok(LoginResponse.From(created));
+    return LoginResponse.Send(context.Response, created);
 }).AllowAnonymous();
 
 // Claims stored with the session feed ordinary policies: only admins (alice in the demo) get in; others get 403.

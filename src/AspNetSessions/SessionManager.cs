@@ -165,7 +165,7 @@ internal sealed partial class SessionManager : ISessionManager
 
         if (record is not null)
         {
-            return new SessionAuthenticationOutcome(record.Session);
+            return new SessionAuthenticationOutcome(record.Session, Slid: record.Session.LastSeenAt.UtcTicks > now.UtcTicks - TimeSpan.TicksPerMillisecond);
         }
 
         return SessionAuthenticationOutcome.NotFound;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -6,9 +7,25 @@ namespace AspNetSessions;
 /// <summary>
 /// The cross-site check for cookie-authenticated requests: an unsafe method that the browser says
 /// (<c>Sec-Fetch-Site</c>), or the <c>Origin</c> shows, comes from another site. Pure: request headers in, answer out.
+/// The same rule refuses a cookie sign-in or sign-out from another site (login CSRF, forced sign-out).
 /// </summary>
 internal static class CrossSiteRequest
 {
+    /// <summary>The item a remote handler (OpenID Connect, OAuth) puts in the properties it signs in with.</summary>
+    private const string RemoteSchemeItem = ".AuthScheme";
+
+    /// <summary>
+    /// Whether a cookie sign-in or sign-out is an unsafe cross-site request that another site's page could have forged:
+    /// one with an <c>Authorization</c> header could not (a page cannot attach one to a form post, and script only
+    /// through CORS), nor can a remote handler's callback: an identity provider's <c>form_post</c> comes from its own
+    /// site by design, and the handler has already checked it against its correlation cookie and state (it marks the
+    /// properties it signs in with, which no request can set).
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="properties">The sign-in's or sign-out's properties.</param>
+    public static bool RefusesSignIn(HttpRequest request, AuthenticationProperties? properties) =>
+        request.Headers.Authorization.Count == 0 && IsUnsafe(request) && properties?.Items.ContainsKey(RemoteSchemeItem) != true;
+
     /// <summary>
     /// The handler's call: the method is checked before any header is read, so the safe requests almost every
     /// cookie-authenticated request is (GET) pay no header lookups.

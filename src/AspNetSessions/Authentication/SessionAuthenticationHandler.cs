@@ -26,6 +26,12 @@ internal sealed partial class SessionAuthenticationHandler(
 {
     private SessionManager _manager = null!;
 
+    // Re-entrancy: the session an OnValidateSession handler is looking at (its SignOutAsync revokes that one instead of
+    // authenticating again, which would recurse or wait on itself), and whether this request signed in or out (which
+    // then wins over a renewal of the cookie, and over the session being validated).
+    private Session? _validating;
+    private bool _signedInOrOut;
+
     private new SessionAuthenticationEvents Events => (SessionAuthenticationEvents)base.Events!;
 
     protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new SessionAuthenticationEvents());
@@ -38,6 +44,11 @@ internal sealed partial class SessionAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        if (_validating is not null)
+        {
+            return AuthenticateResult.NoResult(); // asked again from inside OnValidateSession: not decided yet
+        }
+
         // The event's context is built only when someone handles the event: most apps never do, and every request pays for it.
         string? supplied = null;
         if (Events.ObservesMessageReceived)
@@ -96,12 +107,23 @@ internal sealed partial class SessionAuthenticationHandler(
             return Reject(SessionFailureReason.InvalidToken);
         }
 
-        var principal = CreatePrincipal(session);
+        var principal = SessionPrincipal.Create(session, Scheme.Name);
+        var properties = SessionAuthenticationItems.ToProperties(session);
+        var renew = outcome.Slid;
         if (Events.ObservesValidateSession)
         {
-            var validate = new SessionValidateContext(Context, Scheme, Options, session, principal);
-            await Events.ValidateSession(validate).ConfigureAwait(false);
-            if (validate.Result is { Succeeded: false, None: false } || (validate.Result is null && validate.Principal is null))
+            var validate = new SessionValidateContext(Context, Scheme, Options, session, principal) { Properties = properties };
+            _validating = session;
+            try
+            {
+                await Events.ValidateSession(validate).ConfigureAwait(false);
+            }
+            finally
+            {
+                _validating = null;
+            }
+
+            if (_signedInOrOut || validate.Result is { Succeeded: false, None: false } || (validate.Result is null && validate.Principal is null))
             {
                 Reject(SessionFailureReason.RejectedByEvent);
                 return SessionFailureReasons.Result(SessionFailureReason.RejectedByEvent, validate.Result?.Failure?.Message ?? "The session was rejected.");
@@ -113,17 +135,46 @@ internal sealed partial class SessionAuthenticationHandler(
                 return validate.Result;
             }
 
-            principal = validate.Principal!;
+            (principal, properties) = (validate.Principal!, validate.Properties);
+            if (validate.ShouldRenew)
+            {
+                session = await SessionRenewal.ApplyAsync(_manager, session, validate, Context.RequestAborted).ConfigureAwait(false) ?? session;
+                renew = true;
+            }
+        }
+
+        if (renew && source == SessionTokenSource.Cookie && SessionCookie.FollowsSlide(session))
+        {
+            RenewCookieWhenResponding(token.ToString(), session);
         }
 
         services.Metrics.Validated(_manager.Kind);
         // The stored items (saved tokens, .persistent, the app's) and the session's instants: GetTokenAsync works.
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SessionAuthenticationItems.ToProperties(session), Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, properties, Scheme.Name));
+    }
+
+    /// <summary>A persistent cookie whose <c>Expires</c> is the sliding expiry follows the slide, unless this request signs in or out.</summary>
+    private void RenewCookieWhenResponding(string token, Session session)
+    {
+        if (Response.HasStarted)
+        {
+            return; // authenticated late, mid-response: the cookie keeps its Expires until a later slide writes it
+        }
+
+        Response.OnStarting(() =>
+        {
+            if (!_signedInOrOut)
+            {
+                SessionCookie.Append(Context, Options, token, session, persistent: true);
+            }
+
+            return Task.CompletedTask;
+        });
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        var result = _validating is null ? await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false) : AuthenticateResult.NoResult();
         var reason = SessionFailureReasons.Of(result);
         if (reason == SessionFailureReason.StoreUnavailable)
         {
@@ -144,9 +195,8 @@ internal sealed partial class SessionAuthenticationHandler(
         }
 
         // A cross-site refusal stays a 403: the redirect is for navigations that need a session, not for ones refused.
-        if (reason != SessionFailureReason.CrossSiteRequest && Options.LoginPath.HasValue && BrowserNavigation.Is(Request))
+        if (reason != SessionFailureReason.CrossSiteRequest && BrowserNavigation.Redirect(Request, Options.LoginPath, Options.ReturnUrlParameter, properties.RedirectUri))
         {
-            Response.Redirect(BrowserNavigation.RedirectTo(Request, Options.LoginPath, Options.ReturnUrlParameter, properties.RedirectUri));
             return;
         }
 
@@ -186,24 +236,17 @@ internal sealed partial class SessionAuthenticationHandler(
             return Task.CompletedTask;
         }
 
-        if (Options.AccessDeniedPath.HasValue && BrowserNavigation.Is(Request))
-        {
-            Response.Redirect(BrowserNavigation.RedirectTo(Request, Options.AccessDeniedPath, Options.ReturnUrlParameter, properties.RedirectUri));
-            return Task.CompletedTask;
-        }
-
-        return base.HandleForbiddenAsync(properties);
+        return BrowserNavigation.Redirect(Request, Options.AccessDeniedPath, Options.ReturnUrlParameter, properties.RedirectUri)
+            ? Task.CompletedTask
+            : base.HandleForbiddenAsync(properties);
     }
 
     protected override async Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var userId = user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.Identity?.Name;
-        if (string.IsNullOrEmpty(userId))
-        {
-            throw new InvalidOperationException(
-                $"Signing in with the '{Scheme.Name}' session scheme needs a principal with a NameIdentifier or Name claim.");
-        }
+        RefuseCrossSite(properties);
+        var userId = SessionPrincipal.UserId(user, Scheme.Name);
+        _signedInOrOut = true;
 
         // Sign-in always starts a fresh session; the one this browser held (if genuine) is revoked, so a
         // planted or stolen pre-login token gains nothing.
@@ -212,23 +255,13 @@ internal sealed partial class SessionAuthenticationHandler(
             await _manager.RevokeAsync(old.Id, Context.RequestAborted).ConfigureAwait(false);
         }
 
-        var claims = new List<SessionClaim>();
-        foreach (var claim in user.Claims)
-        {
-            if (claim.Type is not (ClaimTypes.NameIdentifier or SessionClaimTypes.SessionId or SessionClaimTypes.Kind or SessionClaimTypes.AuthenticationTime
-                or SessionClaimTypes.Scope or SessionClaimTypes.Scoped))
-            {
-                claims.Add(new SessionClaim(claim.Type, claim.Value));
-            }
-        }
-
         // The identity provider's auth_time (when the user really authenticated) if it is not in the future; else now.
         var authenticatedAt = RecentAuthentication.AuthenticatedAt(user) is { } at && at <= TimeProvider.GetUtcNow() ? at : (DateTimeOffset?)null;
         var created = await _manager.CreateAsync(
             new SessionCreateRequest
             {
                 UserId = userId,
-                Claims = claims,
+                Claims = SessionPrincipal.StoredClaims(user, userId),
                 Metadata = Options.CaptureRequestMetadata ? SessionRequestMetadata.Capture(Context) : null,
                 AuthenticatedAt = authenticatedAt,
                 ExpiresAt = properties?.ExpiresUtc,
@@ -236,43 +269,38 @@ internal sealed partial class SessionAuthenticationHandler(
             },
             Context.RequestAborted).ConfigureAwait(false);
 
+        NoCacheHeaders.Apply(Response); // the response carries the token (the cookie, or the app's body)
         if (UsesCookie)
         {
-            var cookie = Options.Cookie.Build(Context);
-            if (properties?.IsPersistent == true)
-            {
-                var session = created.Session;
-                cookie.Expires = session.AbsoluteExpiresAt ?? (session.ExpiresAt == DateTimeOffset.MaxValue ? null : session.ExpiresAt);
-            }
-            else
-            {
-                cookie.Expires = null;
-                cookie.MaxAge = null;
-            }
-
-            Response.Cookies.Append(Options.Cookie.Name!, created.Token, cookie);
+            SessionCookie.Append(Context, Options, created.Token, created.Session, properties?.IsPersistent == true);
         }
 
         Context.Features.Set<ISessionSignInFeature>(new SessionSignInFeature(created));
         Log.SignedIn(Logger, Scheme.Name, created.Session.Id, userId);
 
-        // As cookie authentication does: a RedirectUri in the properties sends the browser on after signing in.
-        if (!string.IsNullOrEmpty(properties?.RedirectUri))
-        {
-            Response.Redirect(properties.RedirectUri);
-        }
+        // As cookie authentication does: the RedirectUri, else on the login path a local ?ReturnUrl=.
+        var onLoginPath = Options.LoginPath.HasValue && BrowserNavigation.Original(Request).Path == Options.LoginPath;
+        SignInRedirect.Apply(Context, properties?.RedirectUri, onLoginPath ? Options.ReturnUrlParameter : null);
     }
 
     protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
     {
-        var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
-        if (SessionFailureReasons.Of(result) == SessionFailureReason.StoreUnavailable)
+        RefuseCrossSite(properties);
+        _signedInOrOut = true;
+        var sessionId = _validating?.Id; // signing out from inside OnValidateSession: the session being validated
+        if (_validating is null)
         {
-            // The session cannot be revoked now: say so (503) rather than clear the cookie and leave it alive.
-            throw new SessionStoreUnavailableException("The session store is unavailable; the session was not revoked.");
+            var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+            if (SessionFailureReasons.Of(result) == SessionFailureReason.StoreUnavailable)
+            {
+                // The session cannot be revoked now: say so (503) rather than clear the cookie and leave it alive.
+                throw new SessionStoreUnavailableException("The session store is unavailable; the session was not revoked.");
+            }
+
+            sessionId = result.Principal?.FindFirst(SessionClaimTypes.SessionId)?.Value;
         }
 
-        if (result.Principal?.FindFirst(SessionClaimTypes.SessionId)?.Value is { } sessionId)
+        if (sessionId is not null)
         {
             await _manager.RevokeAsync(sessionId, Context.RequestAborted).ConfigureAwait(false);
             Log.SignedOut(Logger, Scheme.Name, sessionId);
@@ -280,58 +308,20 @@ internal sealed partial class SessionAuthenticationHandler(
 
         if (UsesCookie)
         {
-            Response.Cookies.Delete(Options.Cookie.Name!, Options.Cookie.Build(Context));
+            SessionCookie.Delete(Context, Options);
         }
+
+        SignInRedirect.Apply(Context, properties?.RedirectUri, returnUrlParameter: null);
     }
 
-    private ClaimsPrincipal CreatePrincipal(Session session)
+    /// <summary>A cookie sign-in or sign-out that another site's page sent is refused (403) before anything changes.</summary>
+    private void RefuseCrossSite(AuthenticationProperties? properties)
     {
-        var stored = session.Claims;
-        var hasName = false;
-        for (var i = 0; i < stored.Count && !hasName; i++)
+        if (UsesCookie && Options.RejectCrossSiteCookieRequests && CrossSiteRequest.RefusesSignIn(Request, properties))
         {
-            hasName = stored[i].Type == ClaimTypes.Name;
+            Log.CrossSiteRequestRefused(Logger, Scheme.Name);
+            throw new CrossSiteSignInRefusedException(Scheme.Name);
         }
-
-        // Each claim is created bound to its identity: ClaimsIdentity copies every claim whose Subject is not itself,
-        // which would allocate each claim twice on every request.
-        var identity = new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
-        AddClaim(identity, ClaimTypes.NameIdentifier, session.UserId);
-        if (!hasName)
-        {
-            AddClaim(identity, ClaimTypes.Name, session.UserId);
-        }
-
-        AddClaim(identity, SessionClaimTypes.SessionId, session.Id);
-        AddClaim(identity, SessionClaimTypes.Kind, session.Kind);
-        if (session.AuthenticatedAt >= DateTimeOffset.UnixEpoch)
-        {
-            AddClaim(identity, SessionClaimTypes.AuthenticationTime, RecentAuthentication.ClaimValue(session.AuthenticatedAt));
-        }
-
-        foreach (var claim in stored)
-        {
-            // The authentication time is the session's own field, never a stored claim that could claim freshness forever;
-            // scope claims come from the session's scopes only, so a stored claim never widens or fakes them.
-            if (claim.Type is not (SessionClaimTypes.AuthenticationTime or SessionClaimTypes.Scope or SessionClaimTypes.Scoped))
-            {
-                AddClaim(identity, claim.Type, claim.Value);
-            }
-        }
-
-        if (session.Scopes is { } scopes)
-        {
-            AddClaim(identity, SessionClaimTypes.Scoped, "true");
-            foreach (var scope in scopes)
-            {
-                AddClaim(identity, SessionClaimTypes.Scope, scope);
-            }
-        }
-
-        return new ClaimsPrincipal(identity);
-
-        static void AddClaim(ClaimsIdentity identity, string type, string value) =>
-            identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
     }
 
     private bool UsesCookie => Array.IndexOf(Options.TokenSources!, SessionTokenSource.Cookie) >= 0;

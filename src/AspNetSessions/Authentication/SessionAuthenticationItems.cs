@@ -21,6 +21,9 @@ public static class SessionAuthenticationItems
     /// </summary>
     public const int MaxBytes = 32 * 1024;
 
+    /// <summary>The item <c>AuthenticationProperties.IsPersistent</c> is kept as.</summary>
+    internal const string PersistentKey = ".persistent";
+
     private const string IssuedKey = ".issued";
     private const string ExpiresKey = ".expires";
     private const string RefreshKey = ".refresh";

@@ -47,16 +47,17 @@ public sealed class SessionAuthenticationOptions : AuthenticationSchemeOptions
     public SessionTokenSource[]? TokenSources { get; set; }
 
     /// <summary>
-    /// The session cookie: by default <c>__Host-session</c>, HttpOnly, Secure, SameSite=Lax, Path=/, essential.
-    /// A non-persistent sign-in sets a browser-session cookie; a persistent one lasts until the absolute expiry.
+    /// The session cookie: by default <c>__Host-session</c>, HttpOnly, Secure, SameSite=Lax, essential. Its path, unless
+    /// set, is the app's <c>PathBase</c> (as cookie authentication's), and always <c>/</c> for a <c>__Host-</c> name.
+    /// A non-persistent sign-in sets a browser-session cookie; a persistent one lasts until the absolute expiry (or, for
+    /// a kind without one, until the sliding expiry, written again as the session slides). <c>Expiration</c> is refused.
     /// </summary>
-    public CookieBuilder Cookie { get; set; } = new()
+    public CookieBuilder Cookie { get; set; } = new SessionCookieBuilder
     {
         Name = SessionAuthenticationDefaults.CookieName,
         HttpOnly = true,
         SecurePolicy = CookieSecurePolicy.Always,
         SameSite = SameSiteMode.Lax,
-        Path = "/",
         IsEssential = true,
     };
 
@@ -68,7 +69,8 @@ public sealed class SessionAuthenticationOptions : AuthenticationSchemeOptions
 
     /// <summary>
     /// Refuse cookie-authenticated unsafe requests (POST, PUT, PATCH, DELETE, …) that a browser marks as cross-site
-    /// (<c>Sec-Fetch-Site: cross-site</c>) or whose <c>Origin</c> differs from the request's host. Default on.
+    /// (<c>Sec-Fetch-Site: cross-site</c>) or whose <c>Origin</c> differs from the request's host, and cookie sign-ins and
+    /// sign-outs sent that way (403, nothing changed; a remote handler's callback excepted). Default on.
     /// </summary>
     public bool RejectCrossSiteCookieRequests { get; set; } = true;
 

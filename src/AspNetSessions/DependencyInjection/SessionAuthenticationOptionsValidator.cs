@@ -80,8 +80,13 @@ internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<
             return;
         }
 
+        if (cookie.Expiration is not null)
+        {
+            errors.Add($"{registration.Key("Cookie:Expiration")} is not used: the session decides how long the cookie lives (IdleTimeout, AbsoluteTimeout, and IsPersistent at sign-in). Remove it.");
+        }
+
         var secure = cookie.SecurePolicy == CookieSecurePolicy.Always;
-        if (cookie.Name.StartsWith("__Host-", StringComparison.Ordinal) && (!secure || cookie.Path != "/" || cookie.Domain is not null))
+        if (cookie.Name.StartsWith("__Host-", StringComparison.Ordinal) && (!secure || cookie.Path is not (null or "/") || cookie.Domain is not null))
         {
             errors.Add($"{registration.Key("Cookie:Name")} starts with '__Host-', which browsers accept only with Cookie:SecurePolicy 'Always', Cookie:Path '/' and no Cookie:Domain.");
         }

@@ -69,16 +69,21 @@ internal sealed class SessionStoreOptionsValidator(
             return ValidateOptionsResult.Skip; // a scheme's own validation reports it; uniqueness is checked once it passes
         }
 
-        foreach (var group in registrations.GroupBy(s => schemeOptions.Get(s.Scheme).Kind, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            errors.Add($"Session kind '{group.Key}' is used by several schemes ({string.Join(", ", group.Select(s => s.Scheme))}); each kind needs its own name ({string.Join(", ", group.Select(s => s.Key("Kind")))}).");
-        }
-
-        foreach (var group in registrations.GroupBy(s => schemeOptions.Get(s.Scheme).TokenPrefix, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            errors.Add($"Token prefix '{group.Key}' is used by several schemes ({string.Join(", ", group.Select(s => s.Scheme))}); each kind needs its own ({string.Join(", ", group.Select(s => s.Key("TokenPrefix")))}).");
-        }
+        Unique("Session kind", o => o.Kind, "Kind", "each kind needs its own name", registrations);
+        Unique("Token prefix", o => o.TokenPrefix, "TokenPrefix", "each kind needs its own", registrations);
+        // A second cookie kind under the same name would overwrite the first's cookie: signing in to one signs the browser out of the other.
+        Unique("Cookie name", o => o.TokenSources?.Contains(SessionTokenSource.Cookie) == true ? o.Cookie.Name : null, "Cookie:Name",
+            "signing in to one would sign the browser out of the other, so each cookie kind needs its own", registrations);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+
+        void Unique(string what, Func<SessionAuthenticationOptions, string?> value, string key, string remedy, SessionSchemeRegistration[] all)
+        {
+            foreach (var group in all.Where(s => value(schemeOptions.Get(s.Scheme)) is not null)
+                .GroupBy(s => value(schemeOptions.Get(s.Scheme)), StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                errors.Add($"{what} '{group.Key}' is used by several schemes ({string.Join(", ", group.Select(s => s.Scheme))}); {remedy} ({string.Join(", ", group.Select(s => s.Key(key)))}).");
+            }
+        }
     }
 }

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace AspNetSessions;
 
-/// <summary>Turns an unreachable store anywhere in the request (sign-in, session API calls) into 503 + Retry-After.</summary>
+/// <summary>
+/// Turns an unreachable store anywhere in the request (sign-in, session API calls) into 503 + Retry-After, and a
+/// refused cross-site sign-in or sign-out into 403 (<see cref="StoreUnavailableAnswer"/>).
+/// </summary>
 internal sealed class SessionStoreUnavailableMiddleware(RequestDelegate next, StoreUnavailableAnswer answer)
 {
     // Every request passes here: when the rest of the pipeline completes synchronously, no async state machine is built.
@@ -13,7 +16,7 @@ internal sealed class SessionStoreUnavailableMiddleware(RequestDelegate next, St
         {
             pending = next(context);
         }
-        catch (SessionStoreUnavailableException e) when (!context.Response.HasStarted)
+        catch (Exception e) when (!context.Response.HasStarted && StoreUnavailableAnswer.Answers(e))
         {
             return answer.TryAnswerAsync(context, e).AsTask();
         }
@@ -27,7 +30,7 @@ internal sealed class SessionStoreUnavailableMiddleware(RequestDelegate next, St
         {
             await pending.ConfigureAwait(false);
         }
-        catch (SessionStoreUnavailableException e) when (!context.Response.HasStarted)
+        catch (Exception e) when (!context.Response.HasStarted && StoreUnavailableAnswer.Answers(e))
         {
             await answer.TryAnswerAsync(context, e).ConfigureAwait(false);
         }

@@ -9,6 +9,8 @@ namespace AspNetSessions;
 /// The one answer to an exception caused by an unreachable session store, wherever it is caught (our middleware,
 /// ASP.NET Core's exception handler, the developer exception page): 503 with <c>Retry-After</c>, as problem details
 /// when the app registered them, and the outage reported once. Never a 500, never a stack trace to the client.
+/// It also answers the other exception the session layer throws at a client's request, a cross-site sign-in or sign-out
+/// (<see cref="CrossSiteSignInRefusedException"/>): 403, through the same catchers.
 /// </summary>
 internal sealed partial class StoreUnavailableAnswer(
     IOptions<SessionStoreOptions> options,
@@ -19,6 +21,15 @@ internal sealed partial class StoreUnavailableAnswer(
     /// <summary>Answers 503 if <paramref name="exception"/> is (or wraps) a store outage and the response has not started.</summary>
     public async ValueTask<bool> TryAnswerAsync(HttpContext context, Exception exception)
     {
+        if (exception is CrossSiteSignInRefusedException && !context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            NoCacheHeaders.Apply(context.Response);
+            await WriteProblemAsync(context, "Cross-site sign-in refused.", "Sign in and out from this site's own pages.").ConfigureAwait(false);
+            return true;
+        }
+
         if (Find(exception) is not { } unavailable || context.Response.HasStarted)
         {
             return false;
@@ -28,21 +39,23 @@ internal sealed partial class StoreUnavailableAnswer(
         Log.AnsweredUnavailable(logger, context.Request.Path);
         context.Response.Clear();
         StoreUnavailableResponse.Write(context.Response, options.Value.StoreUnavailableRetryAfter);
+        await WriteProblemAsync(context, "The session store is unavailable.", "Try again after the time given in Retry-After.").ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Whether <see cref="TryAnswerAsync"/> answers an exception (when the response has not started).</summary>
+    public static bool Answers(Exception exception) => exception is CrossSiteSignInRefusedException || Find(exception) is not null;
+
+    private async ValueTask WriteProblemAsync(HttpContext context, string title, string detail)
+    {
         if (problemDetails is not null)
         {
             await problemDetails.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "The session store is unavailable.",
-                    Detail = "Try again after the time given in Retry-After.",
-                },
+                ProblemDetails = new ProblemDetails { Status = context.Response.StatusCode, Title = title, Detail = detail },
             }).ConfigureAwait(false);
         }
-
-        return true;
     }
 
     private static SessionStoreUnavailableException? Find(Exception? exception)

@@ -31,6 +31,7 @@ public sealed class AppContextTests(PostgresServer server) : IAsyncLifetime
         services.AddSessionAuth(_ => { }).AddKind("ApiKey", o =>
         {
             o.TokenPrefix = "key";
+            o.TokenSources = [SessionTokenSource.Bearer];
             o.IdleTimeout = null;
         }).AddEntityFrameworkCoreStore<AppDbContext>();
         _services = services.BuildServiceProvider();

@@ -53,7 +53,7 @@ public sealed class MigrationTests(PostgresServer server)
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddDbContext<AppDbContext>(db => db.UseNpgsql(connectionString));
-        services.AddSessionAuth(_ => { }).AddKind("ApiKey", o => o.TokenPrefix = "key").AddEntityFrameworkCoreStore<AppDbContext>();
+        services.AddSessionAuth(_ => { }).AddKind("ApiKey", o => { o.TokenPrefix = "key"; o.TokenSources = [SessionTokenSource.Bearer]; }).AddEntityFrameworkCoreStore<AppDbContext>();
         await using var provider = services.BuildServiceProvider();
         var sessions = provider.GetRequiredService<ISessionManager>();
         var created = await sessions.CreateAsync(new SessionCreateRequest { UserId = "dan", Metadata = new Dictionary<string, string> { ["tenant_id"] = "t9" } });

@@ -153,6 +153,72 @@ public sealed class CookieTests : IClassFixture<SampleContractTests.App>
         Assert.Equal(HttpStatusCode.NoContent, status);
     }
 
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("Origin", "https://localhost")]
+    [InlineData("Sec-Fetch-Site", "same-origin")]
+    public async Task The_sample_form_signs_in_and_out_from_its_own_page_without_a_token_field(string? header, string? value)
+    {
+        using var client = _app.Client();
+        void SameSite(HttpRequestMessage r)
+        {
+            if (header is not null)
+            {
+                r.Headers.TryAddWithoutValidation(header, value);
+            }
+        }
+
+        using var signIn = await client.SendAsync(HttpMethod.Post, "/login", null, r => { r.Content = Form("alice"); SameSite(r); });
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        var token = SampleApi.SessionCookie(signIn);
+        Assert.True(signIn.Headers.CacheControl?.NoStore);
+
+        using var signOut = await client.SendAsync(HttpMethod.Post, "/logout", null, r => { r.Headers.TryAddWithoutValidation("Cookie", "__Host-session=" + token); SameSite(r); });
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.True(signOut.Headers.CacheControl?.NoStore);
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", token));
+    }
+
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Origin", "https://attacker.example")]
+    public async Task A_cross_site_form_cannot_sign_the_browser_in_or_out(string header, string value)
+    {
+        using var client = _app.Client();
+        using var login = await client.SendAsync(HttpMethod.Post, "/login", null, r => { r.Content = Form("bob"); r.Headers.TryAddWithoutValidation(header, value); });
+        Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
+        Assert.False(login.Headers.Contains("Set-Cookie"));
+
+        using var signIn = await SignInAsync(client);
+        var token = SampleApi.SessionCookie(signIn);
+        using var logout = await client.SendAsync(HttpMethod.Post, "/logout", null, r =>
+        {
+            r.Headers.TryAddWithoutValidation("Cookie", "__Host-session=" + token);
+            r.Headers.TryAddWithoutValidation(header, value);
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, logout.StatusCode);
+        Assert.False(logout.Headers.Contains("Set-Cookie"));
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", token));
+    }
+
+    [Fact]
+    public async Task The_page_cannot_be_framed_and_token_answers_are_not_cached()
+    {
+        using var client = _app.Client();
+        using var page = await client.GetAsync("/");
+        Assert.Equal("DENY", Assert.Single(page.Headers.GetValues("X-Frame-Options")));
+        Assert.Contains("frame-ancestors 'none'", Assert.Single(page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+
+        using var login = await client.PostAsJsonAsync("/api/login", new { username = "alice", password = "alice-password" });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.True(login.Headers.CacheControl?.NoStore);
+        Assert.True(login.Headers.CacheControl?.NoCache);
+        Assert.Equal("no-cache", login.Headers.Pragma.ToString());
+    }
+
+    private static FormUrlEncodedContent Form(string user) =>
+        new(new Dictionary<string, string> { ["username"] = user, ["password"] = user + "-password" });
+
     private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string user = "alice") =>
         client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = user, ["password"] = user + "-password" }));
 }

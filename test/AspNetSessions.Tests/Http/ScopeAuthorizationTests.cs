@@ -79,6 +79,7 @@ public sealed class ScopeAuthorizationTests
         builder.Services.AddSessionAuth(_ => { }).AddKind("ApiKey", o =>
         {
             o.TokenPrefix = "key";
+            o.TokenSources = [SessionTokenSource.Bearer];
             o.Scopes = ["reports:read", "reports:write"];
         });
         builder.Services.AddAuthorizationBuilder()

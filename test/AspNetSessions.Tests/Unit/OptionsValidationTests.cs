@@ -72,7 +72,7 @@ public sealed class OptionsValidationTests
         Assert.True(options.Cookie.HttpOnly);
         Assert.Equal(Microsoft.AspNetCore.Http.CookieSecurePolicy.Always, options.Cookie.SecurePolicy);
         Assert.Equal(Microsoft.AspNetCore.Http.SameSiteMode.Lax, options.Cookie.SameSite);
-        Assert.Equal("/", options.Cookie.Path);
+        Assert.Null(options.Cookie.Path); // the PathBase, and "/" for the __Host- name (CookieParityTests)
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class OptionsValidationTests
     private static ServiceCollection Services(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["SessionAuth:Kinds:ApiKey:TokenPrefix"] = "key" })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["SessionAuth:Kinds:ApiKey:TokenPrefix"] = "key", ["SessionAuth:Kinds:ApiKey:TokenSources:0"] = "Bearer" })
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
         var services = new ServiceCollection();

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http;
+
+namespace AspNetSessions;
+
+/// <summary>
+/// Writing and clearing the session cookie, and the one rule for its <c>Expires</c>: a non-persistent sign-in is a
+/// browser-session cookie; a persistent one lasts until the session's absolute expiry or, when the kind has none, its
+/// current (sliding) expiry, which is why such a cookie is written again whenever the session slides.
+/// </summary>
+internal static class SessionCookie
+{
+    public static void Append(HttpContext context, SessionAuthenticationOptions options, string token, Session session, bool persistent)
+    {
+        var cookie = options.Cookie.Build(context);
+        if (persistent)
+        {
+            cookie.Expires = session.AbsoluteExpiresAt ?? (session.ExpiresAt == DateTimeOffset.MaxValue ? null : session.ExpiresAt);
+        }
+        else
+        {
+            cookie.Expires = null;
+            cookie.MaxAge = null;
+        }
+
+        context.Response.Cookies.Append(options.Cookie.Name!, token, cookie);
+        NoCacheHeaders.Apply(context.Response);
+    }
+
+    public static void Delete(HttpContext context, SessionAuthenticationOptions options)
+    {
+        context.Response.Cookies.Delete(options.Cookie.Name!, options.Cookie.Build(context));
+        NoCacheHeaders.Apply(context.Response);
+    }
+
+    /// <summary>Whether the session was signed in persistently (<c>IsPersistent</c>, stored as <c>.persistent</c>).</summary>
+    public static bool IsPersistent(Session session) => session.AuthenticationItems.ContainsKey(SessionAuthenticationItems.PersistentKey);
+
+    /// <summary>
+    /// Whether the persistent cookie's <c>Expires</c> is the sliding expiry (no absolute one bounds it), so it must be written
+    /// again when the session slides, or the browser drops the cookie of an active user while the server still holds the session.
+    /// </summary>
+    public static bool FollowsSlide(Session session) =>
+        session.AbsoluteExpiresAt is null && session.ExpiresAt != DateTimeOffset.MaxValue && IsPersistent(session);
+}
