@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using AspNetSessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,6 +20,8 @@ public static class ApiKeyEndpoints
         var keys = app.MapGroup("/api/keys").RequireAuthorization();
 
         // POST {"name", "scopes", "lifetime"?} → 200 {"token", "session": {"id", "expiresAt"}}; a bad name, scope or lifetime → 400.
+        // A key is a long-lived credential: creating one needs a recent sign-in (the step-up policy: 401 with max_age, then
+        // POST /api/reauthenticate), and the key is only as fresh as that sign-in, never fresh because it was just created.
         keys.MapPost("/", async Task<Results<Ok<LoginResponse>, BadRequest<string>>> (ClaimsPrincipal user, HttpContext context,
             [FromKeyedServices(DemoUsers.ApiKeyScheme)] ISessionManager manager, IOptionsMonitor<SessionAuthenticationOptions> options) =>
         {
@@ -37,6 +40,8 @@ public static class ApiKeyEndpoints
                     Name = request.Name,
                     Scopes = request.Scopes,
                     Lifetime = request.Lifetime,
+                    // The creating session's auth_time (Unix seconds; the step-up policy above ensures there is one).
+                    AuthenticatedAt = DateTimeOffset.FromUnixTimeSeconds(long.Parse(user.FindFirstValue(SessionClaimTypes.AuthenticationTime)!, CultureInfo.InvariantCulture)),
                     Metadata = options.Get(DemoUsers.ApiKeyScheme).CaptureRequestMetadata ? SessionRequestMetadata.Capture(context) : null,
                 }, context.RequestAborted);
             }
@@ -47,7 +52,7 @@ public static class ApiKeyEndpoints
             }
 
             return LoginResponse.Send(context.Response, created);
-        });
+        }).RequireAuthorization(StepUpOptions.Policy);
 
         // GET → the caller's valid keys, oldest first.
         keys.MapGet("/", async (ClaimsPrincipal user, [FromKeyedServices(DemoUsers.ApiKeyScheme)] ISessionManager manager, CancellationToken cancellationToken) =>

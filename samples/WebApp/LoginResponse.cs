@@ -17,5 +17,13 @@ public sealed record LoginResponse(string Token, LoginResponse.SessionSummary Se
         return TypedResults.Ok(From(created));
     }
 
+    /// <summary>
+    /// The answer after the caller's token was rotated: a bearer caller gets the new token in the body (200, as at sign-in);
+    /// a cookie caller already has it in the new cookie, so <see langword="null"/> (answer 204: a page's script never sees a
+    /// cookie's token).
+    /// </summary>
+    public static Ok<LoginResponse>? Rotated(HttpContext context, CreatedSession rotated) =>
+        context.Request.Headers.Authorization.Count > 0 ? Send(context.Response, rotated) : null;
+
     public sealed record SessionSummary(string Id, DateTimeOffset ExpiresAt);
 }

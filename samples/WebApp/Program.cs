@@ -156,45 +156,59 @@ api.MapGet("/me", (ClaimsPrincipal user) => new
 app.MapSessionEndpoints("/api/sessions");
 
 // The recipe apps need most: the password changed → every other browser session of this user is revoked (a thief's
-// copy of a token dies with the old password); the calling session stays signed in. API keys are separate
-// credentials and are kept (revoke them with the keys manager too if your policy says so).
-api.MapPost("/account/password", async Task<Results<NoContent, BadRequest<string>, ForbidHttpResult>> (
-    PasswordChangeRequest? change, ClaimsPrincipal user, DemoUsers users, ISessionManager sessions, CancellationToken cancellationToken) =>
+// copy of a token dies with the old password), and the calling session gets a new token (the one that changed the
+// password stops working: a privilege change rotates the token, as OWASP advises). A bearer caller gets the new token in
+// the body (200, the login's shape); a cookie caller gets it in a new cookie (204). API keys are separate credentials
+// and are kept (revoke them with the keys manager too if your policy says so).
+api.MapPost("/account/password", async Task<Results<Ok<LoginResponse>, NoContent, BadRequest<string>, ForbidHttpResult, UnauthorizedHttpResult>> (
+    PasswordChangeRequest? change, HttpContext context, DemoUsers users, ISessionManager sessions) =>
 {
     if (change is not { CurrentPassword: { } current, NewPassword: { } replacement })
     {
         return TypedResults.BadRequest("Expected a JSON body {\"currentPassword\": \"...\", \"newPassword\": \"...\"}.");
     }
 
-    var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+    var userId = context.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
     if (!users.ChangePassword(userId, current, replacement))
     {
         return TypedResults.Forbid();
     }
 
-    await sessions.RevokeAllAsync(userId, exceptSessionId: user.FindFirstValue(SessionClaimTypes.SessionId), cancellationToken);
-    return TypedResults.NoContent();
+    // Not the request's token: a client that goes away mid-request must not leave the other sessions alive.
+    await sessions.RevokeAllAsync(userId, exceptSessionId: context.User.FindFirstValue(SessionClaimTypes.SessionId), CancellationToken.None);
+    if (await context.RotateSessionAsync() is not { } rotated)
+    {
+        return TypedResults.Unauthorized();
+    }
+
+    return LoginResponse.Rotated(context, rotated) is { } withToken ? withToken : TypedResults.NoContent();
 }).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionAuthenticationDefaults.AuthenticationScheme });
 
 // Step-up: the signed-in user proves who they are again (here: the password); the calling session is marked freshly
-// authenticated and keeps its id and token. A wrong password is a 400 with problem details, not a 401: the session is
-// still good, only this proof failed.
-api.MapPost("/reauthenticate", async Task<Results<NoContent, ProblemHttpResult, UnauthorizedHttpResult>> (
-    ReauthenticateRequest? body, ClaimsPrincipal user, DemoUsers users, ISessionManager sessions, CancellationToken cancellationToken) =>
+// authenticated and, being more privileged now, gets a new token (200 with it for a bearer caller, 204 and a new
+// cookie for a cookie caller; the old token stops working). A wrong password is a 400 with problem details, not a
+// 401: the session is still good, only this proof failed.
+api.MapPost("/reauthenticate", async Task<Results<Ok<LoginResponse>, NoContent, ProblemHttpResult, UnauthorizedHttpResult>> (
+    ReauthenticateRequest? body, HttpContext context, DemoUsers users, ISessionManager sessions) =>
 {
     if (body is not { Password: { } password })
     {
         return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Expected a JSON body {\"password\": \"...\"}.");
     }
 
-    if (!users.Verify(user.FindFirstValue(ClaimTypes.NameIdentifier)!, password))
+    if (!users.Verify(context.User.FindFirstValue(ClaimTypes.NameIdentifier)!, password))
     {
         return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The password is not correct.");
     }
 
     // Null only when the session was revoked or expired since this request was authenticated.
-    var session = await sessions.ReauthenticateAsync(user.FindFirstValue(SessionClaimTypes.SessionId)!, cancellationToken);
-    return session is null ? TypedResults.Unauthorized() : TypedResults.NoContent();
+    if (await sessions.ReauthenticateAsync(context.User.FindFirstValue(SessionClaimTypes.SessionId)!, CancellationToken.None) is null
+        || await context.RotateSessionAsync() is not { } rotated)
+    {
+        return TypedResults.Unauthorized();
+    }
+
+    return LoginResponse.Rotated(context, rotated) is { } withToken ? withToken : TypedResults.NoContent();
 }).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionAuthenticationDefaults.AuthenticationScheme });
 
 // A sensitive action: 204 when the user authenticated within Sample:StepUpMaxAge; otherwise 401 with
@@ -213,7 +227,9 @@ api.MapPost("/logout", async (HttpContext context) =>
 // browser session: POST/GET/DELETE /api/keys, and GET /api/orders that needs the orders:read scope (ApiKeyEndpoints).
 app.MapApiKeys();
 
-// Browser sign-in: form post, cookie session (no fixation: a fresh session every time).
+// Browser sign-in: form post, cookie session (no fixation: a fresh session every time). Everything the request carries
+// is checked before the session is created: a malformed body is a 400, a return URL that is not one of our own pages
+// (an open redirect, CR/LF, NUL, a bidi override) sends the browser to "/" instead; neither leaves a session behind.
 app.MapPost("/login", async (HttpContext context, DemoUsers users) =>
 {
     if (!context.Request.HasFormContentType)
@@ -221,7 +237,17 @@ app.MapPost("/login", async (HttpContext context, DemoUsers users) =>
         return Results.BadRequest();
     }
 
-    var form = await context.Request.ReadFormAsync(context.RequestAborted);
+    IFormCollection form;
+    try
+    {
+        form = await context.Request.ReadFormAsync(context.RequestAborted);
+    }
+    catch (Exception e) when (e is InvalidDataException or IOException)
+    {
+        return Results.BadRequest(); // a broken or truncated multipart body, or a field over the form limits
+    }
+
+    var returnUrl = form["ReturnUrl"] is { Count: 1 } values && SessionReturnUrl.IsLocal(values[0]) ? values[0]! : "/";
     var username = form["username"].ToString();
     if (!users.Verify(username, form["password"].ToString()))
     {
@@ -232,10 +258,7 @@ app.MapPost("/login", async (HttpContext context, DemoUsers users) =>
     var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "password"));
     await context.SignInAsync(SessionAuthenticationDefaults.AuthenticationScheme, principal,
         new AuthenticationProperties { IsPersistent = true });
-
-    // Back to the page that sent the browser to sign in, if it is one of ours (never an open redirect).
-    var returnUrl = form["ReturnUrl"].ToString();
-    return Results.LocalRedirect(IsLocalUrl(returnUrl) ? returnUrl : "/");
+    return Results.LocalRedirect(returnUrl);
 }).AllowAnonymous().DisableAntiforgery();
 
 // An HTML page that needs a session: a signed-out browser is redirected to the sign-in page (LoginPath "/") with
@@ -271,9 +294,6 @@ if (!await SessionDatabase.CreateSchemaAsync(app))
 
 app.Run();
 return 0;
-
-static bool IsLocalUrl(string url) =>
-    url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 
 /// <summary>The sample's entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -73,18 +73,18 @@ public interface ISessionManager
 
     /// <summary>Revokes (deletes) one session; <see langword="true"/> if it existed.</summary>
     /// <param name="sessionId">The session id.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="cancellationToken">Not observed: a revocation is carried out even when the caller gives up (a client that disconnects must not leave the session alive).</param>
     Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>Revokes every session of a user, optionally keeping one (e.g. the caller's); returns how many were revoked.</summary>
     /// <param name="userId">The user id.</param>
     /// <param name="exceptSessionId">A session to keep, or <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="cancellationToken">Not observed: a revocation is carried out even when the caller gives up (a client that disconnects must not leave the session alive).</param>
     Task<long> RevokeAllAsync(string userId, string? exceptSessionId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every session matching a filter (valid or expired unless the filter says otherwise); returns how many.</summary>
     /// <param name="filter">What to match.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="cancellationToken">Not observed: a revocation is carried out even when the caller gives up (a client that disconnects must not leave the session alive).</param>
     Task<long> DeleteAsync(SessionFilter filter, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the expired sessions the store still holds; returns how many.</summary>

@@ -316,6 +316,13 @@ internal sealed partial class SessionManager : ISessionManager
         return session;
     }
 
+    /// <summary>
+    /// What a revoking store call is given instead of the caller's token: a revocation, once asked for, is carried out even
+    /// when its caller gives up (a client that disconnects mid-sign-out must not leave the session alive). The store's own
+    /// timeouts still bound it.
+    /// </summary>
+    private static CancellationToken RevocationsRunToTheEnd => CancellationToken.None;
+
     public async Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         if (!SessionTokenCodec.IsSessionId(sessionId))
@@ -323,7 +330,7 @@ internal sealed partial class SessionManager : ISessionManager
             return false;
         }
 
-        var deleted = await _store.DeleteAsync(Kind, sessionId, cancellationToken).ConfigureAwait(false);
+        var deleted = await _store.DeleteAsync(Kind, sessionId, RevocationsRunToTheEnd).ConfigureAwait(false);
         if (deleted)
         {
             Log.SessionRevoked(_logger, Kind, sessionId);
@@ -338,7 +345,7 @@ internal sealed partial class SessionManager : ISessionManager
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var filter = new SessionFilter { UserId = userId, ExceptSessionId = exceptSessionId };
-        var count = await _store.DeleteManyAsync(ToQuery(filter, SessionStatus.All), cancellationToken).ConfigureAwait(false);
+        var count = await _store.DeleteManyAsync(ToQuery(filter, SessionStatus.All), RevocationsRunToTheEnd).ConfigureAwait(false);
         Log.UserSessionsRevoked(_logger, Kind, userId, count);
         if (count > 0)
         {
@@ -352,7 +359,7 @@ internal sealed partial class SessionManager : ISessionManager
     public async Task<long> DeleteAsync(SessionFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return await _store.DeleteManyAsync(ToQuery(filter, SessionStatus.All), cancellationToken).ConfigureAwait(false);
+        return await _store.DeleteManyAsync(ToQuery(filter, SessionStatus.All), RevocationsRunToTheEnd).ConfigureAwait(false);
     }
 
     public Task<long> DeleteExpiredAsync(CancellationToken cancellationToken = default) =>

@@ -29,8 +29,16 @@ public static class StepUpScenario
             Assert.Contains("error=\"insufficient_user_authentication\"", Assert.Single(stale.Headers.GetValues("WWW-Authenticate")), StringComparison.Ordinal);
         }
 
-        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/reauthenticate", token,
-            r => r.Content = JsonContent.Create(new { password = "alice-password" })));
+        string old = token;
+        using (var reauthenticate = await client.SendAsync(HttpMethod.Post, "/api/reauthenticate", token,
+            r => r.Content = JsonContent.Create(new { password = "alice-password" })))
+        {
+            // A bearer caller gets the rotated token in the body; the old one is dead at once.
+            Assert.Equal(HttpStatusCode.OK, reauthenticate.StatusCode);
+            token = (await reauthenticate.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString()!;
+        }
+
+        Assert.Null(await sessions.FindAsync(old));
         Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/account/sensitive", token));
         var reauthenticated = await sessions.FindAsync(token);
         Assert.Equal(app.Time.GetUtcNow().ToUnixTimeMilliseconds(), reauthenticated?.AuthenticatedAt.ToUnixTimeMilliseconds());

@@ -32,6 +32,9 @@ internal sealed partial class SessionAuthenticationHandler(
     private Session? _validating;
     private bool _signedInOrOut;
 
+    // Where the authenticated token came from: a rotation re-issues the cookie only when the cookie carried it.
+    private SessionTokenSource _authenticatedBy;
+
     private new SessionAuthenticationEvents Events => (SessionAuthenticationEvents)base.Events!;
 
     protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new SessionAuthenticationEvents());
@@ -143,6 +146,7 @@ internal sealed partial class SessionAuthenticationHandler(
             }
         }
 
+        _authenticatedBy = source;
         if (renew && source == SessionTokenSource.Cookie && SessionCookie.FollowsSlide(session))
         {
             RenewCookieWhenResponding(token.ToString(), session);
@@ -312,6 +316,35 @@ internal sealed partial class SessionAuthenticationHandler(
         }
 
         SignInRedirect.Apply(Context, properties?.RedirectUri, returnUrlParameter: null);
+    }
+
+    /// <summary>
+    /// Gives the caller's own session a new token (<see cref="SessionHttpContextExtensions.RotateSessionAsync"/>): the old
+    /// one is dead when this returns; a cookie-authenticated request gets the new token in its cookie.
+    /// </summary>
+    internal async Task<CreatedSession?> RotateAsync()
+    {
+        var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        if (result.Principal?.FindFirst(SessionClaimTypes.SessionId)?.Value is not { } sessionId)
+        {
+            return null;
+        }
+
+        // Not cancelled by a client that goes away: once the store has the new digest, the old token is dead either way.
+        var rotated = await _manager.RotateAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
+        if (rotated is null)
+        {
+            return null;
+        }
+
+        _signedInOrOut = true; // the slide's cookie renewal would write the old token back
+        NoCacheHeaders.Apply(Response);
+        if (_authenticatedBy == SessionTokenSource.Cookie)
+        {
+            SessionCookie.Append(Context, Options, rotated.Token, rotated.Session, SessionCookie.IsPersistent(rotated.Session));
+        }
+
+        return rotated;
     }
 
     /// <summary>A cookie sign-in or sign-out that another site's page sent is refused (403) before anything changes.</summary>

@@ -22,7 +22,7 @@ internal static class SignInRedirect
         }
 
         if (string.IsNullOrEmpty(redirectUri) && returnUrlParameter is not null
-            && context.Request.Query[returnUrlParameter] is { Count: 1 } values && IsLocal(values[0]))
+            && context.Request.Query[returnUrlParameter] is { Count: 1 } values && SessionReturnUrl.IsLocal(values[0]))
         {
             redirectUri = values[0];
         }
@@ -40,28 +40,5 @@ internal static class SignInRedirect
         {
             response.Redirect(redirectUri);
         }
-    }
-
-    /// <summary>
-    /// A path on this host (<c>/…</c>, not <c>//host</c> or <c>/\host</c>) in printable ASCII, as the return URLs the
-    /// challenge writes are (percent-encoded): CR/LF would break the header, a bidi override would disguise where the link
-    /// goes, and a raw non-ASCII character is refused by Kestrel in a response header.
-    /// </summary>
-    public static bool IsLocal(string? url)
-    {
-        if (string.IsNullOrEmpty(url) || url[0] != '/' || (url.Length > 1 && url[1] is '/' or '\\'))
-        {
-            return false;
-        }
-
-        foreach (var c in url)
-        {
-            if (c is < ' ' or > '~')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

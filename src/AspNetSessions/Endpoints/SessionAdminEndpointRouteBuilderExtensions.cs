@@ -1,12 +1,14 @@
+using System.Security.Claims;
 using AspNetSessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the admin session endpoints: any user's sessions, listed and revoked, behind an authorization policy.</summary>
-public static class SessionAdminEndpointRouteBuilderExtensions
+public static partial class SessionAdminEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps, under <paramref name="pattern"/> and behind <paramref name="policy"/>:
@@ -40,14 +42,15 @@ public static class SessionAdminEndpointRouteBuilderExtensions
             return TypedResults.Ok(all.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal).Select(AdminSessionInfo.From).ToArray());
         });
 
-        user.MapDelete("/{id}", async (string userId, string id, IServiceProvider services, CancellationToken cancellationToken) =>
+        user.MapDelete("/{id}", async (string userId, string id, ClaimsPrincipal admin, IServiceProvider services, CancellationToken cancellationToken) =>
         {
             foreach (var manager in Managers(services, schemes))
             {
                 if (await manager.FindByIdAsync(id, cancellationToken).ConfigureAwait(false) is { } session
                     && string.Equals(session.UserId, userId, StringComparison.Ordinal))
                 {
-                    await manager.RevokeAsync(id, cancellationToken).ConfigureAwait(false);
+                    var revoked = await manager.RevokeAsync(id, cancellationToken).ConfigureAwait(false);
+                    Log.AdminRevokedSession(AuditLogger(services), Actor(admin), userId, id, manager.Kind, revoked ? 1 : 0);
                     return Results.NoContent();
                 }
             }
@@ -55,11 +58,12 @@ public static class SessionAdminEndpointRouteBuilderExtensions
             return Results.NotFound();
         });
 
-        user.MapDelete("/", async (string userId, IServiceProvider services, CancellationToken cancellationToken) =>
+        user.MapDelete("/", async (string userId, ClaimsPrincipal admin, IServiceProvider services, CancellationToken cancellationToken) =>
         {
             foreach (var manager in Managers(services, schemes))
             {
-                await manager.RevokeAllAsync(userId, exceptSessionId: null, cancellationToken).ConfigureAwait(false);
+                var count = await manager.RevokeAllAsync(userId, exceptSessionId: null, cancellationToken).ConfigureAwait(false);
+                Log.AdminRevokedUserSessions(AuditLogger(services), Actor(admin), userId, manager.Kind, count);
             }
 
             return Results.NoContent();
@@ -68,7 +72,24 @@ public static class SessionAdminEndpointRouteBuilderExtensions
         return group;
     }
 
+    /// <summary>The audit trail of admin revocations: who (the admin's user id) revoked what, and how many sessions.</summary>
+    private static ILogger AuditLogger(IServiceProvider services) =>
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.SessionAdmin");
+
+    private static string Actor(ClaimsPrincipal admin) => admin.FindFirstValue(ClaimTypes.NameIdentifier) ?? admin.Identity?.Name ?? "(unknown)";
+
     private static IEnumerable<ISessionManager> Managers(IServiceProvider services, string[] schemes) =>
         (schemes.Length > 0 ? schemes : services.GetServices<SessionSchemeRegistration>().Select(r => r.Scheme).Distinct(StringComparer.Ordinal))
             .Select(scheme => services.GetRequiredKeyedService<ISessionManager>(scheme));
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1020, EventName = "AdminRevokedSession", Level = LogLevel.Information,
+            Message = "Admin {ActorUserId} revoked {Kind} session {SessionId} of user {TargetUserId} ({Count} revoked).")]
+        public static partial void AdminRevokedSession(ILogger logger, string actorUserId, string targetUserId, string sessionId, string kind, int count);
+
+        [LoggerMessage(EventId = 1021, EventName = "AdminRevokedUserSessions", Level = LogLevel.Information,
+            Message = "Admin {ActorUserId} revoked every {Kind} session of user {TargetUserId} ({Count} revoked).")]
+        public static partial void AdminRevokedUserSessions(ILogger logger, string actorUserId, string targetUserId, string kind, long count);
+    }
 }

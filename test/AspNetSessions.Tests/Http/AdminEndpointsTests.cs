@@ -97,7 +97,7 @@ public sealed class AdminEndpointsTests
 public sealed class PasswordChangeTests
 {
     [Fact]
-    public async Task Changing_the_password_revokes_the_users_other_sessions_and_keeps_this_one()
+    public async Task Changing_the_password_revokes_the_users_other_sessions_and_keeps_this_one_under_a_new_token()
     {
         using var app = new SampleApp();
         using var client = app.Client();
@@ -112,10 +112,12 @@ public sealed class PasswordChangeTests
 
         using var changed = await client.SendAsync(HttpMethod.Post, "/api/account/password", laptop.Token,
             r => r.Content = JsonContent.Create(new { currentPassword = "bob-password", newPassword = "a-new-password" }));
-        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var rotated = (await changed.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString()!;
 
         Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", stolen.Token));
-        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", laptop.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", laptop.Token));
+        Assert.Equal(laptop.SessionId, (await client.MeAsync(rotated)).GetProperty("sessionId").GetString());
         Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", alice.Token));
         await client.LoginAsync("bob", "a-new-password");
     }
