@@ -22,6 +22,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 {
     private readonly string _channel = RedisInvalidationMessages.Channel(keyPrefix);
     private readonly RedisSessionChannel _changes = new(connection, RedisInvalidationMessages.Channel(keyPrefix), logger);
+    private readonly RedisReplicaAcknowledgement _replicas = new(connection, connection.Time);
 
     public string Name => "Redis";
 
@@ -56,10 +57,17 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         RedisKey[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
         try
         {
-            var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken).ConfigureAwait(false);
+            // Under a cap the script may evict: then it is a revocation, acknowledged by the replicas.
+            var flags = maxSessionsPerUser is null ? CommandFlags.None : RedisReplicaAcknowledgement.WriteFlags;
+            var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken, flags).ConfigureAwait(false);
             if (reply.Resp2Type != ResultType.Array)
             {
                 throw UnexpectedReply(reply);
+            }
+
+            if (reply.Length > 0)
+            {
+                await ConfirmRevokedAsync([keys[0]], cancellationToken).ConfigureAwait(false);
             }
 
             var items = (RedisResult[])reply!;
@@ -176,7 +184,8 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             Add(RedisSessionField.AuthenticationItems, RedisSessionCodec.Map(items));
         }
 
-        return await ReadAsync(RedisSessionScripts.Update, SessionKey(kind, id), [.. args], kind, id, cancellationToken).ConfigureAwait(false);
+        // A new digest revokes the old token: acknowledged by the replicas like any revocation.
+        return await ReadAsync(RedisSessionScripts.Update, SessionKey(kind, id), [.. args], kind, id, cancellationToken, revokes: patch.Digest is not null).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
@@ -186,7 +195,11 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             return false;
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id, _channel, kind], cancellationToken).ConfigureAwait(false);
+        var key = SessionKey(kind, id);
+        var reply = await RunAsync(RedisSessionScripts.Delete, [key], [IndexPrefix(kind, id), id, _channel, kind], cancellationToken, RedisReplicaAcknowledgement.WriteFlags).ConfigureAwait(false);
+        // Also when nothing was deleted: a retry after a 503 finds the session gone and must still learn that the
+        // replicas hold the first attempt's delete.
+        await ConfirmRevokedAsync([key], cancellationToken).ConfigureAwait(false);
         return Integer(reply) == 1;
     }
 
@@ -231,6 +244,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         ArgumentNullException.ThrowIfNull(query);
         long deleted = 0;
         var (min, max) = ScoreRange(query);
+        var revoked = new List<RedisKey>();
         foreach (var index in await IndexesAsync(query, cancellationToken).ConfigureAwait(false))
         {
             var args = new List<RedisValue> { Score(min, exclusive: query.Status == SessionStatus.Valid), Score(max, exclusive: false), SessionPrefix(query.Kind, index.Group), query.ExceptSessionId ?? string.Empty, _channel, query.Kind, index.UserId };
@@ -249,7 +263,8 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
             try
             {
-                var reply = await RunAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken).ConfigureAwait(false);
+                var reply = await RunAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken, RedisReplicaAcknowledgement.WriteFlags).ConfigureAwait(false);
+                revoked.Add(index.Key);
                 deleted += Integer(reply);
             }
             catch (RedisWrongTypeException e)
@@ -259,6 +274,8 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             }
         }
 
+        // One WAIT per primary written to, after all of them: it covers every earlier write on that connection.
+        await ConfirmRevokedAsync(revoked, cancellationToken).ConfigureAwait(false);
         return deleted;
     }
 
@@ -281,12 +298,16 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         await connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async ValueTask<SessionRecord?> ReadAsync(RedisScript script, RedisKey key, RedisValue[] args, string kind, string id, CancellationToken cancellationToken)
+    private async ValueTask<SessionRecord?> ReadAsync(RedisScript script, RedisKey key, RedisValue[] args, string kind, string id, CancellationToken cancellationToken, bool revokes = false)
     {
         RedisResult reply;
         try
         {
-            reply = await RunAsync(script, [key], args, cancellationToken).ConfigureAwait(false);
+            reply = await RunAsync(script, [key], args, cancellationToken, revokes ? RedisReplicaAcknowledgement.WriteFlags : CommandFlags.None).ConfigureAwait(false);
+            if (revokes)
+            {
+                await ConfirmRevokedAsync([key], cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (RedisWrongTypeException e)
         {
@@ -432,24 +453,38 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
     /// <summary>
     /// Runs a script by its hash (<c>EVALSHA</c>); a node that does not know it yet (<c>NOSCRIPT</c>: restarted, failed
     /// over, flushed) gets the text once through StackExchange.Redis's script loading, and the hash again after that.
+    /// A revoking script runs with <see cref="RedisReplicaAcknowledgement.WriteFlags"/>.
     /// </summary>
-    private async Task<RedisResult> RunAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    private async Task<RedisResult> RunAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken, CommandFlags flags = CommandFlags.None)
     {
         try
         {
             var db = await connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await db.ScriptEvaluateAsync(script.Hash, keys, args).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                return await db.ScriptEvaluateAsync(script.Hash, keys, args, flags).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (RedisServerException e) when (e.Kind == RedisErrorKind.NoScript)
             {
-                return await db.ScriptEvaluateAsync(script.Text, keys, args).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                return await db.ScriptEvaluateAsync(script.Text, keys, args, flags).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (RedisServerException e) when (e.Kind == RedisErrorKind.WrongType)
         {
             throw new RedisWrongTypeException(e);
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e, cancellationToken))
+        {
+            throw RedisFailures.Unavailable(e);
+        }
+    }
+
+    /// <summary>After a revoking write has answered: the replicas hold it, or the store is unavailable (503).</summary>
+    private async Task ConfirmRevokedAsync(IReadOnlyCollection<RedisKey> keys, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _replicas.ConfirmAsync(keys, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (RedisFailures.IsUnavailable(e, cancellationToken))
         {
