@@ -6,10 +6,10 @@ namespace AspNetSessions.Redis;
 /// <summary>
 /// A revocation is acknowledged only once replicas hold it, so that no failover brings a revoked session back
 /// (Redis replicates asynchronously: a primary lost before its replica received a write loses that write).
-/// After a revoking write, <c>WAIT numreplicas timeout</c> goes to the same primary. WAIT counts the replicas that
-/// acknowledged every write made earlier on the connection it arrives on; StackExchange.Redis sends all
+/// Right behind a revoking write, <c>WAIT numreplicas timeout</c> goes to the same primary. WAIT counts the replicas
+/// that acknowledged every write made earlier on the connection it arrives on; StackExchange.Redis sends all
 /// commands for one endpoint over one interactive connection, in order, so a WAIT sent to the key's server after
-/// the write's reply covers that write. The write itself is sent with <see cref="CommandFlags.NoRedirect"/>: a
+/// the write covers that write (WAIT cannot run inside the script). The write itself is sent with <see cref="CommandFlags.NoRedirect"/>: a
 /// <c>MOVED</c>/<c>ASK</c> would have run it on another node than the one the WAIT goes to, so it is an outage
 /// (503) instead, and revoking again is harmless.
 /// </summary>
@@ -31,33 +31,74 @@ internal sealed class RedisReplicaAcknowledgement(RedisConnection connection, Ti
     public const CommandFlags WriteFlags = CommandFlags.DemandMaster | CommandFlags.NoRedirect;
 
     /// <summary>
-    /// Returns once the replicas hold every write made so far on the connections to the primaries of
-    /// <paramref name="keys"/> (one WAIT per primary), or throws <see cref="SessionStoreUnavailableException"/>.
-    /// Call it after the revoking writes have answered.
+    /// Runs a revoking <paramref name="write"/> on <paramref name="key"/>'s primary with the WAIT sent right behind it,
+    /// before its reply is read: both go to the same server, so over the same connection, in order, and if that
+    /// connection drops between them the WAIT fails with it (never runs on a new connection that wrote nothing).
+    /// Returns the write's reply once the replicas hold it, or throws <see cref="SessionStoreUnavailableException"/>.
     /// </summary>
-    public async Task ConfirmAsync(IReadOnlyCollection<RedisKey> keys, CancellationToken cancellationToken)
+    public async Task<RedisResult> RunAsync(RedisKey key, Func<CommandFlags, Task<RedisResult>> write, CancellationToken cancellationToken)
     {
-        if (keys.Count == 0)
-        {
-            return;
-        }
-
-        var multiplexer = await connection.GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
-        var servers = keys.Select(k => multiplexer.GetServer(k, flags: CommandFlags.DemandMaster)).DistinctBy(s => s.EndPoint);
-        await Task.WhenAll(servers.Select(s => ConfirmAsync(s, cancellationToken))).ConfigureAwait(false);
-    }
-
-    private async Task ConfirmAsync(IServer server, CancellationToken cancellationToken)
-    {
-        var required = connection.RevocationReplicas ?? await DefaultReplicasAsync(server, cancellationToken).ConfigureAwait(false);
+        var (server, required) = await TargetAsync(key, cancellationToken).ConfigureAwait(false);
+        var written = write(WriteFlags);
         if (required == 0)
         {
-            return;
+            return await written.WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
         }
 
+        var waited = Wait(server, required);
+        RedisResult reply;
+        try
+        {
+            reply = await written.WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The write failed (NOSCRIPT, an outage): its WAIT's answer no longer matters.
+            _ = waited.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+
+        await CheckAsync(server, required, waited, cancellationToken).ConfigureAwait(false);
+        return reply;
+    }
+
+    /// <summary>
+    /// After a write that turned out to revoke (an eviction) has answered: returns once the replicas hold every write
+    /// made so far on the connection to <paramref name="key"/>'s primary, or throws <see cref="SessionStoreUnavailableException"/>.
+    /// </summary>
+    public async Task ConfirmAsync(RedisKey key, CancellationToken cancellationToken)
+    {
+        var (server, required) = await TargetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (required > 0)
+        {
+            await CheckAsync(server, required, Wait(server, required), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(IServer Server, int Required)> TargetAsync(RedisKey key, CancellationToken cancellationToken)
+    {
+        var multiplexer = await connection.GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
+        IServer server;
+        try
+        {
+            server = multiplexer.GetServer(key, flags: CommandFlags.DemandMaster);
+        }
+        catch (InvalidOperationException e)
+        {
+            // No connected primary owns the key right now (a failover under way).
+            throw new SessionStoreUnavailableException("No connected Redis primary owns the session's key; the revocation was not made.", e);
+        }
+
+        return (server, connection.RevocationReplicas ?? await DefaultReplicasAsync(server, cancellationToken).ConfigureAwait(false));
+    }
+
+    private Task<RedisResult> Wait(IServer server, int required) =>
+        server.ExecuteAsync(null, "WAIT", [required, (long)Math.Ceiling(connection.RevocationReplicaTimeout.TotalMilliseconds)], CommandFlags.DemandMaster);
+
+    private async Task CheckAsync(IServer server, int required, Task<RedisResult> waited, CancellationToken cancellationToken)
+    {
         var timeout = connection.RevocationReplicaTimeout;
-        var reply = await server.ExecuteAsync(null, "WAIT", [required, (long)Math.Ceiling(timeout.TotalMilliseconds)], CommandFlags.DemandMaster)
-            .WaitAsync(connection.CommandTimeout + timeout, cancellationToken).ConfigureAwait(false);
+        var reply = await waited.WaitAsync(connection.CommandTimeout + timeout, cancellationToken).ConfigureAwait(false);
         var acknowledged = reply.Resp2Type == ResultType.Integer ? (long)reply : -1;
         if (acknowledged < required)
         {

@@ -60,6 +60,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             // Under a cap the script may evict: then it is a revocation, acknowledged by the replicas.
             var flags = maxSessionsPerUser is null ? CommandFlags.None : RedisReplicaAcknowledgement.WriteFlags;
             var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken, flags).ConfigureAwait(false);
+            // (Known only from the reply, so the WAIT follows it rather than being sent with it.)
             if (reply.Resp2Type != ResultType.Array)
             {
                 throw UnexpectedReply(reply);
@@ -67,7 +68,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
             if (reply.Length > 0)
             {
-                await ConfirmRevokedAsync([keys[0]], cancellationToken).ConfigureAwait(false);
+                await ConfirmRevokedAsync(keys[0], cancellationToken).ConfigureAwait(false);
             }
 
             var items = (RedisResult[])reply!;
@@ -195,11 +196,9 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             return false;
         }
 
-        var key = SessionKey(kind, id);
-        var reply = await RunAsync(RedisSessionScripts.Delete, [key], [IndexPrefix(kind, id), id, _channel, kind], cancellationToken, RedisReplicaAcknowledgement.WriteFlags).ConfigureAwait(false);
-        // Also when nothing was deleted: a retry after a 503 finds the session gone and must still learn that the
-        // replicas hold the first attempt's delete.
-        await ConfirmRevokedAsync([key], cancellationToken).ConfigureAwait(false);
+        // Acknowledged also when nothing was deleted: a retry after a 503 finds the session gone and must still learn
+        // that the replicas hold the first attempt's delete.
+        var reply = await RevokeAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id, _channel, kind], cancellationToken).ConfigureAwait(false);
         return Integer(reply) == 1;
     }
 
@@ -244,7 +243,6 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         ArgumentNullException.ThrowIfNull(query);
         long deleted = 0;
         var (min, max) = ScoreRange(query);
-        var revoked = new List<RedisKey>();
         foreach (var index in await IndexesAsync(query, cancellationToken).ConfigureAwait(false))
         {
             var args = new List<RedisValue> { Score(min, exclusive: query.Status == SessionStatus.Valid), Score(max, exclusive: false), SessionPrefix(query.Kind, index.Group), query.ExceptSessionId ?? string.Empty, _channel, query.Kind, index.UserId };
@@ -263,8 +261,10 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
             try
             {
-                var reply = await RunAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken, RedisReplicaAcknowledgement.WriteFlags).ConfigureAwait(false);
-                revoked.Add(index.Key);
+                // Deleting sessions that have expired revokes nothing a failover could bring back.
+                var reply = query.Status == SessionStatus.Expired
+                    ? await RunAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken).ConfigureAwait(false)
+                    : await RevokeAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken).ConfigureAwait(false);
                 deleted += Integer(reply);
             }
             catch (RedisWrongTypeException e)
@@ -274,8 +274,6 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             }
         }
 
-        // One WAIT per primary written to, after all of them: it covers every earlier write on that connection.
-        await ConfirmRevokedAsync(revoked, cancellationToken).ConfigureAwait(false);
         return deleted;
     }
 
@@ -303,11 +301,9 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         RedisResult reply;
         try
         {
-            reply = await RunAsync(script, [key], args, cancellationToken, revokes ? RedisReplicaAcknowledgement.WriteFlags : CommandFlags.None).ConfigureAwait(false);
-            if (revokes)
-            {
-                await ConfirmRevokedAsync([key], cancellationToken).ConfigureAwait(false);
-            }
+            reply = revokes
+                ? await RevokeAsync(script, [key], args, cancellationToken).ConfigureAwait(false)
+                : await RunAsync(script, [key], args, cancellationToken).ConfigureAwait(false);
         }
         catch (RedisWrongTypeException e)
         {
@@ -453,7 +449,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
     /// <summary>
     /// Runs a script by its hash (<c>EVALSHA</c>); a node that does not know it yet (<c>NOSCRIPT</c>: restarted, failed
     /// over, flushed) gets the text once through StackExchange.Redis's script loading, and the hash again after that.
-    /// A revoking script runs with <see cref="RedisReplicaAcknowledgement.WriteFlags"/>.
+    /// A write that may revoke runs with <see cref="RedisReplicaAcknowledgement.WriteFlags"/>; one that does revoke, through <see cref="RevokeAsync"/>.
     /// </summary>
     private async Task<RedisResult> RunAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken, CommandFlags flags = CommandFlags.None)
     {
@@ -479,12 +475,40 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         }
     }
 
-    /// <summary>After a revoking write has answered: the replicas hold it, or the store is unavailable (503).</summary>
-    private async Task ConfirmRevokedAsync(IReadOnlyCollection<RedisKey> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="RunAsync"/> for a script that revokes: it answers once the replicas hold the revocation
+    /// (<see cref="RedisReplicaAcknowledgement"/>), or the store is unavailable (503).
+    /// </summary>
+    private async Task<RedisResult> RevokeAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
         try
         {
-            await _replicas.ConfirmAsync(keys, cancellationToken).ConfigureAwait(false);
+            var db = await connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await _replicas.RunAsync(keys[0], flags => db.ScriptEvaluateAsync(script.Hash, keys, args, flags), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisServerException e) when (e.Kind == RedisErrorKind.NoScript)
+            {
+                return await _replicas.RunAsync(keys[0], flags => db.ScriptEvaluateAsync(script.Text, keys, args, flags), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RedisServerException e) when (e.Kind == RedisErrorKind.WrongType)
+        {
+            throw new RedisWrongTypeException(e);
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e, cancellationToken))
+        {
+            throw RedisFailures.Unavailable(e);
+        }
+    }
+
+    /// <summary>After a write that turned out to revoke has answered: the replicas hold it, or the store is unavailable (503).</summary>
+    private async Task ConfirmRevokedAsync(RedisKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _replicas.ConfirmAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (RedisFailures.IsUnavailable(e, cancellationToken))
         {

@@ -23,9 +23,14 @@ public sealed class RedisRevocationReplicaTests
     {
         await using var pair = await RedisPrimaryReplica.StartAsync();
         await using var store = new RedisStoreUnderTest(pair.Primary);
-        var manager = Manager(store, maxSessionsPerUser: 2);
-        // Warm-up: the scripts are loaded and the primary's replica count is known.
-        await manager.RevokeAsync((await manager.CreateAsync(new SessionCreateRequest { UserId = "warm" })).Session.Id);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var manager = Manager(store, maxSessionsPerUser: 2, time);
+        // Warm-up: every script is loaded (a node that does not know one answers NOSCRIPT, and the retry with the
+        // text carries its own WAIT) and the primary's replica count is known.
+        var warm = await manager.CreateAsync(new SessionCreateRequest { UserId = "warm" });
+        await manager.RotateAsync(warm.Session.Id);
+        await manager.RevokeAllAsync("warm", exceptSessionId: warm.Session.Id);
+        await manager.RevokeAsync(warm.Session.Id);
 
         var first = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
         var second = await WaitsAsync(pair, 0, () => manager.CreateAsync(new SessionCreateRequest { UserId = "alice" }));
@@ -35,8 +40,10 @@ public sealed class RedisRevocationReplicaTests
         Assert.True(await WaitsAsync(pair, 1, () => manager.RevokeAsync(first.Session.Id)));
         Assert.Equal("0", await pair.Replica.ExecuteAsync("EXISTS", SessionKey(store, "alice", first.Session.Id)));
 
-        // An eviction under MaxSessionsPerUser is a revocation; a create that evicts nothing is not.
+        // An eviction under MaxSessionsPerUser is a revocation (of the oldest: second); a create that evicts nothing is not.
+        time.Advance(TimeSpan.FromSeconds(1));
         var third = await WaitsAsync(pair, 0, () => manager.CreateAsync(new SessionCreateRequest { UserId = "alice" }));
+        time.Advance(TimeSpan.FromSeconds(1));
         await WaitsAsync(pair, 1, () => manager.CreateAsync(new SessionCreateRequest { UserId = "alice" }));
         Assert.Equal("0", await pair.Replica.ExecuteAsync("EXISTS", SessionKey(store, "alice", second.Session.Id)));
 
@@ -157,8 +164,8 @@ public sealed class RedisRevocationReplicaTests
         RevocationReplicaTimeout = replicaTimeout ?? TimeSpan.FromSeconds(1),
     };
 
-    internal static SessionManager Manager(RedisStoreUnderTest store, int? maxSessionsPerUser = null) =>
-        new("Session", new SessionAuthenticationOptions { Kind = "Session", MaxSessionsPerUser = maxSessionsPerUser }, store.Store, new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<SessionManager>.Instance);
+    internal static SessionManager Manager(RedisStoreUnderTest store, int? maxSessionsPerUser = null, TimeProvider? time = null) =>
+        new("Session", new SessionAuthenticationOptions { Kind = "Session", MaxSessionsPerUser = maxSessionsPerUser }, store.Store, time ?? new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<SessionManager>.Instance);
 
     internal static string SessionKey(RedisStoreUnderTest store, string userId, string sessionId) =>
         $"{store.KeyPrefix}Session:{{{SessionUserGroup.Of(userId)}}}:s:{sessionId}";

@@ -22,9 +22,8 @@ public sealed class RedisPrimaryReplica : IAsyncDisposable
         {
             var replica = await RedisServer.StartAsync(new RedisServerOptions { ExtraArguments = ["--replicaof", primary.Host, primary.Port.ToString(CultureInfo.InvariantCulture)] });
             var pair = new RedisPrimaryReplica(primary, replica);
-            // Bounded polling of real processes: the replica has synced and the primary counts it.
-            var linked = await Eventually.ReturnsAsync(async () => (await primary.ExecuteAsync("INFO", "replication"))!.Contains("connected_slaves:1", StringComparison.Ordinal)
-                && (await replica.ExecuteAsync("INFO", "replication"))!.Contains("master_link_status:up", StringComparison.Ordinal), true);
+            // Bounded polling of real processes: the replica has synced and the primary counts it online (what ROLE lists).
+            var linked = await Eventually.ReturnsAsync(async () => (await primary.ExecuteAsync("INFO", "replication"))!.Contains("state=online,", StringComparison.Ordinal), true);
             if (!linked)
             {
                 await pair.DisposeAsync();
