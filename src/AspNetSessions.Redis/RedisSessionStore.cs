@@ -10,6 +10,7 @@ namespace AspNetSessions.Redis;
 /// one hash slot; expiry by Redis TTLs (the absolute cap included), so nothing expired is returned and no sweeper
 /// runs. A user's sessions are a sorted set scored by expiry: list, count and revoke-all cost O(log n + k).
 /// Kind-wide queries (no user id: admin and maintenance) walk the kind's user indexes on every primary.
+/// A revocation answers only once replicas hold it (<see cref="RedisReplicaAcknowledgement"/>).
 /// </summary>
 /// <remarks>
 /// Failures: every way Redis can say "not now" (no connection, a timeout, <c>LOADING</c>, <c>BUSY</c>,
