@@ -26,17 +26,28 @@ internal sealed class RedisConnection : IAsyncDisposable
     private bool _owned;
     private bool _disposed;
 
-    public RedisConnection(RedisSessionStoreOptions options, ILogger logger)
+    public RedisConnection(RedisSessionStoreOptions options, ILogger logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options;
         _logger = logger;
         CommandTimeout = options.CommandTimeout;
+        RevocationReplicas = options.RevocationReplicas;
+        RevocationReplicaTimeout = options.RevocationReplicaTimeout;
+        Time = time ?? TimeProvider.System;
     }
 
     /// <summary>The bound of every call, connecting included.</summary>
     public TimeSpan CommandTimeout { get; }
+
+    /// <summary><see cref="RedisSessionStoreOptions.RevocationReplicas"/>: null for the default (1 when the primary has replicas).</summary>
+    public int? RevocationReplicas { get; }
+
+    /// <summary><see cref="RedisSessionStoreOptions.RevocationReplicaTimeout"/>.</summary>
+    public TimeSpan RevocationReplicaTimeout { get; }
+
+    public TimeProvider Time { get; }
 
     /// <summary>The database, connecting first if needed (bounded by <see cref="CommandTimeout"/>).</summary>
     public ValueTask<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken)
@@ -133,7 +144,9 @@ internal sealed class RedisConnection : IAsyncDisposable
             var options = _options.ConfigurationOptions?.Clone() ?? RedisConfigurationReader.Read(_options.Configuration!);
             options.AbortOnConnectFail = false;
             options.BacklogPolicy = BacklogPolicy.FailFast;
-            var timeout = (int)Math.Ceiling(CommandTimeout.TotalMilliseconds);
+            // A revocation's WAIT may block on the server for RevocationReplicaTimeout before it answers; every
+            // call is bounded by our own CommandTimeout anyway.
+            var timeout = (int)Math.Ceiling((CommandTimeout + RevocationReplicaTimeout).TotalMilliseconds);
             options.AsyncTimeout = timeout;
             options.SyncTimeout = timeout;
             // On our clone only: failed first attempts (wrong password, refused, TLS) are reported here, not as

@@ -77,7 +77,7 @@ public static class RedisSessionAuthBuilderExtensions
         {
             var o = sp.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value;
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.Redis");
-            return new RedisSessionStore(new RedisConnection(o, logger), o.KeyPrefix, logger);
+            return new RedisSessionStore(new RedisConnection(o, logger, sp.GetService<TimeProvider>()), o.KeyPrefix, logger);
         });
     }
 

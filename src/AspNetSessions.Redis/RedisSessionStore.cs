@@ -10,6 +10,7 @@ namespace AspNetSessions.Redis;
 /// one hash slot; expiry by Redis TTLs (the absolute cap included), so nothing expired is returned and no sweeper
 /// runs. A user's sessions are a sorted set scored by expiry: list, count and revoke-all cost O(log n + k).
 /// Kind-wide queries (no user id: admin and maintenance) walk the kind's user indexes on every primary.
+/// A revocation answers only once replicas hold it (<see cref="RedisReplicaAcknowledgement"/>).
 /// </summary>
 /// <remarks>
 /// Failures: every way Redis can say "not now" (no connection, a timeout, <c>LOADING</c>, <c>BUSY</c>,
@@ -22,6 +23,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 {
     private readonly string _channel = RedisInvalidationMessages.Channel(keyPrefix);
     private readonly RedisSessionChannel _changes = new(connection, RedisInvalidationMessages.Channel(keyPrefix), logger);
+    private readonly RedisReplicaAcknowledgement _replicas = new(connection, connection.Time);
 
     public string Name => "Redis";
 
@@ -56,10 +58,18 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         RedisKey[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
         try
         {
-            var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken).ConfigureAwait(false);
+            // Under a cap the script may evict: then it is a revocation, acknowledged by the replicas.
+            var flags = maxSessionsPerUser is null ? CommandFlags.None : RedisReplicaAcknowledgement.WriteFlags;
+            var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken, flags).ConfigureAwait(false);
+            // (Known only from the reply, so the WAIT follows it rather than being sent with it.)
             if (reply.Resp2Type != ResultType.Array)
             {
                 throw UnexpectedReply(reply);
+            }
+
+            if (reply.Length > 0)
+            {
+                await ConfirmRevokedAsync(keys[0], cancellationToken).ConfigureAwait(false);
             }
 
             var items = (RedisResult[])reply!;
@@ -176,7 +186,8 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             Add(RedisSessionField.AuthenticationItems, RedisSessionCodec.Map(items));
         }
 
-        return await ReadAsync(RedisSessionScripts.Update, SessionKey(kind, id), [.. args], kind, id, cancellationToken).ConfigureAwait(false);
+        // A new digest revokes the old token: acknowledged by the replicas like any revocation.
+        return await ReadAsync(RedisSessionScripts.Update, SessionKey(kind, id), [.. args], kind, id, cancellationToken, revokes: patch.Digest is not null).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
@@ -186,7 +197,9 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             return false;
         }
 
-        var reply = await RunAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id, _channel, kind], cancellationToken).ConfigureAwait(false);
+        // Acknowledged also when nothing was deleted: a retry after a 503 finds the session gone and must still learn
+        // that the replicas hold the first attempt's delete.
+        var reply = await RevokeAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id, _channel, kind], cancellationToken).ConfigureAwait(false);
         return Integer(reply) == 1;
     }
 
@@ -249,7 +262,10 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
             try
             {
-                var reply = await RunAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken).ConfigureAwait(false);
+                // Deleting sessions that have expired revokes nothing a failover could bring back.
+                var reply = query.Status == SessionStatus.Expired
+                    ? await RunAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken).ConfigureAwait(false)
+                    : await RevokeAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken).ConfigureAwait(false);
                 deleted += Integer(reply);
             }
             catch (RedisWrongTypeException e)
@@ -281,12 +297,14 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         await connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async ValueTask<SessionRecord?> ReadAsync(RedisScript script, RedisKey key, RedisValue[] args, string kind, string id, CancellationToken cancellationToken)
+    private async ValueTask<SessionRecord?> ReadAsync(RedisScript script, RedisKey key, RedisValue[] args, string kind, string id, CancellationToken cancellationToken, bool revokes = false)
     {
         RedisResult reply;
         try
         {
-            reply = await RunAsync(script, [key], args, cancellationToken).ConfigureAwait(false);
+            reply = revokes
+                ? await RevokeAsync(script, [key], args, cancellationToken).ConfigureAwait(false)
+                : await RunAsync(script, [key], args, cancellationToken).ConfigureAwait(false);
         }
         catch (RedisWrongTypeException e)
         {
@@ -432,24 +450,66 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
     /// <summary>
     /// Runs a script by its hash (<c>EVALSHA</c>); a node that does not know it yet (<c>NOSCRIPT</c>: restarted, failed
     /// over, flushed) gets the text once through StackExchange.Redis's script loading, and the hash again after that.
+    /// A write that may revoke runs with <see cref="RedisReplicaAcknowledgement.WriteFlags"/>; one that does revoke, through <see cref="RevokeAsync"/>.
     /// </summary>
-    private async Task<RedisResult> RunAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    private async Task<RedisResult> RunAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken, CommandFlags flags = CommandFlags.None)
     {
         try
         {
             var db = await connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await db.ScriptEvaluateAsync(script.Hash, keys, args).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                return await db.ScriptEvaluateAsync(script.Hash, keys, args, flags).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (RedisServerException e) when (e.Kind == RedisErrorKind.NoScript)
             {
-                return await db.ScriptEvaluateAsync(script.Text, keys, args).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                return await db.ScriptEvaluateAsync(script.Text, keys, args, flags).WaitAsync(connection.CommandTimeout, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (RedisServerException e) when (e.Kind == RedisErrorKind.WrongType)
         {
             throw new RedisWrongTypeException(e);
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e, cancellationToken))
+        {
+            throw RedisFailures.Unavailable(e);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RunAsync"/> for a script that revokes: it answers once the replicas hold the revocation
+    /// (<see cref="RedisReplicaAcknowledgement"/>), or the store is unavailable (503).
+    /// </summary>
+    private async Task<RedisResult> RevokeAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var db = await connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await _replicas.RunAsync(keys[0], flags => db.ScriptEvaluateAsync(script.Hash, keys, args, flags), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisServerException e) when (e.Kind == RedisErrorKind.NoScript)
+            {
+                return await _replicas.RunAsync(keys[0], flags => db.ScriptEvaluateAsync(script.Text, keys, args, flags), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RedisServerException e) when (e.Kind == RedisErrorKind.WrongType)
+        {
+            throw new RedisWrongTypeException(e);
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e, cancellationToken))
+        {
+            throw RedisFailures.Unavailable(e);
+        }
+    }
+
+    /// <summary>After a write that turned out to revoke has answered: the replicas hold it, or the store is unavailable (503).</summary>
+    private async Task ConfirmRevokedAsync(RedisKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _replicas.ConfirmAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (RedisFailures.IsUnavailable(e, cancellationToken))
         {

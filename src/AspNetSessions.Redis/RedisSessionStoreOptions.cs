@@ -38,4 +38,19 @@ public sealed class RedisSessionStoreOptions
     /// Default 1 s: Redis answers in well under a millisecond, so this is only reached when something is wrong (while disconnected, calls fail at once instead).
     /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many replicas must hold a revocation (sign-out, revoke one/others/all, admin revoke, an eviction by
+    /// <c>MaxSessionsPerUser</c>, a token rotation) before it is reported done: Redis <c>WAIT</c> on the key's
+    /// primary, so that no failover brings a revoked session back. Null (the default): 1 when the primary reports a
+    /// connected replica, 0 when it has none. 0: never wait (a failover can undo a revocation answered 204).
+    /// </summary>
+    public int? RevocationReplicas { get; set; }
+
+    /// <summary>
+    /// How long a revocation waits for <see cref="RevocationReplicas"/> acknowledgements. If they do not come in time,
+    /// the revocation stays applied on the primary and the caller gets 503 with Retry-After (revoking again is
+    /// harmless). Default 1 s.
+    /// </summary>
+    public TimeSpan RevocationReplicaTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -8,6 +8,8 @@ internal sealed class RedisSessionStoreOptionsValidator(string? configurationPat
 {
     public const string StoreName = "Redis";
 
+    private const int MaxRevocationReplicas = 100;
+
     private static readonly TimeSpan MaxCommandTimeout = TimeSpan.FromMinutes(1);
 
     public ValidateOptionsResult Validate(string? name, RedisSessionStoreOptions options)
@@ -45,6 +47,16 @@ internal sealed class RedisSessionStoreOptionsValidator(string? configurationPat
         if (options.CommandTimeout <= TimeSpan.Zero || options.CommandTimeout > MaxCommandTimeout)
         {
             errors.Add($"{Key("CommandTimeout")} must be a positive duration of at most 00:01:00, such as '00:00:00.500'; got '{options.CommandTimeout}'.");
+        }
+
+        if (options.RevocationReplicas is < 0 or > MaxRevocationReplicas)
+        {
+            errors.Add($"{Key("RevocationReplicas")} must be between 0 and {MaxRevocationReplicas} (replicas that must hold a revocation), or unset for 1 when the primary has replicas; got '{options.RevocationReplicas}'.");
+        }
+
+        if (options.RevocationReplicaTimeout <= TimeSpan.Zero || options.RevocationReplicaTimeout > MaxCommandTimeout)
+        {
+            errors.Add($"{Key("RevocationReplicaTimeout")} must be a positive duration of at most 00:01:00, such as '00:00:01'; got '{options.RevocationReplicaTimeout}'.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -27,7 +27,8 @@ internal sealed class RedisServerProcess : IAsyncDisposable
 
     public string Configuration => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
 
-    public static async Task<RedisServerProcess> StartAsync()
+    /// <param name="extraArguments">More <c>redis-server</c> arguments, e.g. <c>--replicaof 127.0.0.1 PORT</c>.</param>
+    public static async Task<RedisServerProcess> StartAsync(params string[] extraArguments)
     {
         var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("aspnetsessions-bench-redis-").FullName;
@@ -38,7 +39,7 @@ internal sealed class RedisServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = directory,
         };
-        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no", "--dir", directory })
+        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no", "--dir", directory }.Concat(extraArguments))
         {
             start.ArgumentList.Add(arg);
         }

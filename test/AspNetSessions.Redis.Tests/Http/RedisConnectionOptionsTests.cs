@@ -52,6 +52,17 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
         Assert.Contains(errors, e => e.Message.Contains("SessionAuth:Redis:CommandTimeout", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("RevocationReplicas", "-1")]
+    [InlineData("RevocationReplicas", "101")]
+    [InlineData("RevocationReplicaTimeout", "00:00:00")]
+    [InlineData("RevocationReplicaTimeout", "00:05:00")]
+    public void A_bad_revocation_replica_setting_stops_startup_naming_the_key(string option, string value)
+    {
+        var errors = SampleApp.StartupFailure(() => RedisSampleApp.Create(redis.Server.ConfigurationString, settings: new Dictionary<string, string?> { ["SessionAuth:Redis:" + option] = value }));
+        Assert.Contains(errors, e => e.Message.Contains("SessionAuth:Redis:" + option, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task The_apps_own_multiplexer_is_shared_and_never_disposed_by_the_store()
     {

@@ -94,7 +94,7 @@ public sealed class RedisCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the replicas of every running primary have received everything it has written.</summary>
+    /// <summary>Waits until the replica of every running primary is online and has received everything it has written.</summary>
     public async Task WaitForReplicationAsync()
     {
         var deadline = Stopwatch.StartNew();
@@ -106,7 +106,8 @@ public sealed class RedisCluster : IAsyncDisposable
                 var info = (await primary.ExecuteAsync("INFO", "replication"))!;
                 var offset = Field(info, "master_repl_offset");
                 var replica = info.Split('\n').FirstOrDefault(l => l.StartsWith("slave0:", StringComparison.Ordinal));
-                if (replica is not null && replica.Contains("offset=" + offset + ",", StringComparison.Ordinal))
+                // Online: a replica still in its first sync (wait_bgsave) also reports offset=0.
+                if (replica is not null && replica.Contains("state=online,", StringComparison.Ordinal) && replica.Contains("offset=" + offset + ",", StringComparison.Ordinal))
                 {
                     break;
                 }

@@ -51,6 +51,8 @@ public sealed class RedisSentinel : IAsyncDisposable
         try
         {
             await WaitUntilAsync(async () => (await replica.ExecuteAsync("INFO", "replication"))!.Contains("master_link_status:up", StringComparison.Ordinal));
+            // The primary puts the replica online (what ROLE lists) at its first acknowledgement, a moment later.
+            await WaitUntilAsync(async () => (await primary.ExecuteAsync("INFO", "replication"))!.Contains("state=online,", StringComparison.Ordinal));
             // Sentinel has discovered the replica (it needs one to fail over to).
             await WaitUntilAsync(async () => (await sentinel.ExecuteAsync("INFO", "sentinel"))!.Contains("slaves=1", StringComparison.Ordinal));
             return group;
