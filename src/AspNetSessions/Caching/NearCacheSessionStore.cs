@@ -17,9 +17,8 @@ namespace AspNetSessions;
 /// asking the store and re-checks it after inserting; if anything was invalidated meanwhile it takes its entry back
 /// out, so an invalidation racing a fill can never leave a revoked session cached.</para>
 /// </remarks>
-internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidationListener, IAsyncDisposable, IDisposable
+internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionInvalidationListener
 {
-    private readonly ISessionStore _inner;
     private readonly TimeProvider _time;
     private readonly NearCacheMetrics _metrics;
     private readonly int _sizeLimit;
@@ -31,8 +30,8 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
     private volatile bool _live;
 
     public NearCacheSessionStore(ISessionStore inner, ISessionInvalidationSource source, SessionNearCacheOptions options, TimeProvider time, NearCacheMetrics metrics)
+        : base(inner)
     {
-        _inner = inner;
         _time = time;
         _metrics = metrics;
         _sizeLimit = options.SizeLimit;
@@ -41,15 +40,13 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
         _subscription = source.Subscribe(this);
     }
 
-    public string Name => _inner.Name;
-
     /// <summary>How many sessions are cached (tests and the entries gauge).</summary>
     internal int Count => _entries.Count;
 
     /// <summary>Whether the store's change channel is live, so entries may be served (tests wait for it).</summary>
     internal bool IsListening => _live;
 
-    public ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
+    public override ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
     {
         var key = (lookup.Kind, lookup.Id);
         if (_live && _entries.TryGetValue(key, out var entry) && IsServable(entry, lookup))
@@ -62,19 +59,19 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
         return FindInStoreAsync(key, lookup, cancellationToken);
     }
 
-    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         Evict(record.Session.Kind, record.Session.Id);
-        await _inner.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
+        await InnerStore.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
         Evict(record.Session.Kind, record.Session.Id);
     }
 
-    public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         Evict(record.Session.Kind, record.Session.Id);
-        var evicted = await _inner.CreateAsync(record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false);
+        var evicted = await InnerStore.CreateAsync(record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false);
         Evict(record.Session.Kind, record.Session.Id);
         foreach (var id in evicted)
         {
@@ -84,25 +81,22 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
         return evicted;
     }
 
-    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        await _inner.SetManyAsync(records, now, cancellationToken).ConfigureAwait(false);
+        await InnerStore.SetManyAsync(records, now, cancellationToken).ConfigureAwait(false);
         foreach (var record in records)
         {
             Evict(record.Session.Kind, record.Session.Id);
         }
     }
 
-    public ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _inner.GetAsync(kind, id, now, cancellationToken);
-
-    public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Evict(kind, id);
         try
         {
-            return await _inner.UpdateAsync(kind, id, patch, now, cancellationToken).ConfigureAwait(false);
+            return await InnerStore.UpdateAsync(kind, id, patch, now, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -110,12 +104,12 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
         }
     }
 
-    public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
+    public override async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
     {
         Evict(kind, id);
         try
         {
-            return await _inner.DeleteAsync(kind, id, cancellationToken).ConfigureAwait(false);
+            return await InnerStore.DeleteAsync(kind, id, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -123,27 +117,19 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
         }
     }
 
-    public ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken) =>
-        _inner.QueryAsync(query, cancellationToken);
-
-    public ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken) =>
-        _inner.CountAsync(query, cancellationToken);
-
-    public async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
+    public override async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         EvictMatching(query.Kind, query.UserId);
         try
         {
-            return await _inner.DeleteManyAsync(query, cancellationToken).ConfigureAwait(false);
+            return await InnerStore.DeleteManyAsync(query, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             EvictMatching(query.Kind, query.UserId);
         }
     }
-
-    public ValueTask PingAsync(CancellationToken cancellationToken) => _inner.PingAsync(cancellationToken);
 
     void ISessionInvalidationListener.SessionChanged(string kind, string sessionId)
     {
@@ -178,23 +164,20 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
         _live = true;
     }
 
-    public async ValueTask DisposeAsync()
+    protected override void Dispose(bool disposing)
     {
-        _subscription.Dispose();
-        if (_inner is IAsyncDisposable async)
+        if (disposing)
         {
-            await async.DisposeAsync().ConfigureAwait(false);
+            _subscription.Dispose();
         }
-        else
-        {
-            (_inner as IDisposable)?.Dispose();
-        }
+
+        base.Dispose(disposing);
     }
 
-    public void Dispose()
+    protected override ValueTask DisposeAsyncCore()
     {
         _subscription.Dispose();
-        (_inner as IDisposable)?.Dispose();
+        return base.DisposeAsyncCore();
     }
 
     private bool IsServable(Entry entry, in SessionLookup lookup)
@@ -212,7 +195,7 @@ internal sealed class NearCacheSessionStore : ISessionStore, ISessionInvalidatio
         var generation = Volatile.Read(ref _generation);
         var epoch = Volatile.Read(ref _epoch);
         var live = _live;
-        var found = await _inner.FindAndSlideAsync(lookup, cancellationToken).ConfigureAwait(false);
+        var found = await InnerStore.FindAndSlideAsync(lookup, cancellationToken).ConfigureAwait(false);
         if (found is null)
         {
             // Gone, expired or revoked: forget it, but only for the right secret (a wrong guess must not evict).

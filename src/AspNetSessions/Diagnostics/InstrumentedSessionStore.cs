@@ -7,50 +7,48 @@ namespace AspNetSessions;
 /// Wraps the store in use: a duration measurement and an activity (when anyone listens) per call, by operation
 /// and backend. Costs two timestamps per call when nobody listens; allocates nothing on synchronous completion.
 /// </summary>
-internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetrics metrics, SessionStoreOutage? outage = null) : ISessionStore, IAsyncDisposable, IDisposable
+internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetrics metrics, SessionStoreOutage? outage = null) : DelegatingSessionStore(inner)
 {
     private readonly SessionMetrics _metrics = metrics;
     private readonly SessionStoreOutage? _outage = outage;
 
-    public string Name => inner.Name;
-
-    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var call = Begin("set");
-        await inner.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
+        await InnerStore.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
         call.Succeeded();
     }
 
-    public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var call = Begin("create");
-        return call.Succeeded(await inner.CreateAsync(record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false));
+        return call.Succeeded(await InnerStore.CreateAsync(record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false));
     }
 
-    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var call = Begin("set_many");
-        await inner.SetManyAsync(records, now, cancellationToken).ConfigureAwait(false);
+        await InnerStore.SetManyAsync(records, now, cancellationToken).ConfigureAwait(false);
         call.Succeeded();
     }
 
-    public async ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var call = Begin("get");
-        return call.Succeeded(await inner.GetAsync(kind, id, now, cancellationToken).ConfigureAwait(false));
+        return call.Succeeded(await InnerStore.GetAsync(kind, id, now, cancellationToken).ConfigureAwait(false));
     }
 
     /// <remarks>
     /// Every authenticated request comes through here: when the store answers synchronously (the memory store, a
     /// near-cache hit) the call is measured and returned without a state machine of its own.
     /// </remarks>
-    public ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
+    public override ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
     {
         var call = Begin("find_and_slide");
         ValueTask<SessionRecord?> pending;
         try
         {
-            pending = inner.FindAndSlideAsync(lookup, cancellationToken);
+            pending = InnerStore.FindAndSlideAsync(lookup, cancellationToken);
         }
         catch
         {
@@ -83,51 +81,41 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
         }
     }
 
-    public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var call = Begin("update");
-        return call.Succeeded(await inner.UpdateAsync(kind, id, patch, now, cancellationToken).ConfigureAwait(false));
+        return call.Succeeded(await InnerStore.UpdateAsync(kind, id, patch, now, cancellationToken).ConfigureAwait(false));
     }
 
-    public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
+    public override async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
     {
         using var call = Begin("delete");
-        return call.Succeeded(await inner.DeleteAsync(kind, id, cancellationToken).ConfigureAwait(false));
+        return call.Succeeded(await InnerStore.DeleteAsync(kind, id, cancellationToken).ConfigureAwait(false));
     }
 
-    public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
+    public override async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         using var call = Begin("query");
-        return call.Succeeded(await inner.QueryAsync(query, cancellationToken).ConfigureAwait(false));
+        return call.Succeeded(await InnerStore.QueryAsync(query, cancellationToken).ConfigureAwait(false));
     }
 
-    public async ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken)
+    public override async ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         using var call = Begin("count");
-        return call.Succeeded(await inner.CountAsync(query, cancellationToken).ConfigureAwait(false));
+        return call.Succeeded(await InnerStore.CountAsync(query, cancellationToken).ConfigureAwait(false));
     }
 
-    public async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
+    public override async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         using var call = Begin("delete_many");
-        return call.Succeeded(await inner.DeleteManyAsync(query, cancellationToken).ConfigureAwait(false));
+        return call.Succeeded(await InnerStore.DeleteManyAsync(query, cancellationToken).ConfigureAwait(false));
     }
 
-    public async ValueTask PingAsync(CancellationToken cancellationToken)
+    public override async ValueTask PingAsync(CancellationToken cancellationToken)
     {
         using var call = Begin("ping");
-        await inner.PingAsync(cancellationToken).ConfigureAwait(false);
+        await InnerStore.PingAsync(cancellationToken).ConfigureAwait(false);
         call.Succeeded();
-    }
-
-    public ValueTask DisposeAsync() => inner is IAsyncDisposable async ? async.DisposeAsync() : Dispose(inner);
-
-    public void Dispose() => (inner as IDisposable)?.Dispose();
-
-    private static ValueTask Dispose(ISessionStore store)
-    {
-        (store as IDisposable)?.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     // The activity name is built only when someone listens: this runs on every request (a string per call otherwise).

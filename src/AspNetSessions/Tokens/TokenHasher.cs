@@ -12,14 +12,10 @@ internal sealed class TokenHasher
 {
     public const int DigestBytes = 32;
 
-    // Plain SHA-256 goes through OpenSSL's low-level functions where it can (OpenSslSha256: ~10x cheaper than .NET's
-    // EVP path for 48 bytes); otherwise one hash object per thread, reused. OpenSSL's one-shot calls (SHA256.HashData,
-    // HMACSHA256.HashData) set up and tear down a context on every call, which costs more than hashing 48 bytes:
-    // reusing one is about 1.3x faster for SHA-256 and 2.5x for HMAC-SHA256 on 48 bytes (README, Performance).
-    // Digest never awaits, so a thread's object is never used by two callers at once.
-    [ThreadStatic]
-    private static SHA256? t_sha256;
-
+    // Plain SHA-256 is the framework's one-shot SHA256.HashData (FIPS-aware, no native code of our own). HMAC keeps
+    // one object per thread and key, reused: HMACSHA256.HashData sets up and tears down a keyed context on every call,
+    // which costs more than hashing 48 bytes. Digest never awaits, so a thread's object is never used by two callers
+    // at once.
     private readonly byte[][] _keys;
     private readonly ThreadLocal<HMACSHA256>[] _hmacs;
 
@@ -48,13 +44,13 @@ internal sealed class TokenHasher
     /// <summary>Writes the digest under key generation <paramref name="generation"/> into <paramref name="destination"/> (32 bytes).</summary>
     public void Digest(ReadOnlySpan<byte> keyMaterial, Span<byte> destination, int generation)
     {
-        if (_keys.Length == 0 && OpenSslSha256.IsAvailable)
+        if (_keys.Length == 0)
         {
-            OpenSslSha256.HashData(keyMaterial, destination);
+            SHA256.HashData(keyMaterial, destination);
             return;
         }
 
-        HashAlgorithm algorithm = _keys.Length == 0 ? t_sha256 ??= SHA256.Create() : _hmacs[generation].Value!;
+        var algorithm = _hmacs[generation].Value!;
         if (!algorithm.TryComputeHash(keyMaterial, destination, out var written) || written != DigestBytes)
         {
             throw new CryptographicException("The token digest could not be computed.");

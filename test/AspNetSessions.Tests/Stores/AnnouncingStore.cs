@@ -7,7 +7,7 @@ namespace AspNetSessions.Tests.Stores;
 /// across processes, with a channel the test can break and restore and a count of lookups that reached the store.
 /// Several near-caches over one of these behave like app instances over one shared store.
 /// </summary>
-public sealed class AnnouncingStore(ISessionStore inner) : ISessionStore, ISessionInvalidationSource
+public sealed class AnnouncingStore(ISessionStore inner) : DelegatingSessionStore(inner), ISessionInvalidationSource
 {
     private readonly List<ISessionInvalidationListener> _listeners = [];
     private bool _live = true;
@@ -21,7 +21,7 @@ public sealed class AnnouncingStore(ISessionStore inner) : ISessionStore, ISessi
 
     public int Lookups => Volatile.Read(ref _lookups);
 
-    public string Name => "Announcing";
+    public override string Name => "Announcing";
 
     public IDisposable Subscribe(ISessionInvalidationListener listener)
     {
@@ -56,15 +56,15 @@ public sealed class AnnouncingStore(ISessionStore inner) : ISessionStore, ISessi
         Each(l => l.ChannelRestored());
     }
 
-    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await inner.SetAsync(record, now, cancellationToken);
+        await base.SetAsync(record, now, cancellationToken);
         Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
     }
 
-    public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var evicted = await inner.CreateAsync(record, maxSessionsPerUser, now, cancellationToken);
+        var evicted = await base.CreateAsync(record, maxSessionsPerUser, now, cancellationToken);
         Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
         foreach (var id in evicted)
         {
@@ -74,22 +74,19 @@ public sealed class AnnouncingStore(ISessionStore inner) : ISessionStore, ISessi
         return evicted;
     }
 
-    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await inner.SetManyAsync(records, now, cancellationToken);
+        await base.SetManyAsync(records, now, cancellationToken);
         foreach (var record in records)
         {
             Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
         }
     }
 
-    public ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        inner.GetAsync(kind, id, now, cancellationToken);
-
-    public async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
+    public override async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _lookups);
-        var found = await inner.FindAndSlideAsync(lookup, cancellationToken);
+        var found = await base.FindAndSlideAsync(lookup, cancellationToken);
         if (DuringLookup is { } during)
         {
             await during();
@@ -98,27 +95,23 @@ public sealed class AnnouncingStore(ISessionStore inner) : ISessionStore, ISessi
         return found;
     }
 
-    public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var updated = await inner.UpdateAsync(kind, id, patch, now, cancellationToken);
+        var updated = await base.UpdateAsync(kind, id, patch, now, cancellationToken);
         Announce(l => l.SessionChanged(kind, id));
         return updated;
     }
 
-    public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
+    public override async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
     {
-        var deleted = await inner.DeleteAsync(kind, id, cancellationToken);
+        var deleted = await base.DeleteAsync(kind, id, cancellationToken);
         Announce(l => l.SessionChanged(kind, id));
         return deleted;
     }
 
-    public ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
-
-    public ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
-
-    public async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
+    public override async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
     {
-        var deleted = await inner.DeleteManyAsync(query, cancellationToken);
+        var deleted = await base.DeleteManyAsync(query, cancellationToken);
         Announce(l =>
         {
             if (query.UserId is { } user)
@@ -132,8 +125,6 @@ public sealed class AnnouncingStore(ISessionStore inner) : ISessionStore, ISessi
         });
         return deleted;
     }
-
-    public ValueTask PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
 
     private void Announce(Action<ISessionInvalidationListener> message)
     {

@@ -170,35 +170,13 @@ public sealed class TokenHasherTests
     }
 
     [Fact]
-    public void On_linux_digests_go_through_openssl_low_level_sha256_unless_the_switch_asks_for_the_framework()
-    {
-        // CI runs on Linux with OpenSSL 3 (what .NET's own cryptography loads there): the fast path must be the one in use.
-        Assert.Equal(OperatingSystem.IsLinux(), OpenSslSha256.IsAvailable);
-        Assert.Equal(OperatingSystem.IsLinux(), OpenSslSha256.WouldUse(frameworkRequested: false));
-        Assert.False(OpenSslSha256.WouldUse(frameworkRequested: true));
-    }
-
-    [Fact]
-    public void The_digest_equals_the_framework_sha256_for_every_length_and_content()
+    public void The_digest_is_the_framework_sha256_of_the_key_material()
     {
         var hasher = new TokenHasher([]);
         for (var i = 0; i < 1000; i++)
         {
             var material = RandomNumberGenerator.GetBytes(SessionTokenCodec.KeyMaterialBytes);
             Assert.Equal(SHA256.HashData(material), hasher.Digest(material));
-        }
-
-        if (OpenSslSha256.IsAvailable)
-        {
-            var digest = new byte[SHA256.HashSizeInBytes];
-            for (var length = 0; length <= 300; length++)
-            {
-                var data = RandomNumberGenerator.GetBytes(length);
-                OpenSslSha256.HashData(data, digest);
-                Assert.Equal(SHA256.HashData(data), digest);
-            }
-
-            Assert.Throws<ArgumentException>(() => OpenSslSha256.HashData([1, 2, 3], new byte[31]));
         }
     }
 
