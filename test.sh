@@ -2,7 +2,8 @@
 # Runs every test of AspNetSessions: ./test.sh
 # Installs what the tests need when it is missing (redis-server and chromium from Debian packages), builds the whole
 # solution (library, sample, tests, benchmarks) in Release, then runs each test project and writes its
-# results to TestResults/<project>.trx. Exits non-zero if anything fails.
+# results to TestResults/<project>.trx. Ends with one line totalled over every project (.ci/total):
+# "N passed, N failed, N skipped". Exits non-zero if anything fails or no test ran.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,4 +22,5 @@ for project in test/*.Tests/*.csproj; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
     --results-directory TestResults || status=1
 done
+.ci/total || status=1
 exit $status

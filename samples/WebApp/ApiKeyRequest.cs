@@ -66,7 +66,9 @@ public sealed record ApiKeyRequest(string? Name, IReadOnlyList<string>? Scopes, 
                         }
 
                         break;
+                    // "c" alone would read a bare number ("30") as days: a duration here always has its hh:mm.
                     case "lifetime" when property.Value.ValueKind == JsonValueKind.String
+                        && property.Value.GetString()!.Contains(':', StringComparison.Ordinal)
                         && TimeSpan.TryParseExact(property.Value.GetString(), "c", CultureInfo.InvariantCulture, out var parsed):
                         lifetime = parsed;
                         break;

@@ -67,9 +67,10 @@ builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<StepUpOpt
 
 // OpenTelemetry: the library's meter and activity source (both "AspNetSessions") next to ASP.NET Core's, so a store
 // call shows up as a child span of the request that made it. OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the
-// exporter reads the standard OTEL_* variables), the console in Development, nowhere otherwise.
+// exporter reads the standard OTEL_* variables), the console when Telemetry:Console=true (opt-in: it prints every
+// span and metric), nowhere otherwise.
 var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-var console = !otlp && builder.Environment.IsDevelopment();
+var console = !otlp && builder.Configuration.GetValue<bool>("Telemetry:Console");
 var telemetry = builder.Services.AddOpenTelemetry()
     .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
     .WithMetrics(metrics =>

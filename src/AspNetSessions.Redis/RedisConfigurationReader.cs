@@ -26,7 +26,30 @@ internal static class RedisConfigurationReader
             throw new ArgumentException($"only redis:// and rediss:// URIs are understood; expected {ExpectedForm}.");
         }
 
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!part.Contains('=', StringComparison.Ordinal) && Port(part) is { } port
+                && (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535))
+            {
+                // StackExchange.Redis would keep such an endpoint and report it unreachable forever.
+                throw new ArgumentException($"'{part}' has no valid port ('{port}' is not a number from 1 to 65535); expected {ExpectedForm}.");
+            }
+        }
+
         return ConfigurationOptions.Parse(text);
+    }
+
+    /// <summary>The port text of an endpoint ("host:port", "[v6]:port"), or null when it names none (a bare IPv6 address has several colons).</summary>
+    private static string? Port(string endpoint)
+    {
+        if (endpoint.StartsWith('['))
+        {
+            var close = endpoint.IndexOf("]:", StringComparison.Ordinal);
+            return close < 0 ? null : endpoint[(close + 2)..];
+        }
+
+        var colon = endpoint.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 || endpoint.LastIndexOf(':') != colon ? null : endpoint[(colon + 1)..];
     }
 
     private static ConfigurationOptions FromUri(string text)

@@ -34,7 +34,10 @@ internal sealed class RedisSessionStoreOptionsValidator(string? configurationPat
                 }
                 catch (ArgumentException e)
                 {
-                    errors.Add($"{Key("Configuration")} is not valid: {e.Message} Expected {RedisConfigurationReader.ExpectedForm}.");
+                    // The reader's own messages mostly end with the expected form already: say it once.
+                    errors.Add(e.Message.Contains(RedisConfigurationReader.ExpectedForm, StringComparison.Ordinal)
+                        ? $"{Key("Configuration")} is not valid: {e.Message}"
+                        : $"{Key("Configuration")} is not valid: {e.Message} Expected {RedisConfigurationReader.ExpectedForm}.");
                 }
             }
         }

@@ -198,18 +198,45 @@ internal sealed partial class SessionAuthenticationHandler(
             return;
         }
 
-        // A cross-site refusal stays a 403: the redirect is for navigations that need a session, not for ones refused.
-        if (reason != SessionFailureReason.CrossSiteRequest && BrowserNavigation.Redirect(Request, Options.LoginPath, Options.ReturnUrlParameter, properties.RedirectUri))
+        // A cross-site refusal stays a 403 (with the body naming the rule): the redirect is for navigations that need
+        // a session, not for ones refused.
+        if (reason == SessionFailureReason.CrossSiteRequest)
+        {
+            if (!Response.HasStarted)
+            {
+                await CrossSiteRefusal.WriteAsync(Context).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (Response.HasStarted)
+        {
+            return; // another session scheme of this request already answered
+        }
+
+        if (BrowserNavigation.Redirect(Request, Options.LoginPath, Options.ReturnUrlParameter, properties.RedirectUri))
         {
             return;
         }
 
         var (status, challenge) = SessionFailureReasons.Challenge(reason);
         Response.StatusCode = status;
-        if (challenge is not null)
+        // One challenge per authentication scheme (RFC 9110 §11.6.1): when several session schemes answer the same
+        // request's 401, the first one's Bearer challenge stands rather than one "Bearer" per scheme.
+        if (challenge is not null && !Response.Headers.WWWAuthenticate.Any(v => v is not null && SameAuthScheme(v, challenge)))
         {
             Response.Headers.Append(HeaderNames.WWWAuthenticate, challenge);
         }
+    }
+
+    private static bool SameAuthScheme(string a, string b)
+    {
+        var first = a.AsSpan();
+        var second = b.AsSpan();
+        first = first[..(first.IndexOf(' ') is var i and >= 0 ? i : first.Length)];
+        second = second[..(second.IndexOf(' ') is var j and >= 0 ? j : second.Length)];
+        return first.Equals(second, StringComparison.OrdinalIgnoreCase);
     }
 
     private void ChallengeForFreshAuthentication(AuthenticationProperties properties, TimeSpan maxAge)

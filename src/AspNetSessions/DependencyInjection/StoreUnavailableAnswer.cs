@@ -24,9 +24,7 @@ internal sealed partial class StoreUnavailableAnswer(
         if (exception is CrossSiteSignInRefusedException && !context.Response.HasStarted)
         {
             context.Response.Clear();
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            NoCacheHeaders.Apply(context.Response);
-            await WriteProblemAsync(context, "Cross-site sign-in refused.", "Sign in and out from this site's own pages.").ConfigureAwait(false);
+            await CrossSiteRefusal.WriteAsync(context).ConfigureAwait(false);
             return true;
         }
 

@@ -105,8 +105,14 @@ public sealed class RedisStoreFaultTests : IAsyncLifetime
     [Fact]
     public async Task A_frozen_server_process_times_out_then_recovers_when_it_wakes()
     {
+        // The session is written through a store of its own with the default command timeout: the 300 ms bound is
+        // what is under test while the server is frozen, not a precondition a busy machine may miss.
+        await using var setup = new RedisStoreUnderTest(new RedisSessionStoreOptions { Configuration = _server.ConfigurationString, KeyPrefix = _store.KeyPrefix });
+        var created = await Manager(setup).CreateAsync(new SessionCreateRequest { UserId = "alice" });
         var manager = Manager();
-        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        // The 300 ms store connects (lazily) and answers once before the freeze, polled rather than asserted first
+        // time, so that what follows times out a command rather than a connect.
+        Assert.True(await Eventually.ReturnsAsync(async () => await TryAsync(async () => await manager.AuthenticateAsync(created.Token)) is not null, true));
 
         await _server.SignalAsync("STOP");
         try
@@ -155,8 +161,10 @@ public sealed class RedisStoreFaultTests : IAsyncLifetime
         return RedisInfo.Calls(info, "eval") + RedisInfo.Calls(info, "script|load");
     }
 
-    private SessionManager Manager() =>
-        new("Session", new SessionAuthenticationOptions { Kind = "Session", SlidingGranularity = TimeSpan.Zero }, _store.Store, _time, NullLogger<SessionManager>.Instance);
+    private SessionManager Manager() => Manager(_store);
+
+    private SessionManager Manager(RedisStoreUnderTest store) =>
+        new("Session", new SessionAuthenticationOptions { Kind = "Session", SlidingGranularity = TimeSpan.Zero }, store.Store, _time, NullLogger<SessionManager>.Instance);
 
     private static async Task<T?> TryAsync<T>(Func<Task<T>> call)
     {

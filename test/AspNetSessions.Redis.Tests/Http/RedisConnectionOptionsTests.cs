@@ -5,6 +5,7 @@ using AspNetSessions.Stores;
 using AspNetSessions.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace AspNetSessions.Redis.Tests.Http;
@@ -29,11 +30,16 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
     [InlineData("http://127.0.0.1:6379", "only redis:// and rediss://")]
     [InlineData("redis://127.0.0.1:6379?ssl=true", "no query")]
     [InlineData("redis://127.0.0.1:6379/zero", "database number")]
+    [InlineData("localhost:notaport", "'localhost:notaport' has no valid port")]
+    [InlineData("127.0.0.1:6379,127.0.0.1:70000,password=x", "'127.0.0.1:70000' has no valid port")]
+    [InlineData("[::1]:port", "'[::1]:port' has no valid port")]
     public void A_uri_that_cannot_be_understood_stops_startup_naming_the_key_and_the_expected_form(string configuration, string reason)
     {
         var errors = SampleApp.StartupFailure(() => RedisSampleApp.Create(configuration));
-        Assert.Contains(errors, e => e.Message.Contains("SessionAuth:Redis:Configuration", StringComparison.Ordinal)
-            && e.Message.Contains(reason, StringComparison.Ordinal) && e.Message.Contains("host:port", StringComparison.Ordinal));
+        var message = errors.OfType<OptionsValidationException>().First().Failures.Single(m => m.Contains("SessionAuth:Redis:Configuration", StringComparison.Ordinal));
+        Assert.Contains(reason, message, StringComparison.Ordinal);
+        // The expected form, said once.
+        Assert.Single(message.Split("host:port[,password=", StringSplitOptions.None)[1..]);
     }
 
     [Theory]

@@ -107,6 +107,8 @@ public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
         using var anonymous = await client.SendAsync(HttpMethod.Get, "/api/orders", null);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.DoesNotContain(anonymous.Headers.WwwAuthenticate, h => h.ToString().Contains("insufficient_scope", StringComparison.Ordinal));
+        // One challenge for the Bearer scheme, however many session schemes (browser session, API key) answered 401.
+        Assert.Equal(["Bearer"], anonymous.Headers.WwwAuthenticate.Select(h => h.ToString()));
         // Scopes are claims too, and never the grant of another key.
         Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", none));
     }
@@ -128,6 +130,7 @@ public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
         { "{\"scopes\": [" + string.Join(',', Enumerable.Repeat("\"orders:read\"", 33)) + "]}", "at most 32 scopes" },
         { """{"lifetime": "soon"}""", "\"lifetime\" must be a duration" },
         { """{"lifetime": 30}""", "\"lifetime\" must be a duration" },
+        { """{"lifetime": "30"}""", "\"lifetime\" must be a duration" },
         { """{"lifetime": "00:00:00"}""", "must be positive" },
         { """{"lifetime": "-1.00:00:00"}""", "must be positive" },
         { """{"lifetime": "90.00:00:01"}""", "AbsoluteTimeout" },

@@ -122,6 +122,10 @@ public sealed class CookieTests : IClassFixture<SampleContractTests.App>
         using var response = await client.SendAsync(HttpMethod.Post, "/api/logout", null, r => r.Headers.TryAddWithoutValidation(header, value));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Cross-site request refused.", problem.GetProperty("title").GetString());
+        Assert.Contains("another site's page (Sec-Fetch-Site or Origin)", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/me")).StatusCode); // still signed in
     }
 

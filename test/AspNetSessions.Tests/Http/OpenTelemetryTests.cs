@@ -129,18 +129,20 @@ public sealed class OpenTelemetryTests
     }
 
     [Fact]
-    public async Task In_Development_and_only_there_the_sample_writes_its_spans_to_the_console()
+    public async Task The_sample_writes_its_spans_to_the_console_only_when_asked_to()
     {
         // Console.Out is process-wide; this collection runs alone, so only these apps write to it meanwhile.
-        var production = await ConsoleOutputAsync(environment: "Production");
-        var development = await ConsoleOutputAsync(environment: "Development");
+        var production = await ConsoleOutputAsync(environment: "Production", console: null);
+        var development = await ConsoleOutputAsync(environment: "Development", console: null);
+        var asked = await ConsoleOutputAsync(environment: "Development", console: "true");
 
-        Assert.Contains("aspnetsessions.store set", development, StringComparison.Ordinal);
-        Assert.Contains("aspnetsessions.store.backend: Memory", development, StringComparison.Ordinal);
+        Assert.Contains("aspnetsessions.store set", asked, StringComparison.Ordinal);
+        Assert.Contains("aspnetsessions.store.backend: Memory", asked, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetsessions.store set", development, StringComparison.Ordinal);
         Assert.DoesNotContain("aspnetsessions.store set", production, StringComparison.Ordinal);
     }
 
-    private static async Task<string> ConsoleOutputAsync(string environment)
+    private static async Task<string> ConsoleOutputAsync(string environment, string? console)
     {
         var captured = new StringWriter();
         var original = Console.Out;
@@ -148,7 +150,14 @@ public sealed class OpenTelemetryTests
         try
         {
             using var sample = new SampleApp();
-            using var app = sample.WithWebHostBuilder(b => b.UseEnvironment(environment));
+            using var app = sample.WithWebHostBuilder(b =>
+            {
+                b.UseEnvironment(environment);
+                if (console is not null)
+                {
+                    b.UseSetting("Telemetry:Console", console);
+                }
+            });
             using var client = app.CreateClient(new() { BaseAddress = new Uri("https://localhost") });
             await client.LoginAsync();
             Assert.True(app.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
