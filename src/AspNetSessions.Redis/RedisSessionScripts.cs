@@ -88,6 +88,8 @@ internal static class RedisSessionScripts
         -- Mirrors SessionEviction.Choose: the user's other valid sessions beyond max - 1 go, oldest first
         -- (created, ties by ordinal id). A hash that is gone only drops its index entry; a damaged created instant counts as oldest.
         local function Evict(idx, id, now, max, prefix)
+          -- Fewer valid index entries than the cap (the new id's own included, if there): nothing to evict, O(log n).
+          if redis.call('ZCOUNT', idx, '(' .. num(now), '+inf') < max then return {} end
           local others = {}
           for _, other in ipairs(redis.call('ZRANGEBYSCORE', idx, '(' .. num(now), '+inf')) do
             if other ~= id then

@@ -143,7 +143,7 @@ public abstract class SessionRaceContract
         {
             o.Kind = kind;
             o.SlidingGranularity = TimeSpan.Zero;
-            o.MaxSessionsPerUser = maxSessionsPerUser;
+            o.MaxSessionsPerUser = maxSessionsPerUser ?? 0;
         }).AddStore("Contract", _ => Store);
         return services.BuildServiceProvider().GetRequiredService<ISessionManager>();
     }

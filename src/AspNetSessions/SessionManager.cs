@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 
 namespace AspNetSessions;
@@ -9,7 +10,9 @@ namespace AspNetSessions;
 /// <summary>
 /// The session API of one kind, over an <see cref="ISessionStore"/>. It owns everything that is policy: the token
 /// format, digests, and expiry (idle sliding capped by an absolute lifetime). All instants are read from the
-/// <see cref="TimeProvider"/> and truncated to whole milliseconds, so every backend round-trips them exactly.
+/// <see cref="TimeProvider"/> and truncated to whole milliseconds, so every backend round-trips them exactly. What a
+/// session carries that must not be readable at rest is encrypted on the way to the store and decrypted on the way back
+/// (<see cref="SessionSecrets"/>): every session this class hands to a store, and every one it returns, passes there.
 /// </summary>
 internal sealed partial class SessionManager : ISessionManager
 {
@@ -25,8 +28,9 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly SessionMetrics? _metrics;
     private readonly string[] _kindScopes;
     private readonly int? _maxSessionsPerUser;
+    private readonly SessionSecrets _secrets;
 
-    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null)
+    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null, IDataProtectionProvider? dataProtection = null)
     {
         _metrics = metrics;
         Scheme = scheme;
@@ -41,7 +45,9 @@ internal sealed partial class SessionManager : ISessionManager
         _absoluteTimeout = options.AbsoluteTimeout;
         _slidingGranularity = options.SlidingGranularity ?? TimeSpan.Zero;
         _kindScopes = options.Scopes ?? [];
-        _maxSessionsPerUser = options.MaxSessionsPerUser;
+        _maxSessionsPerUser = options.MaxSessionsPerUser > 0 ? options.MaxSessionsPerUser : null;
+        // The application's provider in every app (AddSession registers it); an ephemeral one for a manager built by hand.
+        _secrets = new SessionSecrets(dataProtection ?? new EphemeralDataProtectionProvider(), Kind, options.SecretClaimTypes, options.SecretDataKeys);
     }
 
     public string Kind { get; }
@@ -86,7 +92,7 @@ internal sealed partial class SessionManager : ISessionManager
                 Scopes = scopes,
             };
 
-            var record = new SessionRecord(session, _hasher.Digest(keyMaterial));
+            var record = new SessionRecord(_secrets.Protect(session), _hasher.Digest(keyMaterial));
             IReadOnlyList<string> evicted = [];
             if (_maxSessionsPerUser is { } max)
             {
@@ -163,9 +169,9 @@ internal sealed partial class SessionManager : ISessionManager
             }
         }
 
-        if (record is not null)
+        if (record is not null && Reveal(record.Session) is { } session)
         {
-            return new SessionAuthenticationOutcome(record.Session, Slid: record.Session.LastSeenAt.UtcTicks > now.UtcTicks - TimeSpan.TicksPerMillisecond);
+            return new SessionAuthenticationOutcome(session, Slid: record.Session.LastSeenAt.UtcTicks > now.UtcTicks - TimeSpan.TicksPerMillisecond);
         }
 
         return SessionAuthenticationOutcome.NotFound;
@@ -201,7 +207,7 @@ internal sealed partial class SessionManager : ISessionManager
             {
                 if (record.MatchesDigest(_hasher.Digest(keyMaterial, generation)))
                 {
-                    return record.Session;
+                    return Reveal(record.Session);
                 }
             }
 
@@ -220,16 +226,20 @@ internal sealed partial class SessionManager : ISessionManager
             return null;
         }
 
-        return (await _store.GetAsync(Kind, sessionId, Now(), cancellationToken).ConfigureAwait(false))?.Session;
+        return Reveal(await _store.GetAsync(Kind, sessionId, Now(), cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<IReadOnlyList<Session>> ListAsync(SessionFilter? filter = null, CancellationToken cancellationToken = default)
     {
         var records = await _store.QueryAsync(ToQuery(filter, SessionStatus.Valid), cancellationToken).ConfigureAwait(false);
-        var sessions = new Session[records.Count];
-        for (var i = 0; i < sessions.Length; i++)
+        var sessions = new List<Session>(records.Count);
+        foreach (var record in records)
         {
-            sessions[i] = records[i].Session;
+            // One that does not decrypt is left out (and logged), as a store leaves out a damaged record.
+            if (Reveal(record.Session) is { } session)
+            {
+                sessions.Add(session);
+            }
         }
 
         return sessions;
@@ -247,7 +257,7 @@ internal sealed partial class SessionManager : ISessionManager
 
         var now = Now();
         var patch = new SessionPatch { LastSeenAt = now, ExpiresAt = SessionExpiry.AfterUse(now, _idleTimeout, absoluteExpiresAt: null) };
-        return (await _store.UpdateAsync(Kind, sessionId, patch, now, cancellationToken).ConfigureAwait(false))?.Session;
+        return Reveal(await _store.UpdateAsync(Kind, sessionId, patch, now, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<Session?> UpdateAsync(string sessionId, SessionUpdate update, CancellationToken cancellationToken = default)
@@ -266,7 +276,7 @@ internal sealed partial class SessionManager : ISessionManager
             Metadata = update.Metadata is null ? null : SessionMaps.Freeze(update.Metadata),
             AuthenticationItems = update.AuthenticationItems is null ? null : SessionMaps.Freeze(update.AuthenticationItems),
         };
-        return (await _store.UpdateAsync(Kind, sessionId, patch, Now(), cancellationToken).ConfigureAwait(false))?.Session;
+        return Reveal(await _store.UpdateAsync(Kind, sessionId, _secrets.Protect(sessionId, patch), Now(), cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<CreatedSession?> RotateAsync(string sessionId, CancellationToken cancellationToken = default)
@@ -290,7 +300,8 @@ internal sealed partial class SessionManager : ISessionManager
             }
 
             Log.SessionRotated(_logger, Kind, sessionId);
-            return new CreatedSession(record.Session, _codec.Format(keyMaterial));
+            // The new token works (the digest is stored) even when the record does not decrypt; it then authenticates nothing.
+            return Reveal(record.Session) is { } session ? new CreatedSession(session, _codec.Format(keyMaterial)) : null;
         }
         finally
         {
@@ -307,7 +318,7 @@ internal sealed partial class SessionManager : ISessionManager
 
         // Only the authentication instant changes: the id, the token and every other field stay.
         var now = Now();
-        var session = (await _store.UpdateAsync(Kind, sessionId, new SessionPatch { AuthenticatedAt = now }, now, cancellationToken).ConfigureAwait(false))?.Session;
+        var session = Reveal(await _store.UpdateAsync(Kind, sessionId, new SessionPatch { AuthenticatedAt = now }, now, cancellationToken).ConfigureAwait(false));
         if (session is not null)
         {
             Log.SessionReauthenticated(_logger, Kind, sessionId);
@@ -377,6 +388,24 @@ internal sealed partial class SessionManager : ISessionManager
 
         sessionId = string.Empty;
         return false;
+    }
+
+    /// <summary>The session of a stored record as apps see it (<see cref="Reveal(Session)"/>); <see langword="null"/> for none.</summary>
+    private Session? Reveal(SessionRecord? record) => record is null ? null : Reveal(record.Session);
+
+    /// <summary>
+    /// A stored session with its secrets decrypted, or <see langword="null"/> (logged with its id) when they do not
+    /// decrypt: another key ring, a key that is gone, tampered bytes. Such a record is refused like a damaged one.
+    /// </summary>
+    private Session? Reveal(Session stored)
+    {
+        if (_secrets.TryUnprotect(stored, out var session))
+        {
+            return session;
+        }
+
+        Log.SessionUndecryptable(_logger, Kind, stored.Id);
+        return null;
     }
 
     /// <summary>The name of a new session, or an <see cref="ArgumentException"/> saying what is wrong with it.</summary>
@@ -492,5 +521,9 @@ internal sealed partial class SessionManager : ISessionManager
         [LoggerMessage(EventId = 1006, EventName = "SessionEvicted", Level = LogLevel.Information,
             Message = "Revoked {Kind} session {SessionId} of user {UserId}: a new session exceeded MaxSessionsPerUser ({MaxSessionsPerUser}).")]
         public static partial void SessionEvicted(ILogger logger, string kind, string sessionId, string userId, int maxSessionsPerUser);
+
+        [LoggerMessage(EventId = 1007, EventName = "SessionUndecryptable", Level = LogLevel.Warning,
+            Message = "The secrets of {Kind} session {SessionId} do not decrypt (another Data Protection key ring, a removed key or damaged data); the session is refused.")]
+        public static partial void SessionUndecryptable(ILogger logger, string kind, string sessionId);
     }
 }

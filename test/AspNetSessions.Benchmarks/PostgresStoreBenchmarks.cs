@@ -99,7 +99,7 @@ public class PostgresFindAndSlideBenchmarks
         await command.ExecuteNonQueryAsync();
     }
 
-    private static void Script(params string[] arguments)
+    internal static void Script(params string[] arguments)
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "test.sh")))
@@ -121,7 +121,7 @@ public class PostgresFindAndSlideBenchmarks
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

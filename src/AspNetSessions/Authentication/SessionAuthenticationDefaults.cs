@@ -14,4 +14,7 @@ public static class SessionAuthenticationDefaults
 
     /// <summary>The default cookie name. The <c>__Host-</c> prefix makes browsers insist on Secure, Path=/ and no Domain.</summary>
     public const string CookieName = "__Host-session";
+
+    /// <summary>The default <c>MaxSessionsPerUser</c> of every kind: 100 (<c>0</c> is no limit).</summary>
+    public const int MaxSessionsPerUser = 100;
 }

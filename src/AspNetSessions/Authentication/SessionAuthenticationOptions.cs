@@ -101,10 +101,28 @@ public sealed class SessionAuthenticationOptions : AuthenticationSchemeOptions
     public string[] Scopes { get; set; } = [];
 
     /// <summary>
-    /// The most valid sessions of this kind one user can hold. Creating one more revokes the user's oldest, atomically
-    /// in the store, so concurrent sign-ins never leave more than this. <see langword="null"/> (the default): no limit.
+    /// The most valid sessions of this kind one user can hold (1-1000). Creating one more revokes the user's oldest,
+    /// atomically in the store, so concurrent sign-ins never leave more than this and one account cannot fill the store.
+    /// Default <see cref="SessionAuthenticationDefaults.MaxSessionsPerUser"/> (100) for every kind, API keys included
+    /// (a kind of keys usually sets fewer); <c>0</c> switches the limit off, explicitly.
     /// </summary>
-    public int? MaxSessionsPerUser { get; set; }
+    public int MaxSessionsPerUser { get; set; } = SessionAuthenticationDefaults.MaxSessionsPerUser;
+
+    // --- Nothing usable at rest (issue #22) -------------------------------------------------------------------
+
+    /// <summary>
+    /// Claim types whose values are secrets: they are encrypted with ASP.NET Core Data Protection before a session reaches
+    /// the store (so a store dump does not show them) and come back decrypted, in the principal and in
+    /// <see cref="Session.Claims"/>. The type stays readable. Saved tokens and every other
+    /// <see cref="Session.AuthenticationItems"/> are always encrypted, without being listed. Empty by default.
+    /// </summary>
+    public string[] SecretClaimTypes { get; set; } = [];
+
+    /// <summary>
+    /// Keys of <see cref="Session.Data"/> whose values are secrets, encrypted at rest like <see cref="SecretClaimTypes"/>;
+    /// the key stays readable. Empty by default.
+    /// </summary>
+    public string[] SecretDataKeys { get; set; } = [];
 
     // ---------------------------------------------------------------------------------------------------------
 

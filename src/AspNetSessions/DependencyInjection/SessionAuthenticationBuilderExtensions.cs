@@ -67,6 +67,7 @@ public static class SessionAuthenticationBuilderExtensions
         services.TryAddSingleton(static sp => new SessionHandlerLoggerFactory(sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.AddDataProtection(); // encrypts what sessions carry at rest (SessionSecrets)
         services.TryAddSingleton<SessionMetrics>();
         RecentAuthenticationServices.Add(services);
 
@@ -81,7 +82,8 @@ public static class SessionAuthenticationBuilderExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<SessionManager>>(),
                 sp.GetRequiredService<SessionMetrics>(),
-                new SessionEventDispatcher(() => options.Get(name), sp.GetRequiredService<IServiceScopeFactory>()));
+                new SessionEventDispatcher(() => options.Get(name), sp.GetRequiredService<IServiceScopeFactory>()),
+                sp.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>());
         });
         services.AddKeyedSingleton<ISessionManager>(scheme, static (sp, key) => sp.GetRequiredKeyedService<SessionManager>(key));
         services.TryAddSingleton<ISessionManager>(sp => sp.GetRequiredKeyedService<ISessionManager>(scheme));

@@ -123,9 +123,9 @@ internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<
             errors.Add($"{registration.Key("Scopes")} must list at most {SessionScopes.MaxCount} different scopes.");
         }
 
-        if (options.MaxSessionsPerUser is { } max && max is < 1 or > MaxSessionsPerUserLimit)
+        if (options.MaxSessionsPerUser is < 0 or > MaxSessionsPerUserLimit)
         {
-            errors.Add($"{registration.Key("MaxSessionsPerUser")} must be between 1 and {MaxSessionsPerUserLimit}, or empty for no limit; got '{max}'.");
+            errors.Add($"{registration.Key("MaxSessionsPerUser")} must be between 1 and {MaxSessionsPerUserLimit}, or 0 for no limit; got '{options.MaxSessionsPerUser}'.");
         }
     }
 

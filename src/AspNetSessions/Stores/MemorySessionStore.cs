@@ -11,9 +11,12 @@ namespace AspNetSessions.Stores;
 /// Layout (bytes per stored session count, see bench/results): one table per kind, keyed by the session's own id string
 /// (no tuple key, no second copy of the id). Records are immutable and each table's value is swapped with the
 /// dictionary's own compare-and-exchange (<c>TryUpdate</c>), so concurrent touches, patches and rotations never
-/// overwrite each other's fields and no wrapper object per session is needed. Each user's index is an immutable
+/// overwrite each other's fields and no wrapper object per session is needed. Each user's index starts as an immutable
 /// array of ids, replaced by compare-and-exchange too: for the few sessions a user holds it is a fraction of a hash
 /// set's size, and an emptied index is removed only if it is still the empty one, so a concurrent add never loses an id.
+/// Beyond <see cref="UserIds.ArrayLimit"/> ids it becomes a locked hash set (<see cref="UserIds"/>), so adding or
+/// removing one of a user's sessions costs O(1) however many they hold, never a copy of the whole list (issue #22:
+/// revoke-all of 65 536 sessions took 15.7 s while every removal copied the array).
 /// </remarks>
 internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 {
@@ -68,8 +71,14 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         var stripe = _capLocks[(int)((uint)HashCode.Combine(session.Kind, session.UserId) % (uint)_capLocks.Length)];
         lock (stripe)
         {
-            var others = Find(new SessionQuery { Kind = session.Kind, UserId = session.UserId, Now = now, ExceptSessionId = session.Id });
-            var evicted = SessionEviction.Choose(others, maxSessionsPerUser);
+            // Under the cap even counting expired ones (not swept yet): nothing to read or evict, O(1).
+            IReadOnlyList<string> evicted = [];
+            if (UserIds.Count(Table(session.Kind).Users, session.UserId) >= maxSessionsPerUser)
+            {
+                var others = Find(new SessionQuery { Kind = session.Kind, UserId = session.UserId, Now = now, ExceptSessionId = session.Id });
+                evicted = SessionEviction.Choose(others, maxSessionsPerUser);
+            }
+
             foreach (var id in evicted)
             {
                 Remove(session.Kind, id);
@@ -252,9 +261,9 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
         if (query.UserId is not null)
         {
-            if (table.Users.TryGetValue(query.UserId, out var ids))
+            if (table.Users.TryGetValue(query.UserId, out var index))
             {
-                foreach (var id in ids)
+                foreach (var id in UserIds.Snapshot(index))
                 {
                     if (table.Sessions.TryGetValue(id, out var record) && query.Matches(record.Session))
                     {
@@ -282,16 +291,33 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         var users = table.Users;
         while (true)
         {
-            if (users.TryGetValue(userId, out var ids))
+            if (!users.TryGetValue(userId, out var index))
             {
-                if (Array.IndexOf(ids, id) >= 0 || users.TryUpdate(userId, [.. ids, id], ids))
+                if (users.TryAdd(userId, new[] { id }))
                 {
                     return;
                 }
             }
-            else if (users.TryAdd(userId, [id]))
+            else if (index is UserIds set)
             {
-                return;
+                if (set.TryAdd(id))
+                {
+                    return;
+                }
+            }
+            else
+            {
+                var ids = (string[])index;
+                if (Array.IndexOf(ids, id) >= 0)
+                {
+                    return;
+                }
+
+                object grown = ids.Length < UserIds.ArrayLimit ? (string[])[.. ids, id] : new UserIds(ids, id);
+                if (users.TryUpdate(userId, grown, ids))
+                {
+                    return;
+                }
             }
         }
     }
@@ -299,8 +325,19 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     private static void RemoveFromIndex(KindTable table, string userId, string id)
     {
         var users = table.Users;
-        while (users.TryGetValue(userId, out var ids))
+        while (users.TryGetValue(userId, out var index))
         {
+            if (index is UserIds set)
+            {
+                if (set.TryRemove(id, users, userId))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var ids = (string[])index;
             var at = Array.IndexOf(ids, id);
             if (at < 0)
             {
@@ -309,8 +346,8 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
             // Arrays compare by reference: each exchange succeeds only on the very array read above.
             var done = ids.Length == 1
-                ? users.TryRemove(new KeyValuePair<string, string[]>(userId, ids))
-                : users.TryUpdate(userId, [.. ids.AsSpan(0, at), .. ids.AsSpan(at + 1)], ids);
+                ? users.TryRemove(new KeyValuePair<string, object>(userId, ids))
+                : users.TryUpdate(userId, (string[])[.. ids.AsSpan(0, at), .. ids.AsSpan(at + 1)], ids);
             if (done)
             {
                 return;
@@ -323,7 +360,94 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     {
         public ConcurrentDictionary<string, SessionRecord> Sessions { get; } = new(StringComparer.Ordinal);
 
-        public ConcurrentDictionary<string, string[]> Users { get; } = new(StringComparer.Ordinal);
+        /// <summary>User id → a <c>string[]</c> of session ids (a few) or a <see cref="UserIds"/> (more).</summary>
+        public ConcurrentDictionary<string, object> Users { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The index of a user with more than <see cref="ArrayLimit"/> sessions: a hash set under its own lock. Once emptied
+    /// it is retired (removed from the users' table while locked); an add that finds it retired starts a new index.
+    /// </summary>
+    private sealed class UserIds
+    {
+        /// <summary>The most ids kept as an array, copied on each change (a copy of at most this many is O(1)).</summary>
+        public const int ArrayLimit = 16;
+
+        private readonly HashSet<string> _ids;
+        private bool _retired;
+
+        public UserIds(string[] ids, string id)
+        {
+            _ids = new HashSet<string>(ids, StringComparer.Ordinal) { id };
+        }
+
+        /// <summary>How many ids a user's index holds (valid or expired sessions), without copying them.</summary>
+        public static int Count(ConcurrentDictionary<string, object> users, string userId)
+        {
+            if (!users.TryGetValue(userId, out var index))
+            {
+                return 0;
+            }
+
+            if (index is not UserIds set)
+            {
+                return ((string[])index).Length;
+            }
+
+            lock (set._ids)
+            {
+                return set._ids.Count;
+            }
+        }
+
+        /// <summary>The ids of an index (an array, or a copy of a set's), to read without a lock.</summary>
+        public static IEnumerable<string> Snapshot(object index)
+        {
+            if (index is not UserIds set)
+            {
+                return (string[])index;
+            }
+
+            lock (set._ids)
+            {
+                return [.. set._ids];
+            }
+        }
+
+        /// <summary>Adds an id; <see langword="false"/> if this index was retired (the caller starts over).</summary>
+        public bool TryAdd(string id)
+        {
+            lock (_ids)
+            {
+                if (_retired)
+                {
+                    return false;
+                }
+
+                _ids.Add(id);
+                return true;
+            }
+        }
+
+        /// <summary>Removes an id, retiring the index when it empties; <see langword="false"/> if it was retired already.</summary>
+        public bool TryRemove(string id, ConcurrentDictionary<string, object> users, string userId)
+        {
+            lock (_ids)
+            {
+                if (_retired)
+                {
+                    return false;
+                }
+
+                if (_ids.Remove(id) && _ids.Count == 0)
+                {
+                    _retired = true;
+                    users.TryRemove(new KeyValuePair<string, object>(userId, this));
+                }
+
+                return true;
+            }
+        }
     }
 
     private static partial class Log
