@@ -165,7 +165,7 @@ public sealed class RedisRevocationReplicaTests
     };
 
     internal static SessionManager Manager(RedisStoreUnderTest store, int? maxSessionsPerUser = null, TimeProvider? time = null) =>
-        new("Session", new SessionAuthenticationOptions { Kind = "Session", MaxSessionsPerUser = maxSessionsPerUser }, store.Store, time ?? new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<SessionManager>.Instance);
+        new("Session", new SessionAuthenticationOptions { Kind = "Session", MaxSessionsPerUser = maxSessionsPerUser ?? 0 }, store.Store, time ?? new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<SessionManager>.Instance);
 
     internal static string SessionKey(RedisStoreUnderTest store, string userId, string sessionId) =>
         $"{store.KeyPrefix}Session:{{{SessionUserGroup.Of(userId)}}}:s:{sessionId}";
