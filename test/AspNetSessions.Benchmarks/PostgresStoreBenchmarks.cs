@@ -1,11 +1,6 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using AspNetSessions.EntityFrameworkCore;
 using AspNetSessions.Stores;
 using BenchmarkDotNet.Attributes;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AspNetSessions.Benchmarks;
@@ -19,8 +14,7 @@ namespace AspNetSessions.Benchmarks;
 [MemoryDiagnoser]
 public class PostgresFindAndSlideBenchmarks
 {
-    private string _directory = "";
-    private ServiceProvider _services = null!;
+    private PostgresServerProcess _server = null!;
     private EntityFrameworkCoreSessionStore<SessionDbContext> _store = null!;
     private SessionLookup[] _lookups = [];
     private int _next;
@@ -31,21 +25,9 @@ public class PostgresFindAndSlideBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        _directory = Path.Combine(Path.GetTempPath(), "aspnetsessions-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = FreePort();
-        Script("start", _directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;No Reset On Close=true;Max Auto Prepare=16";
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSessionAuth(_ => { }).AddEntityFrameworkCoreStore(db => db.UseNpgsql(connectionString));
-        _services = services.BuildServiceProvider();
-        _store = _services.GetRequiredService<EntityFrameworkCoreSessionStore<SessionDbContext>>();
-        await using (var context = await _services.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync())
-        {
-            await context.Database.EnsureCreatedAsync();
-        }
-
-        await using var connection = new NpgsqlConnection(connectionString);
+        _server = await PostgresServerProcess.StartAsync("No Reset On Close=true;Max Auto Prepare=16");
+        _store = _server.Store;
+        await using var connection = new NpgsqlConnection(_server.ConnectionString);
         await connection.OpenAsync();
         await Execute(connection, $$"""
             INSERT INTO "Sessions" ("Kind", "Id", "UserId", "Digest", "CreatedAt", "LastSeenAt", "ExpiresAt", "AbsoluteExpiresAt", "Claims", "Data", "Metadata", "Version")
@@ -73,12 +55,7 @@ public class PostgresFindAndSlideBenchmarks
     }
 
     [GlobalCleanup]
-    public async Task Cleanup()
-    {
-        await _services.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        Script("destroy", _directory);
-    }
+    public async Task Cleanup() => await _server.DisposeAsync();
 
     [Benchmark(Description = "FindAndSlide between slides (1 SELECT)")]
     public async Task<SessionRecord> Read() =>
@@ -97,34 +74,5 @@ public class PostgresFindAndSlideBenchmarks
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
         await command.ExecuteNonQueryAsync();
-    }
-
-    internal static void Script(params string[] arguments)
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "test.sh")))
-        {
-            root = root.Parent;
-        }
-
-        var start = new ProcessStartInfo(Path.Combine(root?.FullName ?? throw new InvalidOperationException("test.sh not found"), ".ci", "throwaway-postgres"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"throwaway-postgres {string.Join(' ', arguments)} failed");
-        }
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,10 +1,7 @@
-using AspNetSessions.EntityFrameworkCore;
 using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AspNetSessions.Benchmarks;
@@ -21,8 +18,7 @@ public class RevokeAllBenchmarks
     private const string UserId = "user-with-many-sessions";
 
     private RedisServerProcess? _redis;
-    private string? _postgresDirectory;
-    private ServiceProvider? _services;
+    private PostgresServerProcess? _postgres;
     private ISessionStore _store = null!;
     private SessionRecord[] _records = [];
 
@@ -51,20 +47,8 @@ public class RevokeAllBenchmarks
                 _store = _redis.CreateStore("bench:");
                 break;
             default:
-                _postgresDirectory = Path.Combine(Path.GetTempPath(), "aspnetsessions-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
-                var port = PostgresFindAndSlideBenchmarks.FreePort();
-                PostgresFindAndSlideBenchmarks.Script("start", _postgresDirectory, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;No Reset On Close=true";
-                var services = new ServiceCollection();
-                services.AddLogging();
-                services.AddSessionAuth(_ => { }).AddEntityFrameworkCoreStore(db => db.UseNpgsql(connectionString));
-                _services = services.BuildServiceProvider();
-                _store = _services.GetRequiredService<EntityFrameworkCoreSessionStore<SessionDbContext>>();
-                await using (var context = await _services.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync())
-                {
-                    await context.Database.EnsureCreatedAsync();
-                }
-
+                _postgres = await PostgresServerProcess.StartAsync("No Reset On Close=true");
+                _store = _postgres.Store;
                 break;
         }
 
@@ -109,11 +93,9 @@ public class RevokeAllBenchmarks
             await _redis.DisposeAsync();
         }
 
-        if (_services is not null)
+        if (_postgres is not null)
         {
-            await _services.DisposeAsync();
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            PostgresFindAndSlideBenchmarks.Script("destroy", _postgresDirectory!);
+            await _postgres.DisposeAsync();
         }
     }
 

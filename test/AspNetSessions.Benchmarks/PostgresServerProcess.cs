@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using AspNetSessions.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace AspNetSessions.Benchmarks;
+
+/// <summary>
+/// A throw-away PostgreSQL server for one benchmark process (.ci/throwaway-postgres, as the tests use: a free loopback
+/// port, fsync off), with the EF Core store on it and its table created; destroyed on dispose.
+/// </summary>
+internal sealed class PostgresServerProcess : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly ServiceProvider _services;
+
+    private PostgresServerProcess(string directory, string connectionString, ServiceProvider services)
+    {
+        _directory = directory;
+        ConnectionString = connectionString;
+        _services = services;
+        Store = services.GetRequiredService<EntityFrameworkCoreSessionStore<SessionDbContext>>();
+    }
+
+    public string ConnectionString { get; }
+
+    public EntityFrameworkCoreSessionStore<SessionDbContext> Store { get; }
+
+    /// <param name="connectionOptions">Npgsql options appended to the connection string, e.g. <c>No Reset On Close=true</c>.</param>
+    public static async Task<PostgresServerProcess> StartAsync(string connectionOptions)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "aspnetsessions-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        var port = FreePort();
+        Script("start", directory, port.ToString(CultureInfo.InvariantCulture));
+        var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;{connectionOptions}";
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSessionAuth(_ => { }).AddEntityFrameworkCoreStore(db => db.UseNpgsql(connectionString));
+        var provider = services.BuildServiceProvider();
+        await using (var context = await provider.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync())
+        {
+            await context.Database.EnsureCreatedAsync();
+        }
+
+        return new PostgresServerProcess(directory, connectionString, provider);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        Script("destroy", _directory);
+    }
+
+    private static void Script(params string[] arguments)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "test.sh")))
+        {
+            root = root.Parent;
+        }
+
+        var start = new ProcessStartInfo(Path.Combine(root?.FullName ?? throw new InvalidOperationException("test.sh not found"), ".ci", "throwaway-postgres"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"throwaway-postgres {string.Join(' ', arguments)} failed");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
