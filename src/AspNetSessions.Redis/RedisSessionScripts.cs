@@ -250,7 +250,7 @@ internal static class RedisSessionScripts
     /// </summary>
     public static readonly RedisScript DeleteMany = RedisInvalidationMessages.LuaDeclarations + "\n" + """
         local ids
-        if #ARGV > 7 then ids = {unpack(ARGV, 8)} else ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2]) end
+        if #ARGV > 8 then ids = {unpack(ARGV, 9)} else ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, tonumber(ARGV[8])) end
         local n = 0
         for _, id in ipairs(ids) do
           if id ~= ARGV[4] then
@@ -259,6 +259,6 @@ internal static class RedisSessionScripts
           end
         end
         if n > 0 then announce(ARGV[5], ANNOUNCE_USER, ARGV[6], ARGV[7]) end
-        return n
+        return {n, #ids}
         """;
 }

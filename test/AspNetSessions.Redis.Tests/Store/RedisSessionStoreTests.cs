@@ -57,6 +57,34 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
     }
 
     [Fact]
+    public async Task Revoking_more_sessions_than_one_batch_revokes_them_all_and_keeps_the_one_excepted()
+    {
+        // More than two batches of one user's sessions: every script stays small, and the loop still reaches them all.
+        var now = _time.GetUtcNow();
+        var records = Enumerable.Range(0, (2 * RedisSessionStore.DeleteBatch) + 500).Select(_ => new SessionRecord(new Session
+        {
+            Id = SessionIds.New("alice"),
+            Kind = "Session",
+            UserId = "alice",
+            CreatedAt = now,
+            LastSeenAt = now,
+            ExpiresAt = now.AddMinutes(30),
+        }, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))).ToArray();
+        foreach (var batch in records.Chunk(500))
+        {
+            await _store.Store.SetManyAsync(batch, now, default);
+        }
+
+        var kept = records[^1].Session.Id;
+        var revoked = await _store.Store.DeleteManyAsync(
+            new SessionQuery { Kind = "Session", UserId = "alice", ExceptSessionId = kept, Status = SessionStatus.All, Now = now }, default);
+
+        Assert.Equal(records.Length - 1, revoked);
+        Assert.Equal(1, await _store.Store.CountAsync(new SessionQuery { Kind = "Session", UserId = "alice", Status = SessionStatus.All, Now = now }, default));
+        Assert.NotNull(await _store.Store.GetAsync("Session", kept, now, default));
+    }
+
+    [Fact]
     public async Task Stale_index_entries_are_removed_when_met()
     {
         var manager = Manager();
