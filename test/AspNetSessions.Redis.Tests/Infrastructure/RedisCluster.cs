@@ -31,7 +31,8 @@ public sealed class RedisCluster : IAsyncDisposable
             {
                 nodes.Add(await RedisServer.StartAsync(new RedisServerOptions
                 {
-                    ExtraArguments = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000"],
+                    // No 5 s wait (Redis 7's default) before a replica's diskless first sync: WaitForReplicationAsync returns sooner.
+                    ExtraArguments = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000", "--repl-diskless-sync-delay", "0"],
                 }));
             }
 

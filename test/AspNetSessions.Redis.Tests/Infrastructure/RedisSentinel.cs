@@ -76,12 +76,13 @@ public sealed class RedisSentinel : IAsyncDisposable
         await WaitUntilAsync(async () => (await Replica.ExecuteAsync("INFO", "replication"))!.Contains("role:master", StringComparison.Ordinal));
     }
 
-    /// <summary>Waits until the replica has received everything the primary has written.</summary>
+    /// <summary>Waits until the replica is online and has acknowledged everything the primary has written.</summary>
     public Task WaitForReplicationAsync() => WaitUntilAsync(async () =>
     {
         var info = (await Primary.ExecuteAsync("INFO", "replication"))!;
         var offset = info.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("master_repl_offset:", StringComparison.Ordinal))["master_repl_offset:".Length..];
-        return info.Contains("offset=" + offset + ",", StringComparison.Ordinal);
+        // Online, not merely listed: a replica still in its first sync reports offset=0 too.
+        return info.Contains("state=online,", StringComparison.Ordinal) && info.Contains("offset=" + offset + ",", StringComparison.Ordinal);
     });
 
     public async ValueTask DisposeAsync()
