@@ -76,12 +76,17 @@ public sealed class RedisStoreFaultTests : IAsyncLifetime
     {
         await using var replica = await RedisServer.StartAsync(new RedisServerOptions { ExtraArguments = ["--replicaof", _server.Host, _server.Port.ToString(CultureInfo.InvariantCulture)] });
         await using var store = new RedisStoreUnderTest(replica, commandTimeout: Timeout);
-        var manager = new SessionManager("Session", new SessionAuthenticationOptions { Kind = "Session" }, store.Store, _time, NullLogger<SessionManager>.Instance);
+        // Uncapped, the write reaches the replica, which answers READONLY; capped (the default), it may evict, so it is sent
+        // to a primary only, and a connection that sees none fails before sending. Either way: an outage, nothing written.
+        var uncapped = new SessionManager("Session", new SessionAuthenticationOptions { Kind = "Session", MaxSessionsPerUser = 0 }, store.Store, _time, NullLogger<SessionManager>.Instance);
+        var capped = new SessionManager("Session", new SessionAuthenticationOptions { Kind = "Session" }, store.Store, _time, NullLogger<SessionManager>.Instance);
 
-        var error = await AssertUnavailableAsync(async () => await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" }));
+        var error = await AssertUnavailableAsync(async () => await uncapped.CreateAsync(new SessionCreateRequest { UserId = "alice" }));
+        await AssertUnavailableAsync(async () => await capped.CreateAsync(new SessionCreateRequest { UserId = "alice" }));
 
         Assert.Contains("ReadOnly", error.Message, StringComparison.Ordinal);
         Assert.Equal("0", await _server.ExecuteAsync("DBSIZE"));
+        Assert.Equal("0", await replica.ExecuteAsync("DBSIZE"));
     }
 
     [Fact]
