@@ -21,13 +21,12 @@ public sealed class RedisClusterCoverageTests
     {
         await using var cluster = await RedisCluster.StartAsync();
         var prefix = RedisServerFixture.NewKeyPrefix();
-        var settings = Enumerable.Range(0, Users).ToDictionary(i => $"DemoUsers:user{i}", _ => (string?)"user-password");
-        using var app = RedisSampleApp.Create(cluster.ConfigurationString, prefix, settings);
+        using var app = RedisSampleApp.WithDemoUsers(cluster, prefix, Users);
         using var client = app.Client();
         var logins = new List<SampleApi.Login>();
         for (var i = 0; i < Users; i++)
         {
-            logins.Add(await client.LoginAsync("user" + i.ToString(CultureInfo.InvariantCulture), "user-password"));
+            logins.Add(await client.LoginAsync(RedisSampleApp.DemoUser(i), RedisSampleApp.DemoPassword));
         }
 
         // Which primary holds each session, and the one shard to lose (with its replica, so nothing takes over).

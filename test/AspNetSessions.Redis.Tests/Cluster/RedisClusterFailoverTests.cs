@@ -21,17 +21,16 @@ public sealed class RedisClusterFailoverTests
     {
         await using var cluster = await RedisCluster.StartAsync();
         var prefix = RedisServerFixture.NewKeyPrefix();
-        var settings = Enumerable.Range(0, Users).ToDictionary(i => $"DemoUsers:user{i}", _ => (string?)"user-password");
-        using var app = RedisSampleApp.Create(cluster.ConfigurationString, prefix, settings);
+        using var app = RedisSampleApp.WithDemoUsers(cluster, prefix, Users);
         using var client = app.Client();
 
         var valid = new List<SampleApi.Login>();
         var revoked = new List<SampleApi.Login>();
         for (var i = 0; i < Users; i++)
         {
-            var user = "user" + i.ToString(CultureInfo.InvariantCulture);
-            valid.Add(await client.LoginAsync(user, "user-password"));
-            var dead = await client.LoginAsync(user, "user-password");
+            var user = RedisSampleApp.DemoUser(i);
+            valid.Add(await client.LoginAsync(user, RedisSampleApp.DemoPassword));
+            var dead = await client.LoginAsync(user, RedisSampleApp.DemoPassword);
             Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/logout", dead.Token));
             revoked.Add(dead);
         }
@@ -77,7 +76,7 @@ public sealed class RedisClusterFailoverTests
             Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
         }
 
-        var fresh = await client.LoginAsync("user0", "user-password");
+        var fresh = await client.LoginAsync(RedisSampleApp.DemoUser(0), RedisSampleApp.DemoPassword);
         Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", fresh.Token));
     }
 

@@ -25,4 +25,13 @@ internal static class RedisSampleApp
 
     public static SampleApp Create(RedisServer server, string? keyPrefix = null, IDictionary<string, string?>? settings = null) =>
         Create(server.ConfigurationString, keyPrefix, settings);
+
+    /// <summary>The sample on a cluster with <paramref name="count"/> demo users <c>user0</c>… (password <see cref="DemoPassword"/>), so sessions spread over every shard.</summary>
+    public static SampleApp WithDemoUsers(RedisCluster cluster, string keyPrefix, int count) =>
+        Create(cluster.ConfigurationString, keyPrefix, Enumerable.Range(0, count).ToDictionary(i => "DemoUsers:" + DemoUser(i), _ => (string?)DemoPassword));
+
+    /// <summary>The name of demo user <paramref name="i"/> of <see cref="WithDemoUsers"/>.</summary>
+    public static string DemoUser(int i) => "user" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public const string DemoPassword = "user-password";
 }
