@@ -72,11 +72,11 @@ public sealed class OpenTelemetryTests
         // A malformed token is refused before any store access: no store span in that trace.
         Assert.DoesNotContain(Snapshot(spans), s => s.TraceId == rejectedTrace && s.Source.Name == "AspNetSessions");
 
-        // A revocation completes the set: every instrument the README's table lists is exported, and no other.
+        // A revocation completes the set: every instrument docs/observability.md's table lists is exported, and no other.
         Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token));
         Assert.True(app.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000));
         Assert.Equal(1, Sum(metrics, "aspnetsessions.sessions.revoked", ("aspnetsessions.kind", "Session")));
-        var documented = Regex.Matches(Readme.Text, @"^\| `(aspnetsessions\.[a-z._]+)` \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
+        var documented = Regex.Matches(Readme.TextOf("docs/observability.md"), @"^\| `(aspnetsessions\.[a-z._]+)` \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
         var exported = metrics.Select(m => m.Name).Where(n => n.StartsWith("aspnetsessions.", StringComparison.Ordinal));
         Assert.Equal(documented.Distinct().Order(StringComparer.Ordinal), exported.Distinct().Order(StringComparer.Ordinal));
     }
