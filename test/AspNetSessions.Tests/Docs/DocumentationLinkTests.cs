@@ -61,9 +61,9 @@ public sealed partial class DocumentationLinkTests
         Assert.Equal(["near-cache-sessionauthnearcache", "api-keys-names-scopes-and-a-per-user-cap", "step-up", "step-up-1"], anchors);
     }
 
-    /// <summary>Link targets outside code fences: <c>[text](target)</c> and <c>![alt](target)</c>.</summary>
+    /// <summary>Link targets outside code fences: <c>[text](target)</c> and <c>![alt](target)</c>, the text possibly over several lines.</summary>
     private static IEnumerable<string> Links(string markdown) =>
-        OutsideFences(markdown).SelectMany(line => Link().Matches(line).Select(m => m.Groups[1].Value));
+        Link().Matches(string.Join('\n', OutsideFences(markdown))).Select(m => m.Groups[1].Value);
 
     /// <summary>The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces to hyphens, repeats numbered.</summary>
     private static List<string> Anchors(string markdown)

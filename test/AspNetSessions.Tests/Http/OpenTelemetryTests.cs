@@ -13,7 +13,7 @@ using OpenTelemetry.Trace;
 namespace AspNetSessions.Tests.Http;
 
 /// <summary>
-/// What an OpenTelemetry user of the sample receives (README, "Observability"): the sample's own wiring, with an
+/// What an OpenTelemetry user of the sample receives (docs/observability.md): the sample's own wiring, with an
 /// in-memory exporter added where an operator would add OTLP. Its own collection, run alone: OpenTelemetry listens to
 /// meters and activity sources by name, process-wide, so other tests' apps would add to the counts.
 /// </summary>
