@@ -21,7 +21,7 @@ namespace AspNetSessions.Tests.Http;
 /// dotnet/aspnetcore), checked of our cookie mode: each test re-expresses one anchor test's intent (named in its comment)
 /// on a minimal TestServer host of its own, with a <see cref="FakeTimeProvider"/>. Where our semantics differ by design (the
 /// cookie holds an opaque token, the session lives on the server) the test checks the equivalent guarantee and says so;
-/// the README's "Coming from cookie authentication" lists the anchor tests that cannot apply.
+/// docs/cookie-migration.md lists the anchor tests that cannot apply.
 /// </summary>
 public sealed class CookieParityTests
 {
