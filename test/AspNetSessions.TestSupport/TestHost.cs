@@ -28,17 +28,23 @@ public sealed class TestHost(WebApplication app, FakeTimeProvider time) : IAsync
         Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        var app = CreateBuilder(time, configure, services).Build();
+        app.UseSessionAuth();
+        endpoints(app);
+        await app.StartAsync();
+        return new TestHost(app, time);
+    }
+
+    /// <summary>The builder of such an app before its pipeline: TestServer, no log output, <paramref name="time"/>, <c>AddSessionAuth</c>.</summary>
+    public static WebApplicationBuilder CreateBuilder(FakeTimeProvider time, Action<SessionAuthenticationOptions>? configure = null, Action<IServiceCollection>? services = null)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(time);
         services?.Invoke(builder.Services);
         builder.Services.AddSessionAuth(o => configure?.Invoke(o));
-        var app = builder.Build();
-        app.UseSessionAuth();
-        endpoints(app);
-        await app.StartAsync();
-        return new TestHost(app, time);
+        return builder;
     }
 
     /// <summary>A client of the in-memory server at <c>https://localhost</c>, with <paramref name="token"/> as its bearer token.</summary>
