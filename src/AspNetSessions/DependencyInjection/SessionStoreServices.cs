@@ -1,6 +1,4 @@
 using AspNetSessions.Stores;
-using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -30,10 +28,7 @@ internal static class SessionStoreServices
         services.TryAddSingleton<ISessionStore>(SessionStoreFactory.Create);
         services.TryAddSingleton(static sp => new SessionStoreSelection(sp));
         services.TryAddSingleton<SessionStoreOutage>();
-        services.TryAddSingleton<StoreUnavailableAnswer>();
-        services.AddExceptionHandler<SessionStoreUnavailableExceptionHandler>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, SessionStoreUnavailableDeveloperPageFilter>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, SessionStoreUnavailableStartupFilter>());
+        StoreUnavailableAnswer.Add(services);
         services.AddHealthChecks().AddCheck<SessionStoreHealthCheck>(SessionStoreHealthCheck.Name, tags: ["ready"]);
     }
 }
