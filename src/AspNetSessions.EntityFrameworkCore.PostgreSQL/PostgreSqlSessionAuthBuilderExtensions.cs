@@ -1,6 +1,7 @@
 using AspNetSessions;
 using AspNetSessions.EntityFrameworkCore;
 using AspNetSessions.EntityFrameworkCore.PostgreSQL;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -52,6 +53,26 @@ public static class PostgreSqlSessionAuthBuilderExtensions
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore.PostgreSQL");
             return new PostgreSqlAnnouncingSessionStore(store, new PostgreSqlSessionChannel(connectionString, store.TableLocations, logger), refusal: null);
         });
+    }
+
+    /// <summary>
+    /// Runs the EF Core store's per-request lookup (added before with <c>AddEntityFrameworkCoreStore</c>, on Npgsql) below
+    /// EF Core, on a connection pool of its own made from the context's connection string: one auto-prepared statement
+    /// per request, which also slides the session when a slide is due, and nothing else on the wire (no pool reset),
+    /// whatever the connection string says. Every other call, the model and the migrations stay EF Core's. On another
+    /// database, or a context without a connection string, nothing changes.
+    /// </summary>
+    /// <param name="builder">The result of <c>AddSessionAuth()</c>, after <c>AddEntityFrameworkCoreStore</c>.</param>
+    public static SessionAuthBuilder AddPostgreSqlLookups(this SessionAuthBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IEntityFrameworkCoreSessionStore)))
+        {
+            throw new InvalidOperationException("AddPostgreSqlLookups() runs the lookups of the EF Core session store: call AddEntityFrameworkCoreStore(...) before it.");
+        }
+
+        builder.Services.TryAddSingleton<ISessionRowFinderSource, PostgreSqlSessionRowFinderSource>();
+        return builder;
     }
 
     private sealed class PostgreSqlChangeNotificationsMarker;
