@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using AspNetSessions.Stores;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
 
@@ -47,7 +48,9 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             _find[table.EntityName] = CompileFind(table.EntityName);
         }
 
-        _finder = finders?.For(lease.Context.Database.ProviderName, lease.Context.Database.GetConnectionString(), lease.Context.Model, Tables);
+        // The connection string as configured (UseNpgsql(string)), with its password; none for a data source or connection object.
+        var configured = RelationalOptionsExtension.Extract(lease.Context.GetService<IDbContextOptions>()).ConnectionString;
+        _finder = finders?.For(lease.Context.Database.ProviderName, configured, lease.Context.Model, Tables);
     }
 
     public string Name => StoreName;
