@@ -16,14 +16,8 @@ internal sealed class PostgreSqlAnnouncingSessionStore(ISessionStore inner, Post
     public IDisposable Subscribe(ISessionInvalidationListener listener) =>
         channel?.Subscribe(listener) ?? throw new InvalidOperationException(refusal);
 
-    public ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken) =>
-        inner.SetAsync(record, now, cancellationToken);
-
     public ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.CreateAsync(record, maxSessionsPerUser, now, cancellationToken);
-
-    public ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken) =>
-        inner.SetManyAsync(records, now, cancellationToken);
 
     public ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.GetAsync(kind, id, now, cancellationToken);

@@ -29,29 +29,21 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
     internal RedisConnection Connection => connection;
 
-    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await SetCoreAsync(record, maxSessionsPerUser: null, now, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Create under a cap: one run of the Set script, which evicts in the same atomic step (one slot: the user group's hash tag).</summary>
+    /// <summary>One run of the Create script, which evicts under a cap in the same atomic step (one slot: the user group's hash tag).</summary>
     public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessionsPerUser, 1);
-        return await SetCoreAsync(record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask<IReadOnlyList<string>> SetCoreAsync(SessionRecord record, int? maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var session = record.Session;
-        var args = new RedisValue[4 + RedisSessionFields.Count + (maxSessionsPerUser is null ? 0 : 2)];
+        var capped = maxSessionsPerUser > 0;
+        var args = new RedisValue[4 + RedisSessionFields.Count + (capped ? 2 : 0)];
         args[0] = RedisSessionCodec.Millis(now);
         args[1] = session.Id;
         args[2] = _channel;
         args[3] = session.Kind;
         RedisSessionCodec.WriteFields(record, args.AsSpan(4, RedisSessionFields.Count));
-        if (maxSessionsPerUser is { } max)
+        if (capped)
         {
-            args[4 + RedisSessionFields.Count] = max;
+            args[4 + RedisSessionFields.Count] = maxSessionsPerUser;
             args[5 + RedisSessionFields.Count] = SessionPrefix(session.Kind, SessionUserGroup.FromSessionId(session.Id));
         }
 
@@ -59,8 +51,13 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         try
         {
             // Under a cap the script may evict: then it is a revocation, acknowledged by the replicas.
-            var flags = maxSessionsPerUser is null ? CommandFlags.None : RedisReplicaAcknowledgement.WriteFlags;
-            var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken, flags).ConfigureAwait(false);
+            var flags = capped ? RedisReplicaAcknowledgement.WriteFlags : CommandFlags.None;
+            var reply = await RunAsync(RedisSessionScripts.Create, keys, args, cancellationToken, flags).ConfigureAwait(false);
+            if (reply.IsNull)
+            {
+                throw new InvalidOperationException($"A {session.Kind} session with id {session.Id} exists already; CreateAsync never replaces one.");
+            }
+
             // (Known only from the reply, so the WAIT follows it rather than being sent with it.)
             if (reply.Resp2Type != ResultType.Array)
             {
@@ -86,19 +83,6 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             Damaged(keys[1], e.Message);
             throw new SessionStoreUnavailableException("The user's session index in Redis is damaged; the session cannot be written.", e);
         }
-    }
-
-    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        // Pipelined: every write is sent before the first reply is awaited.
-        var writes = new Task[records.Count];
-        for (var i = 0; i < writes.Length; i++)
-        {
-            writes[i] = SetAsync(records[i], now, cancellationToken).AsTask();
-        }
-
-        await Task.WhenAll(writes).ConfigureAwait(false);
     }
 
     public async ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)

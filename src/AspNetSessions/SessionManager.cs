@@ -27,7 +27,7 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly TimeSpan _slidingGranularity;
     private readonly SessionMetrics? _metrics;
     private readonly string[] _kindScopes;
-    private readonly int? _maxSessionsPerUser;
+    private readonly int _maxSessionsPerUser;
     private readonly SessionSecrets _secrets;
 
     public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null, IDataProtectionProvider? dataProtection = null)
@@ -45,7 +45,7 @@ internal sealed partial class SessionManager : ISessionManager
         _absoluteTimeout = options.AbsoluteTimeout;
         _slidingGranularity = options.SlidingGranularity ?? TimeSpan.Zero;
         _kindScopes = options.Scopes ?? [];
-        _maxSessionsPerUser = options.MaxSessionsPerUser > 0 ? options.MaxSessionsPerUser : null;
+        _maxSessionsPerUser = Math.Max(options.MaxSessionsPerUser, 0);
         // The application's provider in every app (AddSession registers it); an ephemeral one for a manager built by hand.
         _secrets = new SessionSecrets(dataProtection ?? new EphemeralDataProtectionProvider(), Kind, options.SecretClaimTypes, options.SecretDataKeys);
     }
@@ -93,15 +93,7 @@ internal sealed partial class SessionManager : ISessionManager
             };
 
             var record = new SessionRecord(_secrets.Protect(session), _hasher.Digest(keyMaterial));
-            IReadOnlyList<string> evicted = [];
-            if (_maxSessionsPerUser is { } max)
-            {
-                evicted = await _store.CreateAsync(record, max, now, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await _store.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
-            }
+            var evicted = await _store.CreateAsync(record, _maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false);
 
             var created = new CreatedSession(session, _codec.Format(keyMaterial));
             Log.SessionCreated(_logger, Kind, session.Id, session.UserId);
@@ -110,7 +102,7 @@ internal sealed partial class SessionManager : ISessionManager
             foreach (var id in evicted)
             {
                 // An eviction is a revocation: logged, counted and raised like one.
-                Log.SessionEvicted(_logger, Kind, id, session.UserId, _maxSessionsPerUser!.Value);
+                Log.SessionEvicted(_logger, Kind, id, session.UserId, _maxSessionsPerUser);
                 _metrics?.Revoked(Kind, 1);
                 await _events.RaiseAsync(new SessionRevokedContext(this, id, session.UserId, count: 1), static (e, c) => e.SessionRevoked(c)).ConfigureAwait(false);
             }

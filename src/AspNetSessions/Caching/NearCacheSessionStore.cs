@@ -59,14 +59,6 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         return FindInStoreAsync(key, lookup, cancellationToken);
     }
 
-    public override async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        Evict(record.Session.Kind, record.Session.Id);
-        await InnerStore.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
-        Evict(record.Session.Kind, record.Session.Id);
-    }
-
     public override async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -79,16 +71,6 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         }
 
         return evicted;
-    }
-
-    public override async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        await InnerStore.SetManyAsync(records, now, cancellationToken).ConfigureAwait(false);
-        foreach (var record in records)
-        {
-            Evict(record.Session.Kind, record.Session.Id);
-        }
     }
 
     public override async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)

@@ -56,18 +56,17 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         }
     }
 
-    public ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        Set(record);
-        return ValueTask.CompletedTask;
-    }
-
     public ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         cancellationToken.ThrowIfCancellationRequested();
         var session = record.Session;
+        if (maxSessionsPerUser <= 0)
+        {
+            Add(record);
+            return ValueTask.FromResult<IReadOnlyList<string>>([]);
+        }
+
         var stripe = _capLocks[(int)((uint)HashCode.Combine(session.Kind, session.UserId) % (uint)_capLocks.Length)];
         lock (stripe)
         {
@@ -79,25 +78,14 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
                 evicted = SessionEviction.Choose(others, maxSessionsPerUser);
             }
 
+            Add(record);
             foreach (var id in evicted)
             {
                 Remove(session.Kind, id);
             }
 
-            Set(record);
             return ValueTask.FromResult(evicted);
         }
-    }
-
-    public ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        foreach (var record in records)
-        {
-            Set(record);
-        }
-
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
@@ -212,7 +200,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         {
             foreach (var pair in table.Sessions)
             {
-                // Only the expired record seen here: one replaced meanwhile (e.g. by a fresh Set) stays.
+                // Only the expired record seen here: one replaced meanwhile (e.g. by a slide) stays.
                 if (!pair.Value.Session.IsValidAt(now) && table.Sessions.TryRemove(pair))
                 {
                     RemoveFromIndex(table, pair.Value.Session.UserId, pair.Key);
@@ -231,13 +219,16 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
     private KindTable Table(string kind) => _kinds.GetOrAdd(kind, static _ => new KindTable());
 
-    private void Set(SessionRecord record)
+    private void Add(SessionRecord record)
     {
         var session = record.Session;
         var table = Table(session.Kind);
         // Index first: a record is never reachable by id while missing from its user's index.
         AddToIndex(table, session.UserId, session.Id);
-        table.Sessions[session.Id] = record;
+        if (!table.Sessions.TryAdd(session.Id, record))
+        {
+            throw new InvalidOperationException($"A {session.Kind} session with id {session.Id} exists already; CreateAsync never replaces one.");
+        }
     }
 
     private bool Remove(string kind, string id)

@@ -24,8 +24,8 @@ public sealed class MemorySessionStoreTests
         var time = new FakeTimeProvider();
         using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance, TimeSpan.FromMinutes(1));
         var now = time.GetUtcNow();
-        await store.SetAsync(Record("alice", now, now.AddSeconds(30)), now, default);
-        await store.SetAsync(Record("alice", now, now.AddMinutes(10)), now, default);
+        await store.CreateAsync(Record("alice", now, now.AddSeconds(30)), 0, now, default);
+        await store.CreateAsync(Record("alice", now, now.AddMinutes(10)), 0, now, default);
         Assert.Equal(2, store.Count);
 
         time.Advance(TimeSpan.FromSeconds(59));
@@ -44,10 +44,10 @@ public sealed class MemorySessionStoreTests
         using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance);
         var now = time.GetUtcNow();
         var first = Record("alice", now, now.AddHours(1));
-        await store.SetAsync(first, now, default);
+        await store.CreateAsync(first, 0, now, default);
         await store.DeleteAsync("k", first.Session.Id, default);
         var second = Record("alice", now, now.AddHours(1));
-        await store.SetAsync(second, now, default);
+        await store.CreateAsync(second, 0, now, default);
 
         var listed = await store.QueryAsync(new SessionQuery { Kind = "k", UserId = "alice", Now = now }, default);
         Assert.Equal(second.Session.Id, Assert.Single(listed).Session.Id);
@@ -63,7 +63,7 @@ public sealed class MemorySessionStoreTests
 
         await Parallel.ForEachAsync(records, async (record, ct) =>
         {
-            await store.SetAsync(record, now, ct);
+            await store.CreateAsync(record, 0, now, ct);
             if (record.Session.Id[^1] % 2 == 0)
             {
                 await store.DeleteAsync("k", record.Session.Id, ct);
@@ -82,7 +82,7 @@ public sealed class MemorySessionStoreTests
         using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance);
         var now = time.GetUtcNow();
         var record = Record("alice", now, now.AddHours(1));
-        Assert.True(store.SetAsync(record, now, default).IsCompletedSuccessfully);
+        Assert.True(store.CreateAsync(record, 0, now, default).IsCompletedSuccessfully);
         // Within the sliding granularity of the last write: a pure read.
         var lookup = new SessionLookup("k", record.Session.Id, new byte[32], now.AddMinutes(1), now.AddHours(2), TimeSpan.FromMinutes(5));
         Assert.Same(record, Find(store, lookup));
@@ -106,7 +106,7 @@ public sealed class MemorySessionStoreTests
         using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance);
         var now = time.GetUtcNow();
         var record = Record("alice", now, now.AddHours(1));
-        Assert.True(store.SetAsync(record, now, default).IsCompletedSuccessfully);
+        Assert.True(store.CreateAsync(record, 0, now, default).IsCompletedSuccessfully);
         Assert.NotNull(Find(store, Slide(record, now.AddMinutes(1))));
 
         var lookup = Slide(record, now.AddMinutes(2));

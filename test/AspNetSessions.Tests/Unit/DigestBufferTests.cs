@@ -109,10 +109,6 @@ public sealed class DigestBufferTests : IDisposable
             return await inner.FindAndSlideAsync(lookup, cancellationToken);
         }
 
-        public ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken) => inner.SetAsync(record, now, cancellationToken);
-
-        public ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken) => inner.SetManyAsync(records, now, cancellationToken);
-
         public ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken) =>
             inner.CreateAsync(record, maxSessionsPerUser, now, cancellationToken);
 
