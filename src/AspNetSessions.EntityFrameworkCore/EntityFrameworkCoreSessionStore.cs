@@ -189,7 +189,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
                 var (record, version) = await ReadAsync(lease.Context, lookup.Kind, lookup.Id, cancellationToken).ConfigureAwait(false);
-                if (record is null || !record.Session.IsValidAt(lookup.Now) || !record.MatchesDigest(lookup.Digest.Span))
+                if (record is null || !record.Session.IsValidAt(lookup.Now) || !SessionRecord.DigestsMatch(record.Digest, lookup.Digest))
                 {
                     Up();
                     return null;
@@ -521,7 +521,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
             setters.SetProperty(r => r.Version, version + 1);
             if (patch.Digest is not null)
             {
-                setters.SetProperty(r => r.Digest, after.Digest.ToArray());
+                setters.SetProperty(r => r.Digest, after.Digest);
             }
 
             if (patch.ExpiresAt is not null)

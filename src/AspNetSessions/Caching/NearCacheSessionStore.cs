@@ -169,7 +169,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
             && _time.GetElapsedTime(entry.CachedAt) < _maxStaleness
             && session.IsValidAt(lookup.Now)
             && !SessionExpiry.IsWriteDue(session.LastSeenAt, lookup.Now, lookup.SlidingGranularity)
-            && entry.Record.MatchesDigest(lookup.Digest.Span);
+            && SessionRecord.DigestsMatch(entry.Record.Digest, lookup.Digest);
     }
 
     private async ValueTask<SessionRecord?> FindInStoreAsync((string Kind, string Id) key, SessionLookup lookup, CancellationToken cancellationToken)
@@ -181,7 +181,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         if (found is null)
         {
             // Gone, expired or revoked: forget it, but only for the right secret (a wrong guess must not evict).
-            if (_entries.TryGetValue(key, out var stale) && stale.Record.MatchesDigest(lookup.Digest.Span))
+            if (_entries.TryGetValue(key, out var stale) && SessionRecord.DigestsMatch(stale.Record.Digest, lookup.Digest))
             {
                 _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, stale));
             }

@@ -106,7 +106,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         var sessions = table.Sessions;
         while (sessions.TryGetValue(lookup.Id, out var current))
         {
-            if (!current.Session.IsValidAt(lookup.Now) || !current.MatchesDigest(lookup.Digest.Span))
+            if (!current.Session.IsValidAt(lookup.Now) || !SessionRecord.DigestsMatch(current.Digest, lookup.Digest))
             {
                 return default;
             }
