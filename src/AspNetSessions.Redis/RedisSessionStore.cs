@@ -44,7 +44,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         if (capped)
         {
             args[4 + RedisSessionFields.Count] = maxSessionsPerUser;
-            args[5 + RedisSessionFields.Count] = SessionPrefix(session.Kind, SessionUserGroup.FromSessionId(session.Id));
+            args[5 + RedisSessionFields.Count] = SessionPrefix(session.Kind, SessionIds.UserGroupOfSession(session.Id));
         }
 
         RedisKey[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
@@ -389,7 +389,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
     {
         if (query.UserId is not null)
         {
-            return [new UserIndex(IndexKey(query.Kind, query.UserId), SessionUserGroup.Of(query.UserId), query.UserId)];
+            return [new UserIndex(IndexKey(query.Kind, query.UserId), SessionIds.UserGroupOfUser(query.UserId), query.UserId)];
         }
 
         var multiplexer = await Guard(connection.GetMultiplexerAsync(cancellationToken)).ConfigureAwait(false);
@@ -426,9 +426,9 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         {
             var open = name.IndexOf('{', keyPrefix.Length + query.Kind.Length);
             const string userMark = "}:u:";
-            if (open >= 0 && open + 1 + SessionUserGroup.Length + userMark.Length <= name.Length)
+            if (open >= 0 && open + 1 + SessionIds.UserGroupLength + userMark.Length <= name.Length)
             {
-                found.Add(new UserIndex(name, name.Substring(open + 1, SessionUserGroup.Length), name[(open + 1 + SessionUserGroup.Length + userMark.Length)..]));
+                found.Add(new UserIndex(name, name.Substring(open + 1, SessionIds.UserGroupLength), name[(open + 1 + SessionIds.UserGroupLength + userMark.Length)..]));
             }
         }
 
@@ -559,13 +559,13 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
     private void Damaged(RedisKey key, string reason) => Log.DamagedData(logger, key.ToString(), reason);
 
-    private string SessionKey(string kind, string id) => string.Concat(SessionPrefix(kind, SessionUserGroup.FromSessionId(id)), id);
+    private string SessionKey(string kind, string id) => string.Concat(SessionPrefix(kind, SessionIds.UserGroupOfSession(id)), id);
 
     private string SessionPrefix(string kind, string group) => string.Concat(keyPrefix, kind, ":{", group, "}:s:");
 
-    private string IndexPrefix(string kind, string id) => string.Concat(keyPrefix, kind, ":{", SessionUserGroup.FromSessionId(id), "}:u:");
+    private string IndexPrefix(string kind, string id) => string.Concat(keyPrefix, kind, ":{", SessionIds.UserGroupOfSession(id), "}:u:");
 
-    private string IndexKey(string kind, string userId) => string.Concat(keyPrefix, kind, ":{", SessionUserGroup.Of(userId), "}:u:", userId);
+    private string IndexKey(string kind, string userId) => string.Concat(keyPrefix, kind, ":{", SessionIds.UserGroupOfUser(userId), "}:u:", userId);
 
     private static string EscapeGlob(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("*", "\\*", StringComparison.Ordinal)

@@ -8,7 +8,7 @@ namespace AspNetSessions.Stores;
 /// <remarks>
 /// Instants are always passed in by the caller (the manager reads its <see cref="TimeProvider"/>), so a store
 /// never reads a clock to decide validity; it may use one only to reclaim space. Session ids start with the
-/// user group of their user id (<see cref="SessionUserGroup.Of(string)"/>), which lets a store place a session
+/// user group of their user id (<see cref="SessionIds.UserGroupOfUser(string)"/>), which lets a store place a session
 /// next to its user's index (e.g. in one Redis Cluster hash slot) knowing only the id.
 /// Failures to reach the backend are reported as <see cref="SessionStoreUnavailableException"/>.
 /// </remarks>
