@@ -8,11 +8,13 @@ namespace AspNetSessions.Redis;
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1402, EventName = "RedisConnectionLost", Level = LogLevel.Warning,
+    // Per endpoint, at Debug: the outage itself is logged once by the core (1302 when it begins, 1303 when it ends); these
+    // say which node of a cluster or replica set went away and came back.
+    [LoggerMessage(EventId = 1402, EventName = "RedisConnectionLost", Level = LogLevel.Debug,
         Message = "Lost the connection to Redis at {EndPoint} ({FailureType}); session requests answer 503 until it is restored.")]
     public static partial void ConnectionLost(ILogger logger, string endPoint, string failureType, Exception? exception);
 
-    [LoggerMessage(EventId = 1403, EventName = "RedisConnectionRestored", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 1403, EventName = "RedisConnectionRestored", Level = LogLevel.Debug,
         Message = "The connection to Redis at {EndPoint} is restored.")]
     public static partial void ConnectionRestored(ILogger logger, string endPoint);
 
