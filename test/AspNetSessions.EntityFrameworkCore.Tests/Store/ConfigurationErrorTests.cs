@@ -57,34 +57,29 @@ public sealed class ConfigurationErrorTests(PostgresServer server)
         AssertReportedOnce(host, "nosuch_database");
     }
 
-    [Fact]
-    public async Task A_sqlite_database_without_the_session_table_names_it_and_the_migrations()
+    [Theory]
+    [InlineData("", "\"Sessions\"", Fix)] // a new file: SQLite creates it, without the table
+    [InlineData(";Mode=ReadOnly", "'{file}' cannot be opened", "Mode")] // a file that is not there, and a mode that never creates it
+    public async Task A_sqlite_database_that_is_not_set_up_is_named_with_the_fix(string mode, string named, string fix)
     {
-        await WithSqliteFileAsync(async file =>
+        var directory = Directory.CreateTempSubdirectory("aspnetsessions-config-").FullName;
+        try
         {
-            await using var host = await StoreHost.StartAsync(db => db.UseSqlite($"Data Source={file}"), createSchema: false);
+            var file = Path.Combine(directory, "sessions.db");
+            named = named.Replace("{file}", file, StringComparison.Ordinal);
+            await using var host = await StoreHost.StartAsync(db => db.UseSqlite($"Data Source={file}{mode}"), createSchema: false);
 
             var error = await RefusedAsync(host);
 
-            Assert.Contains("\"Sessions\"", error.Message, StringComparison.Ordinal);
-            Assert.Contains(Fix, error.Message, StringComparison.Ordinal);
-            AssertReportedOnce(host, "\"Sessions\"");
-        });
-    }
-
-    [Fact]
-    public async Task A_sqlite_file_that_read_only_mode_cannot_open_is_named()
-    {
-        await WithSqliteFileAsync(async file =>
+            Assert.Contains(named, error.Message, StringComparison.Ordinal);
+            Assert.Contains(fix, error.Message, StringComparison.Ordinal);
+            AssertReportedOnce(host, named);
+        }
+        finally
         {
-            await using var host = await StoreHost.StartAsync(db => db.UseSqlite($"Data Source={file};Mode=ReadOnly"), createSchema: false);
-
-            var error = await RefusedAsync(host);
-
-            Assert.Contains($"'{file}' cannot be opened", error.Message, StringComparison.Ordinal);
-            Assert.Contains("Mode", error.Message, StringComparison.Ordinal);
-            AssertReportedOnce(host, file);
-        });
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
@@ -149,19 +144,4 @@ public sealed class ConfigurationErrorTests(PostgresServer server)
             await service.StartAsync(default);
         }
     }
-
-    private static async Task WithSqliteFileAsync(Func<string, Task> test)
-    {
-        var directory = Directory.CreateTempSubdirectory("aspnetsessions-config-").FullName;
-        try
-        {
-            await test(Path.Combine(directory, "sessions.db"));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
-    }
-
 }
