@@ -18,6 +18,10 @@ internal static partial class Log
         Message = "The connection to Redis at {EndPoint} is restored.")]
     public static partial void ConnectionRestored(ILogger logger, string endPoint);
 
+    [LoggerMessage(EventId = 1410, EventName = "RedisAuthenticationFailed", Level = LogLevel.Error,
+        Message = "Redis at {EndPoint} refused the credentials: check password= (and user=) in the Redis configuration (SessionAuth:Redis:Configuration, or ConfigurationOptions in code). Session requests answer 503 until they are accepted.")]
+    public static partial void AuthenticationFailed(ILogger logger, string endPoint);
+
     [LoggerMessage(EventId = 1407, EventName = "RedisDamagedData", Level = LogLevel.Error,
         Message = "Redis key {Key} is damaged ({Reason}); it is refused, never authenticated.")]
     public static partial void DamagedData(ILogger logger, string key, string reason);
