@@ -61,6 +61,7 @@ public static class EntityFrameworkCoreSessionAuthBuilderExtensions
         services.AddSingleton<IEntityFrameworkCoreSessionStore>(static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>());
         services.AddSingleton<SessionPruner<TContext>>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SessionPruner<TContext>>());
+        services.AddHostedService<SessionTableCheck<TContext>>();
         return builder.AddStore(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName,
             static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>());
     }
