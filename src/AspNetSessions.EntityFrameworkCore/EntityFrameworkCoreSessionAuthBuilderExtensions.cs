@@ -62,7 +62,8 @@ public static class EntityFrameworkCoreSessionAuthBuilderExtensions
         services.AddSingleton<SessionPruner<TContext>>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SessionPruner<TContext>>());
         return builder.AddStore(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName,
-            static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>());
+            static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>(),
+            static sp => EntityFrameworkCoreChangeFeed.Hint(sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>().GetProviderName()));
     }
 
     /// <summary>
