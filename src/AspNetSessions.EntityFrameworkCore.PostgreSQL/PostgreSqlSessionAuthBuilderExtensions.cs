@@ -8,6 +8,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Adds PostgreSQL change notifications to the Entity Framework Core session store.</summary>
 public static class PostgreSqlSessionAuthBuilderExtensions
 {
+    private const string NpgsqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     /// <summary>
     /// Registers the change feed of the EF Core store (added before with <c>AddEntityFrameworkCoreStore</c>, on Npgsql):
     /// every change to a session is announced with PostgreSQL <c>NOTIFY</c>, from triggers on the session tables (created
@@ -27,7 +29,7 @@ public static class PostgreSqlSessionAuthBuilderExtensions
         return builder.AddChangeFeed(EntityFrameworkCoreSessionStoreOptions.StoreName, static sp =>
         {
             var store = sp.GetRequiredService<IEntityFrameworkCoreSessionStore>();
-            if (!EntityFrameworkCoreChangeFeed.IsPostgreSql(store.GetProviderName()))
+            if (!string.Equals(store.GetProviderName(), NpgsqlProvider, StringComparison.Ordinal))
             {
                 return null; // no channel on this database: the near-cache is refused at startup, saying why
             }

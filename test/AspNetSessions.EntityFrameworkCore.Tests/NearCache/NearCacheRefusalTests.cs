@@ -16,7 +16,7 @@ public sealed class NearCacheRefusalTests
     [Fact]
     public void On_sqlite_the_refusal_names_the_provider_that_has_no_channel_and_the_package_for_postgresql() =>
         AssertRefused(db => db.UseSqlite("Data Source=:memory:"),
-            "Microsoft.EntityFrameworkCore.Sqlite, which has no change channel", "AspNetSessions.EntityFrameworkCore.PostgreSQL", "AddPostgreSqlChangeNotifications()");
+            "Microsoft.EntityFrameworkCore.Sqlite", "no change channel", "AspNetSessions.EntityFrameworkCore.PostgreSQL", "AddPostgreSqlChangeNotifications()");
 
     private static void AssertRefused(Action<DbContextOptionsBuilder> database, params string[] expected)
     {
