@@ -25,12 +25,4 @@ internal static partial class Log
     [LoggerMessage(EventId = 1407, EventName = "RedisDamagedData", Level = LogLevel.Error,
         Message = "Redis key {Key} is damaged ({Reason}); it is refused, never authenticated.")]
     public static partial void DamagedData(ILogger logger, string key, string reason);
-
-    [LoggerMessage(EventId = 1408, EventName = "RedisChangeChannelLost", Level = LogLevel.Warning,
-        Message = "Stopped hearing the Redis change channel {Channel} ({Reason}); the near-cache is flushed and bypassed until it is back.")]
-    public static partial void ChangeChannelLost(ILogger logger, string channel, string reason, Exception? exception);
-
-    [LoggerMessage(EventId = 1409, EventName = "RedisChangeChannelListening", Level = LogLevel.Information,
-        Message = "Listening to the Redis change channel {Channel}; the near-cache is in use.")]
-    public static partial void ChangeChannelListening(ILogger logger, string channel);
 }
