@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace AspNetSessions.Redis;
 
 /// <summary>
-/// The Redis store's log messages. Event ids are stable (listed in the README). Messages name endpoints, keys and
+/// The Redis store's log messages. Event ids are stable (listed in docs/observability.md). Messages name endpoints, keys and
 /// reasons: never a password, a token or a digest.
 /// </summary>
 internal static partial class Log

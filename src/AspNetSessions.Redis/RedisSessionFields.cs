@@ -8,7 +8,7 @@ internal static class RedisSessionFields
     /// <summary>How many fields a session hash has; every one is required (a hash missing one is damaged).</summary>
     public const int Count = 13;
 
-    // Short names keep a million sessions' hashes small; the README's key layout lists them.
+    // Short names keep a million sessions' hashes small; docs/redis.md's key layout lists them.
     private static readonly string[] Names = ["u", "d", "c", "l", "e", "a", "cl", "da", "m", "t", "p", "n", "sc"];
 
     /// <summary>
