@@ -282,7 +282,7 @@ app.MapPost("/logout", async (HttpContext context) =>
 });
 
 // A bad configuration stops the app here with one line per problem (and exit code 1), not a stack trace.
-if (!StartupCheck.Passes(app))
+if (!app.ValidateConfiguration())
 {
     return 1;
 }

@@ -42,7 +42,7 @@ public static class SessionDatabase
     /// <summary>
     /// Creates the session tables when the EF Core store is the one in use (SQLite: in WAL mode, so reads never wait for
     /// a write). In the sample's own process a bad setting is one line and <see langword="false"/>; under a test host or
-    /// tool the exception is thrown, as <see cref="StartupCheck"/> does.
+    /// tool the exception is thrown, as <c>ValidateConfiguration()</c> does.
     /// </summary>
     public static async Task<bool> CreateSchemaAsync(IHost app)
     {

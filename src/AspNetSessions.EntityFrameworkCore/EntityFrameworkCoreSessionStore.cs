@@ -27,7 +27,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
     private readonly Func<SessionContextLease<TContext>> _rent;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Func<TContext, string, string, CancellationToken, Task<SessionRow?>>> _find = new(StringComparer.Ordinal);
-    private int _down;
+    private int _misconfigurationLogged;
 
     public EntityFrameworkCoreSessionStore(Func<SessionContextLease<TContext>> rent, ILogger logger)
     {
@@ -55,13 +55,13 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
 
     public string? GetProviderName()
     {
-        using var lease = Rent();
+        using var lease = _rent();
         return lease.Context.Database.ProviderName;
     }
 
     public string? GetConnectionString()
     {
-        using var lease = Rent();
+        using var lease = _rent();
         return lease.Context.Database.GetConnectionString();
     }
 
@@ -77,41 +77,30 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
     {
         ArgumentNullException.ThrowIfNull(record);
         var session = record.Session;
-        using var lease = Rent();
-        var context = lease.Context;
-        try
+        return await RunAsync(nameof(CreateAsync), async (context, ct) =>
         {
             try
             {
-                IReadOnlyList<string> evicted = [];
                 if (maxSessionsPerUser > 0)
                 {
-                    evicted = await CreateCappedAsync(context, record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await InsertAsync(context, record, cancellationToken).ConfigureAwait(false);
+                    return await CreateCappedAsync(context, record, maxSessionsPerUser, now, ct).ConfigureAwait(false);
                 }
 
-                Up();
-                return evicted;
+                await InsertAsync(context, record, ct).ConfigureAwait(false);
+                return [];
             }
-            catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
+            catch (DbUpdateException) when (!ct.IsCancellationRequested)
             {
                 // Ids carry 104 random bits: a row with this id (version 0: none) makes the failure the caller's bug.
                 context.ChangeTracker.Clear();
-                if ((await ReadAsync(context, session.Kind, session.Id, cancellationToken).ConfigureAwait(false)).Version != 0)
+                if ((await ReadAsync(context, session.Kind, session.Id, ct).ConfigureAwait(false)).Version != 0)
                 {
                     throw new InvalidOperationException($"A {session.Kind} session with id {session.Id} exists already; CreateAsync never replaces one.");
                 }
 
                 throw;
             }
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(CreateAsync), e);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<IReadOnlyList<string>> CreateCappedAsync(TContext context, SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -163,17 +152,11 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
             return null;
         }
 
-        using var lease = Rent();
-        try
+        return await RunAsync(nameof(GetAsync), async (context, ct) =>
         {
-            var (record, _) = await ReadAsync(lease.Context, kind, id, cancellationToken).ConfigureAwait(false);
-            Up();
+            var (record, _) = await ReadAsync(context, kind, id, ct).ConfigureAwait(false);
             return record is not null && record.Session.IsValidAt(now) ? record : null;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(GetAsync), e);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
@@ -183,15 +166,13 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
             return null;
         }
 
-        using var lease = Rent();
-        try
+        return await RunAsync(nameof(FindAndSlideAsync), async (context, ct) =>
         {
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
-                var (record, version) = await ReadAsync(lease.Context, lookup.Kind, lookup.Id, cancellationToken).ConfigureAwait(false);
+                var (record, version) = await ReadAsync(context, lookup.Kind, lookup.Id, ct).ConfigureAwait(false);
                 if (record is null || !record.Session.IsValidAt(lookup.Now) || !SessionRecord.DigestsMatch(record.Digest, lookup.Digest))
                 {
-                    Up();
                     return null;
                 }
 
@@ -201,7 +182,6 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
                 var session = SessionExpiry.Touch(record.Session, lookup);
                 if (ReferenceEquals(session, record.Session))
                 {
-                    Up();
                     return record;
                 }
 
@@ -210,24 +190,19 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
                 var oldExpires = SessionRowCodec.ToColumn(old.ExpiresAt);
                 var newLastSeen = SessionRowCodec.ToColumn(session.LastSeenAt);
                 var newExpires = SessionRowCodec.ToColumn(session.ExpiresAt);
-                var written = await Rows(lease.Context, lookup.Kind)
+                var written = await Rows(context, lookup.Kind)
                     .Where(r => r.Kind == lookup.Kind && r.Id == lookup.Id && r.Version == version && r.LastSeenAt == oldLastSeen && r.ExpiresAt == oldExpires)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeenAt, newLastSeen).SetProperty(r => r.ExpiresAt, newExpires), cancellationToken)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeenAt, newLastSeen).SetProperty(r => r.ExpiresAt, newExpires), ct)
                     .ConfigureAwait(false);
                 if (written == 1)
                 {
-                    Up();
                     return record with { Session = session };
                 }
             }
 
             Log.Contended(_logger, lookup.Id, MaxAttempts);
             throw new SessionStoreUnavailableException($"Session {lookup.Id} kept changing under the slide; try again.");
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(FindAndSlideAsync), e);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
@@ -238,162 +213,95 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
             return null;
         }
 
-        using var lease = Rent();
-        try
+        return await RunAsync(nameof(UpdateAsync), async (context, ct) =>
         {
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
-                var (record, version) = await ReadAsync(lease.Context, kind, id, cancellationToken).ConfigureAwait(false);
+                var (record, version) = await ReadAsync(context, kind, id, ct).ConfigureAwait(false);
                 if (record is null || !record.Session.IsValidAt(now))
                 {
-                    Up();
                     return null;
                 }
 
                 // SessionPatch.ApplyTo decides the new values; the UPDATE writes only the fields the patch names, and
                 // compares-and-swaps on the version (and on last seen/expiry when it writes those, since slides do not bump it).
                 var patched = patch.ApplyTo(record);
-                if (await WritePatchAsync(lease.Context, record, version, patch, patched, cancellationToken).ConfigureAwait(false))
+                if (await WritePatchAsync(context, record, version, patch, patched, ct).ConfigureAwait(false))
                 {
-                    Up();
                     return patched;
                 }
             }
 
             Log.Contended(_logger, id, MaxAttempts);
             throw new SessionStoreUnavailableException($"Session {id} kept changing under the update; try again.");
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(UpdateAsync), e);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
     {
-        using var lease = Rent();
-        try
-        {
-            var deleted = await Rows(lease.Context, kind).Where(r => r.Kind == kind && r.Id == id)
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            Up();
-            return deleted > 0;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(DeleteAsync), e);
-        }
+        return await RunAsync(nameof(DeleteAsync), async (context, ct) =>
+            await Rows(context, kind).Where(r => r.Kind == kind && r.Id == id).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0,
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var lease = Rent();
-        try
+        return await RunAsync<IReadOnlyList<SessionRecord>>(nameof(QueryAsync), async (context, ct) =>
         {
-            var found = await LoadAsync(lease.Context, query, cancellationToken).ConfigureAwait(false);
+            var found = await LoadAsync(context, query, ct).ConfigureAwait(false);
             // Sorted here rather than in SQL: the tie-break on id must be ordinal whatever the database's collation.
             found.Sort(SessionRecord.OldestFirst);
-            Up();
             return found;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(QueryAsync), e);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var lease = Rent();
-        try
-        {
-            long count = Filter(lease.Context, query, out var inApp) is var rows && !inApp
-                ? await rows.LongCountAsync(cancellationToken).ConfigureAwait(false)
-                : (await LoadAsync(lease.Context, query, cancellationToken).ConfigureAwait(false)).Count;
-            Up();
-            return count;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(CountAsync), e);
-        }
+        return await RunAsync(nameof(CountAsync), async (context, ct) => Filter(context, query, out var inApp) is var rows && !inApp
+            ? await rows.LongCountAsync(ct).ConfigureAwait(false)
+            : (await LoadAsync(context, query, ct).ConfigureAwait(false)).Count, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var lease = Rent();
-        try
+        return await RunAsync<long>(nameof(DeleteManyAsync), async (context, ct) =>
         {
-            var rows = Filter(lease.Context, query, out var inApp);
-            long deleted;
+            var rows = Filter(context, query, out var inApp);
             if (!inApp)
             {
-                deleted = await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                return await rows.ExecuteDeleteAsync(ct).ConfigureAwait(false);
             }
-            else
+
+            // A metadata field that is not a column: the app picks the ids, one set-based DELETE removes exactly those.
+            var ids = (await LoadAsync(context, query, ct).ConfigureAwait(false)).Select(r => r.Session.Id).ToList();
+            var kind = query.Kind;
+            return ids.Count == 0 ? 0 : await Rows(context, kind).Where(r => r.Kind == kind && ids.Contains(r.Id))
+                .ExecuteDeleteAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One cheap read of every session table, so a table that is missing (migrations not applied) fails the health check too.</summary>
+    public async ValueTask PingAsync(CancellationToken cancellationToken) =>
+        await RunAsync(nameof(PingAsync), async (context, ct) =>
+        {
+            foreach (var table in Tables.Tables)
             {
-                // A metadata field that is not a column: the app picks the ids, one set-based DELETE removes exactly those.
-                var ids = (await LoadAsync(lease.Context, query, cancellationToken).ConfigureAwait(false)).Select(r => r.Session.Id).ToList();
-                var kind = query.Kind;
-                deleted = ids.Count == 0 ? 0 : await Rows(lease.Context, kind).Where(r => r.Kind == kind && ids.Contains(r.Id))
-                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                await context.Set<SessionRow>(table.EntityName).AnyAsync(ct).ConfigureAwait(false);
             }
 
-            Up();
-            return deleted;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(DeleteManyAsync), e);
-        }
-    }
-
-    public async ValueTask PingAsync(CancellationToken cancellationToken)
-    {
-        using var lease = Rent();
-        try
-        {
-            await lease.Context.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken).ConfigureAwait(false);
-            Up();
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(PingAsync), e);
-        }
-    }
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Deletes up to <paramref name="batchSize"/> sessions of <paramref name="table"/> expired at <paramref name="now"/>, in one statement.</summary>
     public async Task<int> PruneBatchAsync(SessionTable table, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
-        using var lease = Rent();
         var cutoff = SessionRowCodec.ToColumn(now);
-        try
-        {
-            var deleted = await lease.Context.Set<SessionRow>(table.EntityName).Where(r => r.ExpiresAt <= cutoff)
-                .OrderBy(r => r.ExpiresAt).Take(batchSize)
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            Up();
-            return deleted;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable("Prune", e);
-        }
-    }
-
-    private SessionContextLease<TContext> Rent()
-    {
-        try
-        {
-            return _rent();
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, CancellationToken.None))
-        {
-            throw Unavailable("CreateContext", e);
-        }
+        return await RunAsync("Prune", (context, ct) => context.Set<SessionRow>(table.EntityName).Where(r => r.ExpiresAt <= cutoff)
+            .OrderBy(r => r.ExpiresAt).Take(batchSize)
+            .ExecuteDeleteAsync(ct), cancellationToken).ConfigureAwait(false);
     }
 
     private DbSet<SessionRow> Rows(TContext context, string kind) => context.Set<SessionRow>(Tables.For(kind).EntityName);
@@ -477,8 +385,6 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
     private async Task InsertAsync(TContext context, SessionRecord record, CancellationToken cancellationToken)
     {
         var table = Tables.For(record.Session.Kind);
-        EnsureSignInStateFits(table, record.Session.AuthenticatedAt != record.Session.CreatedAt || record.Session.AuthenticationItems.Count > 0);
-        RequireColumnsFor(table, record.Session);
         var entry = context.Set<SessionRow>(table.EntityName).Add(SessionRowCodec.ToRow(record, version: 1));
         foreach (var (key, column) in table.Promoted)
         {
@@ -489,23 +395,9 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
         context.ChangeTracker.Clear();
     }
 
-    /// <summary>
-    /// A session with a name or scopes cannot be kept by a model pinned to version 1 (no such columns): refused, never
-    /// stored without them (a key whose scopes were dropped would come back unrestricted).
-    /// </summary>
-    private static void RequireColumnsFor(SessionTable table, Session session)
-    {
-        if (!table.HasNameAndScopes && (session.Name is not null || session.Scopes is not null))
-        {
-            throw new NotSupportedException(
-                $"The session table of entity '{table.EntityName}' is model version 1, which keeps no session name or scopes (API keys). Set SessionModelOptions.ModelVersion to {SessionModelOptions.SignInStateModelVersion} and add a migration.");
-        }
-    }
-
     private async Task<bool> WritePatchAsync(TContext context, SessionRecord before, long version, SessionPatch patch, SessionRecord after, CancellationToken cancellationToken)
     {
         var table = Tables.For(before.Session.Kind);
-        EnsureSignInStateFits(table, patch.AuthenticatedAt is not null || patch.AuthenticationItems is { Count: > 0 });
         var (kind, id) = (before.Session.Kind, before.Session.Id);
         var rows = context.Set<SessionRow>(table.EntityName).Where(r => r.Kind == kind && r.Id == id && r.Version == version);
         if (patch.ExpiresAt is not null || patch.LastSeenAt is not null)
@@ -563,19 +455,6 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
         return written == 1;
     }
 
-    /// <summary>
-    /// A table of model version 1 has no columns for the authentication time and items: writing them there would lose them
-    /// silently, so it is refused with what to do instead.
-    /// </summary>
-    private static void EnsureSignInStateFits(SessionTable table, bool hasSignInState)
-    {
-        if (hasSignInState && !table.HasSignInState)
-        {
-            throw new NotSupportedException(
-                $"The session table of entity '{table.EntityName}' is model version 1, which keeps no authentication time or authentication properties items (re-authentication, saved tokens, IsPersistent). Set SessionModelOptions.ModelVersion to {SessionModelOptions.SignInStateModelVersion} and add a migration.");
-        }
-    }
-
     private static void SetPromoted(UpdateSettersBuilder<SessionRow> setters, SessionTable table, IReadOnlyDictionary<string, string> metadata)
     {
         foreach (var (key, column) in table.Promoted)
@@ -601,31 +480,46 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
         return EF.CompileAsyncQuery(query)!;
     }
 
-    private void Up()
+    /// <summary>
+    /// Every store call goes through here: a context rented for the call, and any failure that means the database cannot
+    /// answer (<see cref="DatabaseFailures.IsOutage"/>) turned into <see cref="SessionStoreUnavailableException"/> (503).
+    /// The outage itself is logged by the core, once when it begins and once when it ends; a configuration mistake (no
+    /// such table or database) is described with its fix and logged here at Error, once.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string operation, Func<TContext, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _down) != 0 && Interlocked.Exchange(ref _down, 0) != 0)
+        try
         {
-            Log.DatabaseAvailableAgain(_logger);
+            using var lease = _rent();
+            return await call(lease.Context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not SessionStoreUnavailableException && DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(operation, e);
         }
     }
 
     private SessionStoreUnavailableException Unavailable(string operation, Exception e)
     {
-        if (e is SessionStoreUnavailableException unavailable)
+        if (DatabaseFailures.Misconfiguration(e, Tables, Connection) is { } problem)
         {
-            return unavailable;
+            if (Interlocked.Exchange(ref _misconfigurationLogged, 1) == 0)
+            {
+                Log.DatabaseMisconfigured(_logger, problem);
+            }
+
+            return new SessionStoreUnavailableException(problem, e);
         }
 
-        if (Interlocked.Exchange(ref _down, 1) == 0)
-        {
-            Log.DatabaseUnavailable(_logger, operation, e);
-        }
-        else
-        {
-            Log.DatabaseCallFailed(_logger, operation, e);
-        }
+        return new SessionStoreUnavailableException($"The session database did not answer ({operation}): {DatabaseFailures.Reason(e)}", e);
+    }
 
-        return new SessionStoreUnavailableException($"The session database did not answer ({operation}).", e);
+    /// <summary>The database and server (or file) the context connects to, to name them in a configuration error.</summary>
+    private (string Database, string DataSource) Connection()
+    {
+        using var lease = _rent();
+        var connection = lease.Context.Database.GetDbConnection();
+        return (connection.Database, connection.DataSource);
     }
 
     private sealed class PlaceholderRewriter(string entityName) : ExpressionVisitor

@@ -77,7 +77,7 @@ internal static class SessionRowCodec
                 Claims = SessionJson.ReadClaims(row.Claims),
                 Data = SessionJson.ReadMap(row.Data),
                 Metadata = SessionJson.ReadMap(row.Metadata),
-                AuthenticatedAt = FromColumn(row.AuthenticatedAt ?? row.CreatedAt),
+                AuthenticatedAt = FromColumn(row.AuthenticatedAt),
                 AuthenticationItems = SessionJson.ReadMap(row.AuthenticationItems),
                 Name = row.Name is { Length: > 0 } name ? name : null,
                 Scopes = row.Scopes is { } scopes ? SessionJson.ReadScopes(scopes) : null,

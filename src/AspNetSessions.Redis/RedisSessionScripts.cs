@@ -56,13 +56,12 @@ internal static class RedisSessionScripts
           for i = 1, #FIELDS do if h[i] then return true end end
           return false
         end
-        -- Every required field present and every instant a number ('' absolute expiry = none; an absent
-        -- authentication time is an older hash's, present it must be a number).
+        -- Every field present and every instant a number ('' absolute expiry = none, '' authentication time = creation).
         local function intact(h)
-          for i = 1, REQUIRED_FIELDS do if not h[i] then return false end end
+          for i = 1, #FIELDS do if not h[i] then return false end end
           return tonumber(h[CREATED_AT]) and tonumber(h[LAST_SEEN_AT]) and tonumber(h[EXPIRES_AT])
             and (h[ABSOLUTE_EXPIRES_AT] == '' or tonumber(h[ABSOLUTE_EXPIRES_AT]))
-            and (not h[AUTHENTICATED_AT] or h[AUTHENTICATED_AT] == '' or tonumber(h[AUTHENTICATED_AT])) and true or false
+            and (h[AUTHENTICATED_AT] == '' or tonumber(h[AUTHENTICATED_AT])) and true or false
         end
         -- A hash with none of our fields (only foreign ones) is there too: damaged, not missing.
         local function present(key, h) return exists(h) or redis.call('EXISTS', key) == 1 end

@@ -19,10 +19,9 @@ namespace AspNetSessions.Redis;
 /// the wrong type) is logged at Error with its key and refused: never authenticated, skipped in lists.
 /// </remarks>
 internal sealed class RedisSessionStore(RedisConnection connection, string keyPrefix, ILogger logger)
-    : ISessionStore, ISessionInvalidationSource, IAsyncDisposable
+    : ISessionStore, IAsyncDisposable
 {
     private readonly string _channel = RedisInvalidationMessages.Channel(keyPrefix);
-    private readonly RedisSessionChannel _changes = new(connection, RedisInvalidationMessages.Channel(keyPrefix), logger);
     private readonly RedisReplicaAcknowledgement _replicas = new(connection, connection.Time);
 
     public string Name => "Redis";
@@ -295,13 +294,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         await Bounded(multiplexer.GetDatabase().PingAsync(), cancellationToken).ConfigureAwait(false);
     }
 
-    public IDisposable Subscribe(ISessionInvalidationListener listener) => _changes.Subscribe(listener);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _changes.DisposeAsync().ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => connection.DisposeAsync();
 
     private async ValueTask<SessionRecord?> ReadAsync(RedisScript script, RedisKey key, RedisValue[] args, string kind, string id, CancellationToken cancellationToken, bool revokes = false)
     {

@@ -71,7 +71,7 @@ public sealed partial class PackageMetadataTests(PackedPackages packages)
             var core = packages.Nuspec(id).Descendants("dependency").Single(d => d.Attribute("id")?.Value == "AspNetSessions");
             Assert.Equal(CompatibilityLine(), core.Attribute("version")?.Value);
         });
-        Assert.Contains("## Versioning and compatibility", Readme.Text, StringComparison.Ordinal);
+        Assert.Contains("## Versioning and compatibility", Readme.TextOf("docs/packages.md"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed partial class PackageMetadataTests(PackedPackages packages)
         Assert.Equal(CompatibilityLine(), ef.Attribute("version")?.Value);
     }
 
-    /// <summary>README, "Versioning and compatibility": before 1.0 the line is the minor version, from 1.0 the major.</summary>
+    /// <summary>docs/packages.md, "Versioning and compatibility": before 1.0 the line is the minor version, from 1.0 the major.</summary>
     private string CompatibilityLine()
     {
         var version = System.Version.Parse(packages.Version.Split('-')[0]);

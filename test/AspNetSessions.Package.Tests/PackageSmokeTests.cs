@@ -9,40 +9,61 @@ using AspNetSessions.TestSupport;
 namespace AspNetSessions.Package.Tests;
 
 /// <summary>
-/// A user's first hour, with what we publish: a fresh <c>dotnet new web</c> app in a temporary folder, our packages
-/// added by name from the packed folder (next to the registry this machine restores from), README.md's "In your app"
-/// code as its Program.cs, built, started on a free loopback port, and signed in to, used and signed out of over HTTP.
+/// A user's first hour, with what we publish: the README's install lines (block "local-feed") run in bash as written,
+/// but for the home folder (the test's temporary one), the feed folder (the one <see cref="PackedPackages"/> made with
+/// the same <c>./pack.sh</c> line) and a nuget.config of the test's own instead of the user's (<c>--configfile</c>), so a
+/// fresh <c>dotnet new web</c> app gets our packages by name next to the registry this machine restores from;
+/// README.md's <c>Program.cs</c> block ("in-your-app") as its Program.cs, built, started on a free loopback port, and
+/// signed in to, used and signed out of over HTTP.
 /// </summary>
 [Collection(PackagesCollection.Name)]
 public sealed partial class PackageSmokeTests(PackedPackages packages)
 {
+    private const string DocumentedFeed = "~/aspnetsessions-packages";
+    private const string DocumentedSourceName = "--name aspnetsessions-local";
+    private const string DocumentedAddPackage = "dotnet add package AspNetSessions --prerelease";
+    private const string DocumentedHome = "cd ~ && ";
+
     private static readonly TimeSpan Step = TimeSpan.FromMinutes(3);
 
     [Fact]
     public async Task A_fresh_web_app_installs_the_packages_by_name_and_runs_the_README_code()
     {
-        var app = Path.Combine(packages.Root, "SmokeApp");
-        await Command.RunAsync(packages.Root, Step, "dotnet", "new", "web", "--name", "SmokeApp", "--output", app, "--no-restore");
-        // The packed folder as a source; the machine's own sources (user-level NuGet.Config) still apply.
-        await File.WriteAllTextAsync(Path.Combine(packages.Root, "nuget.config"), $"""
+        var lines = Readme.Block("local-feed").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // The feed was made by the README's first line, with the test's folder for the documented one.
+        Assert.StartsWith($"{PackedPackages.PackScript} {DocumentedFeed} ", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith(DocumentedAddPackage, StringComparison.Ordinal));
+        var config = Path.Combine(packages.Root, "nuget.config");
+        await File.WriteAllTextAsync(config, """
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
-              <packageSources>
-                <add key="aspnetsessions-packed" value="{packages.Feed}" />
-              </packageSources>
+              <packageSources />
             </configuration>
             """);
-
-        // Every package a web app would use (the contract suites are for a store's test project, not an app).
-        foreach (var id in packages.Ids.Where(id => id != "AspNetSessions.Testing").OrderBy(id => id != "AspNetSessions"))
+        var script = string.Join('\n', lines.Skip(1))
+            .Replace(DocumentedFeed, packages.Feed, StringComparison.Ordinal)
+            .Replace(DocumentedSourceName, $"{DocumentedSourceName} --configfile {config}", StringComparison.Ordinal)
+            .Replace(DocumentedHome, $"cd {packages.Root} && ", StringComparison.Ordinal);
+        Assert.Contains("--configfile", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("~", script, StringComparison.Ordinal);
+        // Every other package a web app would use, the same way (the contract suites are for a store's test project).
+        var app = Path.Combine(packages.Root, "MyApp");
+        foreach (var id in packages.Ids.Where(id => id is not "AspNetSessions" and not "AspNetSessions.Testing"))
         {
-            await Command.RunAsync(app, Step, "dotnet", "add", "package", id, "--version", packages.Version);
+            script += "\n" + DocumentedAddPackage.Replace("AspNetSessions", id, StringComparison.Ordinal);
+        }
+
+        await Command.RunAsync(packages.Root, TimeSpan.FromMinutes(10), "bash", "-euo", "pipefail", "-c", script);
+        var project = await File.ReadAllTextAsync(Path.Combine(app, "MyApp.csproj"));
+        foreach (var id in packages.Ids.Where(id => id != "AspNetSessions.Testing"))
+        {
+            Assert.Contains($"<PackageReference Include=\"{id}\" Version=\"{packages.Version}\" />", project, StringComparison.Ordinal);
         }
 
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Readme.Block("in-your-app"));
         await Command.RunAsync(app, Step, "dotnet", "build", "-c", "Release", "-nologo");
 
-        using var server = await RunningApp.StartAsync(Path.Combine(app, "bin", "Release", "net10.0", "SmokeApp.dll"));
+        using var server = await RunningApp.StartAsync(Path.Combine(app, "bin", "Release", "net10.0", "MyApp.dll"));
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         using (var wrong = await client.PostAsJsonAsync("/api/login", new { username = "alice", password = "wrong" }))

@@ -5,9 +5,10 @@ using AspNetSessions.TestSupport;
 namespace AspNetSessions.Package.Tests;
 
 /// <summary>
-/// Every project under src/ packed once, with <c>dotnet pack</c> as a release would, into a temporary folder. The
-/// version gets a suffix unique to this run, so NuGet's global package cache can never hand a test an older build
-/// of the same version; the run's entries are removed from that cache afterwards.
+/// Every project under src/ packed once into a temporary folder by the command the README shows
+/// (<c>./pack.sh folder</c>), as a user makes their local feed. pack.sh gives every pack a version of its own
+/// (<c>-local.&lt;UTC time&gt;</c>), so NuGet's global package cache can never hand a test an older build of the same
+/// version; the run's entries are removed from that cache afterwards.
 /// </summary>
 public sealed class PackedPackages : IAsyncLifetime
 {
@@ -26,14 +27,17 @@ public sealed class PackedPackages : IAsyncLifetime
         .GetFiles(Path.Combine(Readme.RepositoryRoot, "src"), "*.csproj", SearchOption.AllDirectories)
         .Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>The README's command that makes the local feed: the script, with the folder as its one argument.</summary>
+    public const string PackScript = "./pack.sh";
+
     public async Task InitializeAsync()
     {
-        var suffix = "smoke." + DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        // Already built by this test project's build (the src projects are its references); packing only.
-        await Task.WhenAll(SourceProjects.Select(project => Command.RunAsync(Root, TimeSpan.FromMinutes(2), "dotnet",
-            "pack", project, "-c", Repository.Configuration, "--no-build", "-nologo", "-o", Feed, "-p:VersionSuffix=" + suffix)));
+        // Already built by this test project's build (the src projects are its references): packing only.
+        await Command.RunAsync(Readme.RepositoryRoot, TimeSpan.FromMinutes(5), "env", "CONFIGURATION=" + Repository.Configuration,
+            "bash", PackScript, Feed, "--no-build");
         Ids = SourceProjects.Select(Path.GetFileNameWithoutExtension).ToArray()!;
-        // The version is Directory.Build.props' VersionPrefix plus the suffix: read it back from the core package's name.
+        Assert.Equal(Ids.Count * 2, Directory.GetFiles(Feed).Length);   // a package and a symbol package each
+        // The version is Directory.Build.props' VersionPrefix plus pack.sh's suffix: read it back from the core package's name.
         var core = Path.GetFileNameWithoutExtension(Directory.GetFiles(Feed, "AspNetSessions.*.nupkg")
             .Single(f => char.IsDigit(Path.GetFileName(f)["AspNetSessions.".Length])));
         VersionOrNull = core["AspNetSessions.".Length..];

@@ -1,28 +1,37 @@
 namespace AspNetSessions.TestSupport;
 
 /// <summary>
-/// The repository's README.md, for tests that run what it shows: a block between <c>&lt;!-- {name}:begin --&gt;</c>
-/// and <c>&lt;!-- {name}:end --&gt;</c> is read from the file itself, so the README and the test cannot drift apart.
+/// The repository's Markdown pages (README.md, docs/*.md, …), for tests that run what they show: a block between
+/// <c>&lt;!-- {name}:begin --&gt;</c> and <c>&lt;!-- {name}:end --&gt;</c> is read from the page itself, so the page
+/// and the test cannot drift apart.
 /// </summary>
 public static class Readme
 {
     /// <summary>The repository's root folder (the one with AspNetSessions.sln).</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static string Text => File.ReadAllText(Path.Combine(RepositoryRoot, "README.md")).ReplaceLineEndings("\n");
+    /// <summary>README.md's text.</summary>
+    public static string Text => TextOf("README.md");
 
-    /// <summary>The code inside the fence of the block marked <paramref name="name"/>.</summary>
-    public static string Block(string name)
+    /// <summary>The text of a page, by its path from the repository root (e.g. <c>docs/observability.md</c>).</summary>
+    public static string TextOf(string page) =>
+        File.ReadAllText(Path.Combine(RepositoryRoot, page)).ReplaceLineEndings("\n");
+
+    /// <summary>The code inside the fence of README.md's block marked <paramref name="name"/>.</summary>
+    public static string Block(string name) => Block("README.md", name);
+
+    /// <summary>The code inside the fence of the block marked <paramref name="name"/> in <paramref name="page"/>.</summary>
+    public static string Block(string page, string name)
     {
-        var readme = Text;
-        var begin = readme.IndexOf($"<!-- {name}:begin -->", StringComparison.Ordinal);
-        var end = readme.IndexOf($"<!-- {name}:end -->", StringComparison.Ordinal);
-        Assert.True(begin >= 0 && end > begin, $"README.md has no block marked <!-- {name}:begin --> … <!-- {name}:end -->");
-        var block = readme[begin..end];
+        var text = TextOf(page);
+        var begin = text.IndexOf($"<!-- {name}:begin -->", StringComparison.Ordinal);
+        var end = text.IndexOf($"<!-- {name}:end -->", StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin, $"{page} has no block marked <!-- {name}:begin --> … <!-- {name}:end -->");
+        var block = text[begin..end];
         var fenceOpen = block.IndexOf("```", StringComparison.Ordinal);
         var codeStart = block.IndexOf('\n', fenceOpen) + 1;
         var fenceClose = block.LastIndexOf("```", StringComparison.Ordinal);
-        Assert.True(fenceOpen >= 0 && fenceClose > codeStart, $"the README block {name} has no code fence");
+        Assert.True(fenceOpen >= 0 && fenceClose > codeStart, $"the block {name} of {page} has no code fence");
         return block[codeStart..fenceClose];
     }
 

@@ -1,12 +1,7 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace AspNetSessions;
 
@@ -14,8 +9,8 @@ namespace AspNetSessions;
 /// Authenticates a request by the opaque session token in its bearer header or cookie: one store call, which also
 /// slides the session's expiry. Signs in by creating a fresh session (and cookie), signs out by revoking it.
 /// Reading the token (<see cref="SessionTokenReader"/>), the cross-site check (<see cref="CrossSiteRequest"/>), what
-/// each failure answers (<see cref="SessionFailureReasons"/>) and the 503 (<see cref="StoreUnavailableResponse"/>)
-/// live in their own types; this class orchestrates them.
+/// each failure answers (<see cref="SessionFailureReasons"/>, <see cref="SessionChallenge"/>) and the session cookie
+/// (<see cref="SessionCookie"/>) live in their own types; this class orchestrates them.
 /// </summary>
 internal sealed partial class SessionAuthenticationHandler(
     IOptionsMonitor<SessionAuthenticationOptions> options,
@@ -128,8 +123,7 @@ internal sealed partial class SessionAuthenticationHandler(
 
             if (_signedInOrOut || validate.Result is { Succeeded: false, None: false } || (validate.Result is null && validate.Principal is null))
             {
-                Reject(SessionFailureReason.RejectedByEvent);
-                return SessionFailureReasons.Result(SessionFailureReason.RejectedByEvent, validate.Result?.Failure?.Message ?? "The session was rejected.");
+                return Reject(SessionFailureReason.RejectedByEvent, validate.Result?.Failure?.Message ?? "The session was rejected.");
             }
 
             if (validate.Result is not null)
@@ -149,7 +143,8 @@ internal sealed partial class SessionAuthenticationHandler(
         _authenticatedBy = source;
         if (renew && source == SessionTokenSource.Cookie && SessionCookie.FollowsSlide(session))
         {
-            RenewCookieWhenResponding(token.ToString(), session);
+            // A persistent cookie whose Expires is the sliding expiry follows the slide, unless this request signs in or out.
+            SessionCookie.AppendWhenResponding(Context, Options, token.ToString(), session, unless: () => _signedInOrOut);
         }
 
         services.Metrics.Validated(_manager.Kind);
@@ -157,119 +152,21 @@ internal sealed partial class SessionAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, properties, Scheme.Name));
     }
 
-    /// <summary>A persistent cookie whose <c>Expires</c> is the sliding expiry follows the slide, unless this request signs in or out.</summary>
-    private void RenewCookieWhenResponding(string token, Session session)
-    {
-        if (Response.HasStarted)
-        {
-            return; // authenticated late, mid-response: the cookie keeps its Expires until a later slide writes it
-        }
-
-        Response.OnStarting(() =>
-        {
-            if (!_signedInOrOut)
-            {
-                SessionCookie.Append(Context, Options, token, session, persistent: true);
-            }
-
-            return Task.CompletedTask;
-        });
-    }
-
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = _validating is null ? await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false) : AuthenticateResult.NoResult();
-        var reason = SessionFailureReasons.Of(result);
-        if (reason == SessionFailureReason.StoreUnavailable)
-        {
-            StoreUnavailableResponse.Write(Response, services.StoreOptions.StoreUnavailableRetryAfter);
-            return;
-        }
-
-        if (Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
-        {
-            return; // another session scheme of this request already answered the outage
-        }
-
-        // Step-up (RFC 9470): authenticated, but not recently enough for the endpoint's policy.
-        if (result.Succeeded && RecentAuthentication.WantedMaxAge(properties) is { } maxAge)
-        {
-            ChallengeForFreshAuthentication(properties, maxAge);
-            return;
-        }
-
-        // A cross-site refusal stays a 403 (with the body naming the rule): the redirect is for navigations that need
-        // a session, not for ones refused.
-        if (reason == SessionFailureReason.CrossSiteRequest)
-        {
-            if (!Response.HasStarted)
-            {
-                await CrossSiteRefusal.WriteAsync(Context).ConfigureAwait(false);
-            }
-
-            return;
-        }
-
-        if (Response.HasStarted)
-        {
-            return; // another session scheme of this request already answered
-        }
-
-        if (BrowserNavigation.Redirect(Request, Options.LoginPath, Options.ReturnUrlParameter, properties.RedirectUri))
-        {
-            return;
-        }
-
-        var (status, challenge) = SessionFailureReasons.Challenge(reason);
-        Response.StatusCode = status;
-        // One challenge per authentication scheme (RFC 9110 §11.6.1): when several session schemes answer the same
-        // request's 401, the first one's Bearer challenge stands rather than one "Bearer" per scheme.
-        if (challenge is not null && !Response.Headers.WWWAuthenticate.Any(v => v is not null && SameAuthScheme(v, challenge)))
-        {
-            Response.Headers.Append(HeaderNames.WWWAuthenticate, challenge);
-        }
-    }
-
-    private static bool SameAuthScheme(string a, string b)
-    {
-        var first = a.AsSpan();
-        var second = b.AsSpan();
-        first = first[..(first.IndexOf(' ') is var i and >= 0 ? i : first.Length)];
-        second = second[..(second.IndexOf(' ') is var j and >= 0 ? j : second.Length)];
-        return first.Equals(second, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private void ChallengeForFreshAuthentication(AuthenticationProperties properties, TimeSpan maxAge)
-    {
-        if (Options.LoginPath.HasValue && BrowserNavigation.Is(Request))
-        {
-            var location = BrowserNavigation.RedirectTo(Request, Options.LoginPath, Options.ReturnUrlParameter, properties.RedirectUri);
-            Response.Redirect(QueryHelpers.AddQueryString(location, RecentAuthentication.MaxAgeQueryParameter,
-                RecentAuthentication.Seconds(maxAge).ToString(CultureInfo.InvariantCulture)));
-            return;
-        }
-
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.Append(HeaderNames.WWWAuthenticate, RecentAuthentication.Challenge(maxAge));
+        await SessionChallenge.WriteAsync(Context, Options, result, properties, services.StoreOptions.StoreUnavailableRetryAfter).ConfigureAwait(false);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        // A session-scope requirement failed (SessionScopeAuthorizationHandler recorded which): RFC 6750 §3.1's answer.
-        if (Context.Features.Get<SessionScopeFailure>() is { } failure)
+        // A stale authentication that a freshness requirement refused is answered as that requirement wants: a challenge.
+        if (SessionAuthorizationFailure.Of(Context)?.WantedMaxAge() is { } maxAge)
         {
-            Response.StatusCode = StatusCodes.Status403Forbidden;
-            if (!Response.Headers.WWWAuthenticate.Any(v => v?.Contains("insufficient_scope", StringComparison.Ordinal) == true))
-            {
-                Response.Headers.Append(HeaderNames.WWWAuthenticate, failure.Challenge);
-            }
-
-            return Task.CompletedTask;
+            return HandleChallengeAsync(RecentAuthentication.ChallengeProperties(maxAge));
         }
 
-        return BrowserNavigation.Redirect(Request, Options.AccessDeniedPath, Options.ReturnUrlParameter, properties.RedirectUri)
-            ? Task.CompletedTask
-            : base.HandleForbiddenAsync(properties);
+        return SessionChallenge.Forbid(Context, Options, properties) ? Task.CompletedTask : base.HandleForbiddenAsync(properties);
     }
 
     protected override async Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)
@@ -286,19 +183,8 @@ internal sealed partial class SessionAuthenticationHandler(
             await _manager.RevokeAsync(old.Id, Context.RequestAborted).ConfigureAwait(false);
         }
 
-        // The identity provider's auth_time (when the user really authenticated) if it is not in the future; else now.
-        var authenticatedAt = RecentAuthentication.AuthenticatedAt(user) is { } at && at <= TimeProvider.GetUtcNow() ? at : (DateTimeOffset?)null;
-        var created = await _manager.CreateAsync(
-            new SessionCreateRequest
-            {
-                UserId = userId,
-                Claims = SessionPrincipal.StoredClaims(user, userId),
-                Metadata = Options.CaptureRequestMetadata ? SessionRequestMetadata.Capture(Context) : null,
-                AuthenticatedAt = authenticatedAt,
-                ExpiresAt = properties?.ExpiresUtc,
-                AuthenticationItems = SessionAuthenticationItems.Select(properties),
-            },
-            Context.RequestAborted).ConfigureAwait(false);
+        var request = SessionPrincipal.SignInRequest(user, userId, properties, Options.CaptureRequestMetadata ? Context : null, TimeProvider.GetUtcNow());
+        var created = await _manager.CreateAsync(request, Context.RequestAborted).ConfigureAwait(false);
 
         NoCacheHeaders.Apply(Response); // the response carries the token (the cookie, or the app's body)
         if (UsesCookie)
@@ -390,7 +276,7 @@ internal sealed partial class SessionAuthenticationHandler(
     private ReadOnlyMemory<char> ReadCookie() => UsesCookie ? SessionTokenReader.ReadCookie(Request.Headers.Cookie, Options.Cookie.Name!) : default;
 
     /// <summary>Counts and logs a rejection; its failed result carries the reason to the challenge.</summary>
-    private AuthenticateResult Reject(SessionFailureReason reason)
+    private AuthenticateResult Reject(SessionFailureReason reason, string? message = null)
     {
         services.Metrics.Rejected(_manager.Kind, SessionFailureReasons.MetricTag(reason));
         switch (reason)
@@ -406,29 +292,6 @@ internal sealed partial class SessionAuthenticationHandler(
                 break;
         }
 
-        return SessionFailureReasons.Result(reason);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1201, EventName = "TokenRejected", Level = LogLevel.Debug,
-            Message = "Session scheme {Scheme} rejected a token: {Reason}.")]
-        public static partial void TokenRejected(ILogger logger, string scheme, string reason);
-
-        [LoggerMessage(EventId = 1202, EventName = "CrossSiteRequestRefused", Level = LogLevel.Debug,
-            Message = "Session scheme {Scheme} refused a cookie-authenticated unsafe request from another site.")]
-        public static partial void CrossSiteRequestRefused(ILogger logger, string scheme);
-
-        [LoggerMessage(EventId = 1203, EventName = "StoreUnavailable", Level = LogLevel.Debug,
-            Message = "Session scheme {Scheme} could not reach the session store; the request is not authenticated.")]
-        public static partial void StoreUnavailable(ILogger logger, string scheme);
-
-        [LoggerMessage(EventId = 1204, EventName = "SignedIn", Level = LogLevel.Information,
-            Message = "User {UserId} signed in with session scheme {Scheme} (session {SessionId}).")]
-        public static partial void SignedIn(ILogger logger, string scheme, string sessionId, string userId);
-
-        [LoggerMessage(EventId = 1205, EventName = "SignedOut", Level = LogLevel.Information,
-            Message = "Signed out of session scheme {Scheme} (session {SessionId} revoked).")]
-        public static partial void SignedOut(ILogger logger, string scheme, string sessionId);
+        return message is null ? SessionFailureReasons.Result(reason) : SessionFailureReasons.Result(reason, message);
     }
 }

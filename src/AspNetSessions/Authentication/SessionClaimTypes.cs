@@ -20,4 +20,10 @@ public static class SessionClaimTypes
 
     /// <summary>Present (value <c>true</c>) when the session is limited to its <see cref="Scope"/> claims; see <see cref="SessionScopes"/>.</summary>
     public const string Scoped = "session_scoped";
+
+    /// <summary>
+    /// Whether a claim type is one the session itself provides: never stored from a signing-in principal and never taken
+    /// from a session's stored claims, so a stored claim can never fake or widen them.
+    /// </summary>
+    internal static bool IsSessionProvided(string type) => type is SessionId or Kind or AuthenticationTime or Scope or Scoped;
 }

@@ -26,6 +26,25 @@ internal static class SessionCookie
         NoCacheHeaders.Apply(context.Response);
     }
 
+    /// <summary>Writes the persistent cookie when the response starts, unless <paramref name="unless"/> says otherwise by then.</summary>
+    public static void AppendWhenResponding(HttpContext context, SessionAuthenticationOptions options, string token, Session session, Func<bool> unless)
+    {
+        if (context.Response.HasStarted)
+        {
+            return; // authenticated late, mid-response: the cookie keeps its Expires until a later slide writes it
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            if (!unless())
+            {
+                Append(context, options, token, session, persistent: true);
+            }
+
+            return Task.CompletedTask;
+        });
+    }
+
     public static void Delete(HttpContext context, SessionAuthenticationOptions options)
     {
         context.Response.Cookies.Delete(options.Cookie.Name!, options.Cookie.Build(context));

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 
 namespace AspNetSessions;
 
@@ -30,8 +32,7 @@ internal static class SessionPrincipal
         var claims = new List<SessionClaim>();
         foreach (var claim in user.Claims)
         {
-            if (claim.Type is not (ClaimTypes.NameIdentifier or SessionClaimTypes.SessionId or SessionClaimTypes.Kind or SessionClaimTypes.AuthenticationTime
-                or SessionClaimTypes.Scope or SessionClaimTypes.Scoped)
+            if (claim.Type != ClaimTypes.NameIdentifier && !SessionClaimTypes.IsSessionProvided(claim.Type)
                 && !(claim.Type == ClaimTypes.Name && claim.Value == userId))
             {
                 claims.Add(new SessionClaim(claim.Type, claim.Value));
@@ -40,6 +41,21 @@ internal static class SessionPrincipal
 
         return claims;
     }
+
+    /// <summary>
+    /// What signing <paramref name="user"/> in creates: its stored claims, the request's metadata when
+    /// <paramref name="capture"/> is given, and the identity provider's <c>auth_time</c> (when the user really
+    /// authenticated) if it is not in the future, else now.
+    /// </summary>
+    public static SessionCreateRequest SignInRequest(ClaimsPrincipal user, string userId, AuthenticationProperties? properties, HttpContext? capture, DateTimeOffset now) => new()
+    {
+        UserId = userId,
+        Claims = StoredClaims(user, userId),
+        Metadata = capture is null ? null : SessionRequestMetadata.Capture(capture),
+        AuthenticatedAt = RecentAuthentication.AuthenticatedAt(user) is { } at && at <= now ? at : null,
+        ExpiresAt = properties?.ExpiresUtc,
+        AuthenticationItems = SessionAuthenticationItems.Select(properties),
+    };
 
     public static ClaimsPrincipal Create(Session session, string scheme)
     {
@@ -70,7 +86,7 @@ internal static class SessionPrincipal
         {
             // The authentication time is the session's own field, never a stored claim that could claim freshness forever;
             // scope claims come from the session's scopes only, so a stored claim never widens or fakes them.
-            if (claim.Type is not (SessionClaimTypes.AuthenticationTime or SessionClaimTypes.Scope or SessionClaimTypes.Scoped))
+            if (!SessionClaimTypes.IsSessionProvided(claim.Type))
             {
                 AddClaim(identity, claim.Type, claim.Value);
             }

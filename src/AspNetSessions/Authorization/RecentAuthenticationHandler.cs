@@ -7,11 +7,15 @@ internal sealed class RecentAuthenticationHandler(TimeProvider time) : Synchrono
 {
     protected override void Handle(AuthorizationHandlerContext context, RecentAuthenticationRequirement requirement)
     {
-        // Not Fail(): the requirement stays pending, so the result handler sees which requirement is missing and can
-        // answer with a challenge for a fresh authentication instead of a 403.
+        // Not Fail(): the requirement stays pending, so the session scheme's forbid sees which requirements are missing
+        // and can answer with a challenge for a fresh authentication instead of a 403 (SessionAuthorizationFailure).
         if (RecentAuthentication.IsFresh(RecentAuthentication.AuthenticatedAt(context.User), time.GetUtcNow(), requirement.MaxAge))
         {
             context.Succeed(requirement);
+        }
+        else
+        {
+            SessionAuthorizationFailure.Stale(context);
         }
     }
 }

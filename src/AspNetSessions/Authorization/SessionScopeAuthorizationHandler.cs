@@ -1,13 +1,10 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
 
 namespace AspNetSessions;
 
 /// <summary>
-/// Evaluates <see cref="SessionScopeRequirement"/>. On failure it records the scopes that were required as a request
-/// feature (<see cref="SessionScopeFailure"/>), where the session scheme's forbid finds them for its challenge: the
-/// authorization middleware then forbids through the policy's schemes as usual, so nothing of ASP.NET Core's
-/// pipeline is replaced (no custom IAuthorizationMiddlewareResultHandler that an app's own would silently displace).
+/// Evaluates <see cref="SessionScopeRequirement"/>. On failure it records the scopes that were required
+/// (<see cref="SessionAuthorizationFailure"/>), where the session scheme's forbid finds them for its challenge.
 /// </summary>
 internal sealed class SessionScopeAuthorizationHandler : SynchronousRequirementHandler<SessionScopeRequirement>
 {
@@ -19,12 +16,7 @@ internal sealed class SessionScopeAuthorizationHandler : SynchronousRequirementH
             return;
         }
 
-        if (context.Resource is HttpContext http)
-        {
-            var scopes = http.Features.Get<SessionScopeFailure>()?.Scopes.Union(requirement.Scopes, StringComparer.Ordinal) ?? requirement.Scopes;
-            http.Features.Set(new SessionScopeFailure([.. scopes]));
-        }
-
+        SessionAuthorizationFailure.MissingScopes(context, requirement.Scopes);
         context.Fail(new AuthorizationFailureReason(this, $"The session lacks the scope(s) {string.Join(' ', requirement.Scopes)}."));
     }
 }

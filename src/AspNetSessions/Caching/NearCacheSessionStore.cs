@@ -17,7 +17,7 @@ namespace AspNetSessions;
 /// asking the store and re-checks it after inserting; if anything was invalidated meanwhile it takes its entry back
 /// out, so an invalidation racing a fill can never leave a revoked session cached.</para>
 /// </remarks>
-internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionInvalidationListener
+internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionChangeListener
 {
     private readonly TimeProvider _time;
     private readonly NearCacheMetrics _metrics;
@@ -29,7 +29,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
     private long _epoch;
     private volatile bool _live;
 
-    public NearCacheSessionStore(ISessionStore inner, ISessionInvalidationSource source, SessionNearCacheOptions options, TimeProvider time, NearCacheMetrics metrics)
+    public NearCacheSessionStore(ISessionStore inner, ISessionChangeFeed feed, SessionNearCacheOptions options, TimeProvider time, NearCacheMetrics metrics)
         : base(inner)
     {
         _time = time;
@@ -37,7 +37,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         _sizeLimit = options.SizeLimit;
         _maxStaleness = options.MaxStaleness;
         metrics.CreateInstruments(() => _entries.Count);
-        _subscription = source.Subscribe(this);
+        _subscription = feed.Subscribe(this);
     }
 
     /// <summary>How many sessions are cached (tests and the entries gauge).</summary>
@@ -113,25 +113,25 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         }
     }
 
-    void ISessionInvalidationListener.SessionChanged(string kind, string sessionId)
+    void ISessionChangeListener.SessionChanged(string kind, string sessionId)
     {
         _metrics.Invalidated();
         Evict(kind, sessionId);
     }
 
-    void ISessionInvalidationListener.UserChanged(string kind, string userId)
+    void ISessionChangeListener.UserChanged(string kind, string userId)
     {
         _metrics.Invalidated();
         EvictMatching(kind, userId);
     }
 
-    void ISessionInvalidationListener.KindChanged(string kind)
+    void ISessionChangeListener.KindChanged(string kind)
     {
         _metrics.Invalidated();
         EvictMatching(kind, userId: null);
     }
 
-    void ISessionInvalidationListener.ChannelLost()
+    void ISessionChangeListener.ChannelLost()
     {
         // Bypass first, then forget: nothing cached before this moment is ever served again.
         _live = false;
@@ -139,7 +139,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         Flush();
     }
 
-    void ISessionInvalidationListener.ChannelRestored()
+    void ISessionChangeListener.ChannelRestored()
     {
         Interlocked.Increment(ref _epoch);
         Flush();

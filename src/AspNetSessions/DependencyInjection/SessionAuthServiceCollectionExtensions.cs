@@ -1,7 +1,6 @@
 using AspNetSessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -52,12 +51,11 @@ public static class SessionAuthServiceCollectionExtensions
         services.AddAuthorization();
         var builder = new SessionAuthBuilder(services, authentication, configuration);
 
-        if (services.Any(d => d.ServiceType == typeof(SessionAuthMarker)))
+        if (services.Any(d => d.ServiceType == typeof(SessionConfigurationReport)))
         {
-            return builder; // already added: TryAdd semantics for the whole call
+            return builder; // already added (the report is this call's own registration): TryAdd semantics for the whole call
         }
 
-        services.AddSingleton<SessionAuthMarker>();
         SessionStoreServices.Add(services);
         builder.BindSection<SessionNearCacheOptions>("NearCache");
         services.AddSingleton(sp => new SessionConfigurationReport(configuration, sp.GetServices<SessionConfigurationSection>()));
@@ -88,9 +86,6 @@ public static class SessionAuthServiceCollectionExtensions
             }
         }
 
-        services.TryAddSingleton<ISessionManager>(static sp => sp.GetRequiredKeyedService<ISessionManager>(scheme));
         return builder;
     }
-
-    private sealed class SessionAuthMarker;
 }

@@ -69,7 +69,7 @@ public static class SessionAuthenticationBuilderExtensions
         services.AddMetrics();
         services.AddDataProtection(); // encrypts what sessions carry at rest (SessionSecrets)
         services.TryAddSingleton<SessionMetrics>();
-        RecentAuthenticationServices.Add(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, RecentAuthenticationHandler>());
 
         services.AddKeyedSingleton(scheme, static (sp, key) =>
         {

@@ -1,6 +1,4 @@
 using AspNetSessions.Stores;
-using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -23,17 +21,14 @@ internal static class SessionStoreServices
         }
 
         services.AddSingleton(new SessionStoreRegistration("Memory", static sp => new MemorySessionStore(
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemorySessionStore>>()), typeof(MemorySessionStore)));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemorySessionStore>>())));
         services.AddOptions<SessionNearCacheOptions>();
         services.AddOptions<SessionStoreOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreOptions>, SessionStoreOptionsValidator>());
         services.TryAddSingleton<ISessionStore>(SessionStoreFactory.Create);
         services.TryAddSingleton(static sp => new SessionStoreSelection(sp));
         services.TryAddSingleton<SessionStoreOutage>();
-        services.TryAddSingleton<StoreUnavailableAnswer>();
-        services.AddExceptionHandler<SessionStoreUnavailableExceptionHandler>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, SessionStoreUnavailableDeveloperPageFilter>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, SessionStoreUnavailableStartupFilter>());
+        StoreUnavailableAnswer.Add(services);
         services.AddHealthChecks().AddCheck<SessionStoreHealthCheck>(SessionStoreHealthCheck.Name, tags: ["ready"]);
     }
 }

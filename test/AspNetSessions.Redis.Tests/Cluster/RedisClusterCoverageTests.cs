@@ -7,7 +7,7 @@ using AspNetSessions.TestSupport;
 namespace AspNetSessions.Redis.Tests.Cluster;
 
 /// <summary>
-/// What <c>cluster-require-full-coverage</c> means for sessions (the README's Deploying section): with Redis's default
+/// What <c>cluster-require-full-coverage</c> means for sessions (docs/deploying.md): with Redis's default
 /// <c>yes</c>, one shard without a serving primary makes every node refuse every key (<c>CLUSTERDOWN</c>), so users
 /// whose sessions live on healthy shards get 503 too; with <c>no</c>, only the lost shard's users do. The shard is lost
 /// for good (its primary and its replica killed), so the state cannot end in a promotion while the test looks.

@@ -43,6 +43,19 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
     }
 
     [Theory]
+    [InlineData("SessionAuth:Redis:Configuraton", "Did you mean SessionAuth:Redis:Configuration?")]
+    [InlineData("SessionAuth:Redis:CommandTimout", "Did you mean SessionAuth:Redis:CommandTimeout?")]
+    [InlineData("SessionAuth:Redis:RevocationReplica", "Did you mean SessionAuth:Redis:RevocationReplicas?")]
+    public void A_misspelled_redis_option_stops_startup_with_the_key_that_was_meant(string key, string hint)
+    {
+        // As a user makes the mistake: the misspelled key is the only Redis setting.
+        var errors = SampleApp.StartupFailure(() => new SampleApp(new Dictionary<string, string?> { ["SessionAuth:Store"] = "Redis", [key] = "00:00:01" }));
+
+        var failures = errors.OfType<OptionsValidationException>().SelectMany(e => e.Failures).Distinct().ToArray();
+        Assert.Single(failures, f => f.StartsWith(key + " is not a setting", StringComparison.Ordinal) && f.EndsWith(hint, StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("app{1}:")]
     [InlineData("app}:")]
     public void A_key_prefix_with_braces_stops_startup(string prefix)
@@ -106,7 +119,8 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
     {
         await using var server = await RedisServer.StartAsync(new RedisServerOptions { AppendOnly = true });
         var logs = new CapturingLoggerProvider();
-        using var app = RedisSampleApp.Create(server.ConfigurationString, services: s => s.AddSingleton<ILoggerProvider>(logs));
+        using var app = RedisSampleApp.Create(server.ConfigurationString, settings: new Dictionary<string, string?> { ["Logging:LogLevel:AspNetSessions.Redis"] = "Debug" },
+            services: s => s.AddSingleton<ILoggerProvider>(logs));
         using var client = app.Client();
         var login = await client.LoginAsync();
 
@@ -120,7 +134,10 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
         Assert.Equal(HttpStatusCode.OK, await Eventually.ReturnsAsync(() => client.StatusAsync(HttpMethod.Get, "/api/me", login.Token), HttpStatusCode.OK));
         await Eventually.HoldsAsync(() => logs.Lines.Any(l => l.Contains("AspNetSessions.Redis[1403]", StringComparison.Ordinal)));
 
-        Assert.Single(logs.Lines, l => l.Contains("AspNetSessions.Redis[1402]", StringComparison.Ordinal)); // lost
-        Assert.Single(logs.Lines, l => l.Contains("AspNetSessions.Redis[1403]", StringComparison.Ordinal)); // restored
+        // The outage, once each way, by the core; which endpoint went and came back, at Debug, by the store.
+        Assert.Single(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("[1302]", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, l => l.StartsWith("Information", StringComparison.Ordinal) && l.Contains("[1303]", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, l => l.StartsWith("Debug AspNetSessions.Redis[1402]", StringComparison.Ordinal)); // lost
+        Assert.Single(logs.Lines, l => l.StartsWith("Debug AspNetSessions.Redis[1403]", StringComparison.Ordinal)); // restored
     }
 }

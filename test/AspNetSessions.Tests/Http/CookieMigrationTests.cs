@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace AspNetSessions.Tests.Http;
 
 /// <summary>
-/// The README's migration recipe ("Coming from cookie authentication"), as written: both schemes side by side behind a
+/// The migration recipe of docs/cookie-migration.md, as written: both schemes side by side behind a
 /// policy scheme; browsers that still hold the old cookie stay signed in, new sign-ins get a session, sign-out ends both.
 /// </summary>
 public sealed class CookieMigrationTests

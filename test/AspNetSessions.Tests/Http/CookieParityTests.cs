@@ -4,12 +4,12 @@ using System.Security.Claims;
 using System.Security.Principal;
 using System.Text.Json;
 using AspNetSessions.Stores;
+using AspNetSessions.TestSupport;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -21,7 +21,7 @@ namespace AspNetSessions.Tests.Http;
 /// dotnet/aspnetcore), checked of our cookie mode: each test re-expresses one anchor test's intent (named in its comment)
 /// on a minimal TestServer host of its own, with a <see cref="FakeTimeProvider"/>. Where our semantics differ by design (the
 /// cookie holds an opaque token, the session lives on the server) the test checks the equivalent guarantee and says so;
-/// the README's "Coming from cookie authentication" lists the anchor tests that cannot apply.
+/// docs/cookie-migration.md lists the anchor tests that cannot apply.
 /// </summary>
 public sealed class CookieParityTests
 {
@@ -1346,14 +1346,7 @@ public sealed class CookieParityTests
             FakeTimeProvider? time = null)
         {
             time ??= new FakeTimeProvider(Start);
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-            builder.WebHost.UseTestServer();
-            builder.Logging.ClearProviders();
-            builder.Services.AddSingleton<TimeProvider>(time);
-            services?.Invoke(builder.Services);
-            builder.Services.AddSessionAuth(o => configure?.Invoke(o));
-
-            var app = builder.Build();
+            var app = TestHost.CreateBuilder(time, configure, services).Build();
             Host? host = null;
             if (pathBase is not null)
             {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AspNetSessions.Tests.Http;
 
-/// <summary>What a deployer must know (README, "Deploying"): the client's IP behind a proxy, and switching the capture of personal data off.</summary>
+/// <summary>What a deployer must know (docs/deploying.md): the client's IP behind a proxy, and switching the capture of personal data off.</summary>
 public sealed class DeploymentTests
 {
     private const string Client = "203.0.113.7";

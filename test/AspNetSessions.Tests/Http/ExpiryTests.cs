@@ -1,77 +1,69 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using AspNetSessions.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace AspNetSessions.Tests.Http;
 
-/// <summary>Sliding and absolute expiry over HTTP, with the app's clock advanced by the test.</summary>
+/// <summary>Sliding and absolute expiry over HTTP, with the app's clock advanced by the test, on a minimal host.</summary>
 public sealed class ExpiryTests
 {
     [Fact]
     public async Task Every_request_slides_the_idle_expiry()
     {
-        using var app = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:IdleTimeout"] = "00:30:00", ["SessionAuth:AbsoluteTimeout"] = "1.00:00:00" });
-        using var client = app.Client();
-        var login = await client.LoginAsync();
+        await using var host = await StartAsync(TimeSpan.FromMinutes(30), TimeSpan.FromDays(1));
+        using var client = host.Client(await SignInAsync(host));
 
         for (var i = 0; i < 6; i++)
         {
-            app.Time.Advance(TimeSpan.FromMinutes(25));
-            Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+            host.Time.Advance(TimeSpan.FromMinutes(25));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/me")).StatusCode);
         }
 
         // The listed expiry follows the last request, within the sliding granularity (one minute here).
-        var sessions = await SessionsAsync(client, login.Token);
-        var expiresAt = sessions.GetProperty("expiresAt").GetDateTimeOffset();
-        Assert.InRange(app.Time.GetUtcNow().AddMinutes(30) - expiresAt, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        var sessions = await client.GetFromJsonAsync<JsonElement>("/api/sessions");
+        var expiresAt = sessions.EnumerateArray().Single().GetProperty("expiresAt").GetDateTimeOffset();
+        Assert.InRange(host.Time.GetUtcNow().AddMinutes(30) - expiresAt, TimeSpan.Zero, TimeSpan.FromMinutes(1));
 
-        app.Time.Advance(TimeSpan.FromMinutes(31));
-        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        host.Time.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/me")).StatusCode);
     }
 
     [Fact]
     public async Task An_idle_session_expires_and_is_never_accepted_after()
     {
-        using var app = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:IdleTimeout"] = "00:10:00" });
-        using var client = app.Client();
-        var login = await client.LoginAsync();
+        await using var host = await StartAsync(TimeSpan.FromMinutes(10), TimeSpan.FromDays(7));
+        using var client = host.Client(await SignInAsync(host));
 
-        app.Time.Advance(TimeSpan.FromMinutes(10));
+        host.Time.Advance(TimeSpan.FromMinutes(10));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/me")).StatusCode);
     }
 
     [Fact]
     public async Task The_absolute_timeout_ends_a_session_that_is_used_all_the_time()
     {
-        using var app = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:IdleTimeout"] = "00:30:00", ["SessionAuth:AbsoluteTimeout"] = "01:00:00" });
-        using var client = app.Client();
-        var login = await client.LoginAsync();
+        await using var host = await StartAsync(TimeSpan.FromMinutes(30), TimeSpan.FromHours(1));
+        using var client = host.Client(await SignInAsync(host));
 
         for (var i = 0; i < 5; i++)
         {
-            app.Time.Advance(TimeSpan.FromMinutes(11));
-            Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+            host.Time.Advance(TimeSpan.FromMinutes(11));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/me")).StatusCode);
         }
 
-        app.Time.Advance(TimeSpan.FromMinutes(5)); // 60 minutes after creation
-        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        host.Time.Advance(TimeSpan.FromMinutes(5)); // 60 minutes after creation
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/me")).StatusCode);
     }
 
-    [Fact]
-    public async Task The_login_response_reports_the_configured_lifetime()
+    private static Task<TestHost> StartAsync(TimeSpan idle, TimeSpan absolute) => TestHost.StartAsync(app =>
     {
-        using var app = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:IdleTimeout"] = "00:05:00" });
-        using var client = app.Client();
+        app.MapGet("/me", () => Results.Ok()).RequireAuthorization();
+        app.MapSessionEndpoints();
+    }, o => (o.IdleTimeout, o.AbsoluteTimeout) = (idle, absolute));
 
-        var login = await client.LoginAsync();
-
-        Assert.Equal(app.Time.GetUtcNow().AddMinutes(5), login.ExpiresAt);
-    }
-
-    private static async Task<System.Text.Json.JsonElement> SessionsAsync(HttpClient client, string token)
-    {
-        using var response = await client.SendAsync(HttpMethod.Get, "/api/sessions", token);
-        var sessions = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
-        return sessions.EnumerateArray().Single();
-    }
+    private static async Task<string> SignInAsync(TestHost host) =>
+        (await host.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" })).Token;
 }

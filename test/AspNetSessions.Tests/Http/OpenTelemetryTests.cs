@@ -13,7 +13,7 @@ using OpenTelemetry.Trace;
 namespace AspNetSessions.Tests.Http;
 
 /// <summary>
-/// What an OpenTelemetry user of the sample receives (README, "Observability"): the sample's own wiring, with an
+/// What an OpenTelemetry user of the sample receives (docs/observability.md): the sample's own wiring, with an
 /// in-memory exporter added where an operator would add OTLP. Its own collection, run alone: OpenTelemetry listens to
 /// meters and activity sources by name, process-wide, so other tests' apps would add to the counts.
 /// </summary>
@@ -72,11 +72,11 @@ public sealed class OpenTelemetryTests
         // A malformed token is refused before any store access: no store span in that trace.
         Assert.DoesNotContain(Snapshot(spans), s => s.TraceId == rejectedTrace && s.Source.Name == "AspNetSessions");
 
-        // A revocation completes the set: every instrument the README's table lists is exported, and no other.
+        // A revocation completes the set: every instrument docs/observability.md's table lists is exported, and no other.
         Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token));
         Assert.True(app.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000));
         Assert.Equal(1, Sum(metrics, "aspnetsessions.sessions.revoked", ("aspnetsessions.kind", "Session")));
-        var documented = Regex.Matches(Readme.Text, @"^\| `(aspnetsessions\.[a-z._]+)` \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
+        var documented = Regex.Matches(Readme.TextOf("docs/observability.md"), @"^\| `(aspnetsessions\.[a-z._]+)` \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
         var exported = metrics.Select(m => m.Name).Where(n => n.StartsWith("aspnetsessions.", StringComparison.Ordinal));
         Assert.Equal(documented.Distinct().Order(StringComparer.Ordinal), exported.Distinct().Order(StringComparer.Ordinal));
     }

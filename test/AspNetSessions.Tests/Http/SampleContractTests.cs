@@ -34,6 +34,17 @@ public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
         Assert.False(response.Headers.Contains("Set-Cookie"));
     }
 
+    [Fact]
+    public async Task The_login_response_reports_the_configured_lifetime()
+    {
+        using var app = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:IdleTimeout"] = "00:05:00" });
+        using var client = app.Client();
+
+        var login = await client.LoginAsync();
+
+        Assert.Equal(app.Time.GetUtcNow().AddMinutes(5), login.ExpiresAt);
+    }
+
     [Theory]
     [InlineData("alice", "bob-password")]
     [InlineData("alice", "")]

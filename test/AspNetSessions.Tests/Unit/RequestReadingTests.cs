@@ -92,7 +92,7 @@ public sealed class RequestReadingTests
     public void Retry_after_is_whole_seconds_rounded_up_and_at_least_one(double seconds, string expected)
     {
         var response = new DefaultHttpContext().Response;
-        StoreUnavailableResponse.Write(response, TimeSpan.FromSeconds(seconds));
+        StoreUnavailableAnswer.Write(response, TimeSpan.FromSeconds(seconds));
         Assert.Equal(503, response.StatusCode);
         Assert.Equal(expected, response.Headers.RetryAfter.ToString());
     }

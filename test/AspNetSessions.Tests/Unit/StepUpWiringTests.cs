@@ -6,13 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AspNetSessions.Tests.Unit;
 
 /// <summary>
-/// Where the step-up result handler goes: in front of ASP.NET Core's default one whether authorization is added before or
-/// after sessions, and never in place of an app's own result handler.
+/// Step-up replaces nothing of ASP.NET Core's authorization: its requirement handler is added beside the others, and the
+/// result handler (ASP.NET Core's default one, or an app's own) is left as it is, whatever the order of registration.
 /// </summary>
-public sealed class RecentAuthenticationServicesTests
+public sealed class StepUpWiringTests
 {
     [Fact]
-    public void The_default_result_handler_is_wrapped_whatever_the_order_of_registration()
+    public void The_default_result_handler_is_kept_whatever_the_order_of_registration()
     {
         var before = new ServiceCollection().AddLogging();
         before.AddAuthorization();
@@ -24,9 +24,9 @@ public sealed class RecentAuthenticationServicesTests
         foreach (var services in new[] { before, after })
         {
             using var provider = services.BuildServiceProvider();
-            Assert.IsType<RecentAuthenticationResultHandler>(provider.GetRequiredService<IAuthorizationMiddlewareResultHandler>());
+            Assert.IsType<AuthorizationMiddlewareResultHandler>(provider.GetRequiredService<IAuthorizationMiddlewareResultHandler>());
             Assert.Single(services, d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
-            Assert.Contains(provider.GetServices<IAuthorizationHandler>(), h => h is RecentAuthenticationHandler);
+            Assert.Single(provider.GetServices<IAuthorizationHandler>(), h => h is RecentAuthenticationHandler);
         }
     }
 
