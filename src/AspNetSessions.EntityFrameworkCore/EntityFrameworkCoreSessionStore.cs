@@ -65,65 +65,70 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
         return lease.Context.Database.GetConnectionString();
     }
 
-    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        await RunAsync(nameof(SetAsync), async (context, ct) =>
-        {
-            try
-            {
-                await InsertAsync(context, [record], ct).ConfigureAwait(false);
-            }
-            catch (DbUpdateException) when (!ct.IsCancellationRequested)
-            {
-                // Most likely the id exists (Set replaces); anything else fails the replace too and is reported from there.
-                context.ChangeTracker.Clear();
-                await ReplaceOrThrowAsync(context, record, ct).ConfigureAwait(false);
-            }
-
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
-    /// Create under a cap, in one transaction that first takes a per-user lock, so concurrent creations for one user run
-    /// one after the other and each sees the rows the previous one committed: PostgreSQL <c>pg_advisory_xact_lock</c>
+    /// An INSERT; under a cap, in one transaction that first takes a per-user lock, so concurrent creations for one user
+    /// run one after the other and each sees the rows the previous one committed: PostgreSQL <c>pg_advisory_xact_lock</c>
     /// on the (kind, user) key (READ COMMITTED reads after the lock see every earlier commit), SQL Server
     /// <c>sp_getapplock</c>, SQLite its one writer (<c>BEGIN IMMEDIATE</c>, the Microsoft.Data.Sqlite default), any other
     /// provider SERIALIZABLE. Inside it: the user's other valid sessions, <see cref="SessionEviction.Choose"/>, one DELETE
-    /// of the evicted ids, the INSERT.
+    /// of the evicted ids, the INSERT. An INSERT refused because the id exists is the caller's bug, not an outage.
     /// </summary>
     public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessionsPerUser, 1);
         var session = record.Session;
-        return await RunAsync(nameof(CreateAsync), (context, token) =>
-            context.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        return await RunAsync(nameof(CreateAsync), async (context, ct) =>
+        {
+            try
             {
-                context.ChangeTracker.Clear();
-                var provider = context.Database.ProviderName ?? string.Empty;
-                var serializable = !provider.Contains("Npgsql", StringComparison.Ordinal) && !provider.Contains("SqlServer", StringComparison.Ordinal)
-                    && !provider.Contains("Sqlite", StringComparison.Ordinal);
-                var transaction = await (serializable
-                    ? context.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct)
-                    : context.Database.BeginTransactionAsync(ct)).ConfigureAwait(false);
-                await using var _ = transaction.ConfigureAwait(false);
-                await LockUserAsync(context, provider, session.Kind, session.UserId, ct).ConfigureAwait(false);
-                var others = await LoadAsync(context, new SessionQuery { Kind = session.Kind, UserId = session.UserId, Now = now, ExceptSessionId = session.Id }, ct)
-                    .ConfigureAwait(false);
-                var ids = SessionEviction.Choose(others, maxSessionsPerUser);
-                if (ids.Count > 0)
+                if (maxSessionsPerUser > 0)
                 {
-                    var (kind, list) = (session.Kind, ids.ToList());
-                    await Rows(context, kind).Where(r => r.Kind == kind && list.Contains(r.Id)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                    return await CreateCappedAsync(context, record, maxSessionsPerUser, now, ct).ConfigureAwait(false);
                 }
 
-                await InsertAsync(context, [record], ct).ConfigureAwait(false);
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return ids;
-            }, token), cancellationToken).ConfigureAwait(false);
+                await InsertAsync(context, record, ct).ConfigureAwait(false);
+                return [];
+            }
+            catch (DbUpdateException) when (!ct.IsCancellationRequested)
+            {
+                // Ids carry 104 random bits: a row with this id (version 0: none) makes the failure the caller's bug.
+                context.ChangeTracker.Clear();
+                if ((await ReadAsync(context, session.Kind, session.Id, ct).ConfigureAwait(false)).Version != 0)
+                {
+                    throw new InvalidOperationException($"A {session.Kind} session with id {session.Id} exists already; CreateAsync never replaces one.");
+                }
+
+                throw;
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
+
+    private Task<IReadOnlyList<string>> CreateCappedAsync(TContext context, SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken) =>
+        context.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            var session = record.Session;
+            context.ChangeTracker.Clear();
+            var provider = context.Database.ProviderName ?? string.Empty;
+            var serializable = !provider.Contains("Npgsql", StringComparison.Ordinal) && !provider.Contains("SqlServer", StringComparison.Ordinal)
+                && !provider.Contains("Sqlite", StringComparison.Ordinal);
+            var transaction = await (serializable
+                ? context.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct)
+                : context.Database.BeginTransactionAsync(ct)).ConfigureAwait(false);
+            await using var _ = transaction.ConfigureAwait(false);
+            await LockUserAsync(context, provider, session.Kind, session.UserId, ct).ConfigureAwait(false);
+            var others = await LoadAsync(context, new SessionQuery { Kind = session.Kind, UserId = session.UserId, Now = now, ExceptSessionId = session.Id }, ct)
+                .ConfigureAwait(false);
+            var ids = SessionEviction.Choose(others, maxSessionsPerUser);
+            if (ids.Count > 0)
+            {
+                var (kind, list) = (session.Kind, ids.ToList());
+                await Rows(context, kind).Where(r => r.Kind == kind && list.Contains(r.Id)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+            }
+
+            await InsertAsync(context, record, ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return ids;
+        }, cancellationToken);
 
     /// <summary>The per-user lock of <see cref="CreateAsync"/>, held until the transaction ends.</summary>
     private static async Task LockUserAsync(TContext context, string provider, string kind, string userId, CancellationToken cancellationToken)
@@ -138,34 +143,6 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
             await context.Database.ExecuteSqlRawAsync(
                 "EXEC sp_getapplock @Resource = {0}, @LockMode = 'Exclusive', @LockOwner = 'Transaction'", [key], cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        if (records.Count == 0)
-        {
-            return;
-        }
-
-        await RunAsync(nameof(SetManyAsync), async (context, ct) =>
-        {
-            try
-            {
-                await InsertAsync(context, records, ct).ConfigureAwait(false);
-            }
-            catch (DbUpdateException) when (!ct.IsCancellationRequested)
-            {
-                // One batch fails as a whole (an existing id among them): one record at a time, each inserted or replaced.
-                context.ChangeTracker.Clear();
-                foreach (var record in records)
-                {
-                    await SetAsync(record, now, ct).ConfigureAwait(false);
-                }
-            }
-
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
@@ -194,7 +171,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
                 var (record, version) = await ReadAsync(context, lookup.Kind, lookup.Id, ct).ConfigureAwait(false);
-                if (record is null || !record.Session.IsValidAt(lookup.Now) || !record.MatchesDigest(lookup.Digest.Span))
+                if (record is null || !record.Session.IsValidAt(lookup.Now) || !SessionRecord.DigestsMatch(record.Digest, lookup.Digest))
                 {
                     return null;
                 }
@@ -405,44 +382,17 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
         return rows;
     }
 
-    private async Task InsertAsync(TContext context, IReadOnlyList<SessionRecord> records, CancellationToken cancellationToken)
+    private async Task InsertAsync(TContext context, SessionRecord record, CancellationToken cancellationToken)
     {
-        foreach (var record in records)
+        var table = Tables.For(record.Session.Kind);
+        var entry = context.Set<SessionRow>(table.EntityName).Add(SessionRowCodec.ToRow(record, version: 1));
+        foreach (var (key, column) in table.Promoted)
         {
-            var table = Tables.For(record.Session.Kind);
-            var entry = context.Set<SessionRow>(table.EntityName).Add(SessionRowCodec.ToRow(record, version: 1));
-            foreach (var (key, column) in table.Promoted)
-            {
-                entry.Property(SessionModelAnnotations.PromotedProperty(key)).CurrentValue = PromotedValue(record.Session.Metadata, column);
-            }
+            entry.Property(SessionModelAnnotations.PromotedProperty(key)).CurrentValue = PromotedValue(record.Session.Metadata, column);
         }
 
         await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         context.ChangeTracker.Clear();
-    }
-
-    /// <summary>Set on an existing id: every column replaced in one UPDATE, the version bumped.</summary>
-    private async Task ReplaceOrThrowAsync(TContext context, SessionRecord record, CancellationToken cancellationToken)
-    {
-        var table = Tables.For(record.Session.Kind);
-        var row = SessionRowCodec.ToRow(record, version: 0);
-        var (kind, id) = (row.Kind, row.Id);
-        var written = await context.Set<SessionRow>(table.EntityName).Where(r => r.Kind == kind && r.Id == id)
-            .ExecuteUpdateAsync(s =>
-            {
-                s.SetProperty(r => r.UserId, row.UserId).SetProperty(r => r.Digest, row.Digest)
-                    .SetProperty(r => r.CreatedAt, row.CreatedAt).SetProperty(r => r.LastSeenAt, row.LastSeenAt)
-                    .SetProperty(r => r.ExpiresAt, row.ExpiresAt).SetProperty(r => r.AbsoluteExpiresAt, row.AbsoluteExpiresAt)
-                    .SetProperty(r => r.Claims, row.Claims).SetProperty(r => r.Data, row.Data).SetProperty(r => r.Metadata, row.Metadata)
-                    .SetProperty(r => r.Version, r => r.Version + 1)
-                    .SetProperty(r => r.AuthenticatedAt, row.AuthenticatedAt).SetProperty(r => r.AuthenticationItems, row.AuthenticationItems)
-                    .SetProperty(r => r.Name, row.Name).SetProperty(r => r.Scopes, row.Scopes);
-                SetPromoted(s, table, record.Session.Metadata);
-            }, cancellationToken).ConfigureAwait(false);
-        if (written == 0)
-        {
-            throw new SessionStoreUnavailableException($"Session {id} could be neither inserted nor replaced.");
-        }
     }
 
     private async Task<bool> WritePatchAsync(TContext context, SessionRecord before, long version, SessionPatch patch, SessionRecord after, CancellationToken cancellationToken)
@@ -463,7 +413,7 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
             setters.SetProperty(r => r.Version, version + 1);
             if (patch.Digest is not null)
             {
-                setters.SetProperty(r => r.Digest, after.Digest.ToArray());
+                setters.SetProperty(r => r.Digest, after.Digest);
             }
 
             if (patch.ExpiresAt is not null)

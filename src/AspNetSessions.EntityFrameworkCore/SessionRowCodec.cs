@@ -18,7 +18,7 @@ internal static class SessionRowCodec
             Kind = s.Kind,
             Id = s.Id,
             UserId = s.UserId,
-            Digest = record.Digest.ToArray(),
+            Digest = record.Digest,
             CreatedAt = ToColumn(s.CreatedAt),
             LastSeenAt = ToColumn(s.LastSeenAt),
             ExpiresAt = ToColumn(s.ExpiresAt),

@@ -59,14 +59,6 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionCh
         return FindInStoreAsync(key, lookup, cancellationToken);
     }
 
-    public override async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        Evict(record.Session.Kind, record.Session.Id);
-        await InnerStore.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
-        Evict(record.Session.Kind, record.Session.Id);
-    }
-
     public override async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -79,16 +71,6 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionCh
         }
 
         return evicted;
-    }
-
-    public override async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        await InnerStore.SetManyAsync(records, now, cancellationToken).ConfigureAwait(false);
-        foreach (var record in records)
-        {
-            Evict(record.Session.Kind, record.Session.Id);
-        }
     }
 
     public override async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
@@ -187,7 +169,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionCh
             && _time.GetElapsedTime(entry.CachedAt) < _maxStaleness
             && session.IsValidAt(lookup.Now)
             && !SessionExpiry.IsWriteDue(session.LastSeenAt, lookup.Now, lookup.SlidingGranularity)
-            && entry.Record.MatchesDigest(lookup.Digest.Span);
+            && SessionRecord.DigestsMatch(entry.Record.Digest, lookup.Digest);
     }
 
     private async ValueTask<SessionRecord?> FindInStoreAsync((string Kind, string Id) key, SessionLookup lookup, CancellationToken cancellationToken)
@@ -199,7 +181,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionCh
         if (found is null)
         {
             // Gone, expired or revoked: forget it, but only for the right secret (a wrong guess must not evict).
-            if (_entries.TryGetValue(key, out var stale) && stale.Record.MatchesDigest(lookup.Digest.Span))
+            if (_entries.TryGetValue(key, out var stale) && SessionRecord.DigestsMatch(stale.Record.Digest, lookup.Digest))
             {
                 _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, stale));
             }

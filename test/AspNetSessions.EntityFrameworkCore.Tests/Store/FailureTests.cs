@@ -94,7 +94,7 @@ public sealed class FailureTests(PostgresServer server)
                 LastSeenAt = Now,
                 ExpiresAt = Now.AddMinutes(30),
             }, RandomNumberGenerator.GetBytes(32));
-            await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => host.SessionStore.SetAsync(record, Now, default).AsTask());
+            await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => host.SessionStore.CreateAsync(record, 0, Now, default).AsTask());
         }
         finally
         {

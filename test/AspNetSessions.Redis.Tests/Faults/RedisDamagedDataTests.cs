@@ -57,7 +57,7 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         var damaged = await client.LoginAsync("alice");
         var kept = await client.LoginAsync("alice");
         var other = await client.LoginAsync("alice");
-        var key = $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{damaged.SessionId}";
+        var key = $"{prefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{damaged.SessionId}";
         Assert.NotNull(await redis.Server.ExecuteAsync([.. command.Select(c => c.Replace("{key}", key, StringComparison.Ordinal))]));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", damaged.Token));
@@ -85,7 +85,7 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         using var app = RedisSampleApp.Create(redis.Server.ConfigurationString, prefix, services: s => s.AddSingleton<ILoggerProvider>(logs));
         using var client = app.Client();
         var login = await client.LoginAsync("alice");
-        var index = $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice";
+        var index = $"{prefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:u:alice";
         await redis.Server.ExecuteAsync("DEL", index);
         await redis.Server.ExecuteAsync("SET", index, "not an index");
 
@@ -117,7 +117,7 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         var manager = new SessionManager("Session", new SessionAuthenticationOptions { Kind = "Session" }, store.Store, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManager>.Instance);
         var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
-        var key = $"{store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{created.Session.Id}";
+        var key = $"{store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{created.Session.Id}";
         await redis.Server.ExecuteAsync("HSET", key, "e", "soon");
 
         Assert.Null(await manager.AuthenticateAsync(created.Token));

@@ -170,7 +170,7 @@ public sealed class RedisRevocationReplicaTests
         new("Session", new SessionAuthenticationOptions { Kind = "Session", MaxSessionsPerUser = maxSessionsPerUser ?? 0 }, store.Store, time ?? new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<SessionManager>.Instance);
 
     internal static string SessionKey(RedisStoreUnderTest store, string userId, string sessionId) =>
-        $"{store.KeyPrefix}Session:{{{SessionUserGroup.Of(userId)}}}:s:{sessionId}";
+        $"{store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser(userId)}}}:s:{sessionId}";
 
     /// <summary>Runs <paramref name="call"/> and asserts how many WAITs the primary ran meanwhile.</summary>
     private static async Task<T> WaitsAsync<T>(RedisPrimaryReplica pair, long expected, Func<Task<T>> call)

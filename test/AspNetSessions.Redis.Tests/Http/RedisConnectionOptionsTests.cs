@@ -98,7 +98,7 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
 
         // The app (and its store) are gone; the multiplexer is still the app's and still works.
         Assert.True(multiplexer.IsConnected);
-        Assert.Equal(1, await multiplexer.GetDatabase().KeyExistsAsync(new RedisKey[] { $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice" }));
+        Assert.Equal(1, await multiplexer.GetDatabase().KeyExistsAsync(new RedisKey[] { $"{prefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:u:alice" }));
     }
 
     [Fact]

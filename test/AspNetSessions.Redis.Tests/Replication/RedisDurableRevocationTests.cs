@@ -86,7 +86,7 @@ public sealed class RedisDurableRevocationTests
         await using var store = new RedisStoreUnderTest(new RedisSessionStoreOptions { Configuration = group.ConfigurationString, KeyPrefix = RedisServerFixture.NewKeyPrefix(), RevocationReplicaTimeout = TimeSpan.FromMilliseconds(300) });
         var now = DateTimeOffset.UtcNow;
         var record = NewRecord("alice", now);
-        await store.Store.SetAsync(record, now, CancellationToken.None);
+        await store.Store.CreateAsync(record, 0, now, CancellationToken.None);
         await store.Store.DeleteAsync(record.Session.Kind, SessionIds.New("alice"), CancellationToken.None); // loads the script
         await group.WaitForReplicationAsync();
         await group.Replica.SignalAsync("STOP");

@@ -56,12 +56,6 @@ public sealed class AnnouncingStore(ISessionStore inner) : DelegatingSessionStor
         Each(l => l.ChannelRestored());
     }
 
-    public override async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await base.SetAsync(record, now, cancellationToken);
-        Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
-    }
-
     public override async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var evicted = await base.CreateAsync(record, maxSessionsPerUser, now, cancellationToken);
@@ -72,15 +66,6 @@ public sealed class AnnouncingStore(ISessionStore inner) : DelegatingSessionStor
         }
 
         return evicted;
-    }
-
-    public override async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await base.SetManyAsync(records, now, cancellationToken);
-        foreach (var record in records)
-        {
-            Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
-        }
     }
 
     public override async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
