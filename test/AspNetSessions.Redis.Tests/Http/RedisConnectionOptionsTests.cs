@@ -33,6 +33,8 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
     [InlineData("localhost:notaport", "'localhost:notaport' has no valid port")]
     [InlineData("127.0.0.1:6379,127.0.0.1:70000,password=x", "'127.0.0.1:70000' has no valid port")]
     [InlineData("[::1]:port", "'[::1]:port' has no valid port")]
+    [InlineData("127.0.0.1:6379,connectTimout=5000", "'connectTimout' is not a StackExchange.Redis option. Did you mean 'connectTimeout'?")]
+    [InlineData("127.0.0.1:6379,pasword=secret", "'pasword' is not a StackExchange.Redis option. Did you mean 'password'?")]
     public void A_uri_that_cannot_be_understood_stops_startup_naming_the_key_and_the_expected_form(string configuration, string reason)
     {
         var errors = SampleApp.StartupFailure(() => RedisSampleApp.Create(configuration));
