@@ -129,7 +129,13 @@ public sealed class RedisDurableRevocationTests
     private static async Task<Outcome> CutOffThenFailOverAsync(string configuration, Func<string, Task<ReplicatedPrimary>> locate, string? revocationReplicas)
     {
         var prefix = RedisServerFixture.NewKeyPrefix();
-        var settings = new Dictionary<string, string?> { ["SessionAuth:Redis:RevocationReplicaTimeout"] = "00:00:00.300" };
+        // A roomy command timeout: the primary is pushing 80 MiB of filler into a replication buffer, and on a busy machine
+        // a sign-out must not time out for that (it would answer 503 for a reason this test is not about).
+        var settings = new Dictionary<string, string?>
+        {
+            ["SessionAuth:Redis:RevocationReplicaTimeout"] = "00:00:00.300",
+            ["SessionAuth:Redis:CommandTimeout"] = "00:00:05",
+        };
         if (revocationReplicas is not null)
         {
             settings["SessionAuth:Redis:RevocationReplicas"] = revocationReplicas;
