@@ -36,7 +36,7 @@ internal static class PostgreSqlChangeNotifications
     public const long InstallLock = 0x41534E5343484731;
 
     /// <summary>Reads a message; false when it does not parse (the listener then forgets everything rather than guess).</summary>
-    public static bool TryDispatch(string payload, ISessionInvalidationListener listener)
+    public static bool TryDispatch(string payload, ISessionChangeListener listener)
     {
         var colon = payload.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0 || colon == payload.Length - 1)

@@ -3,19 +3,20 @@ using AspNetSessions.EntityFrameworkCore;
 using AspNetSessions.EntityFrameworkCore.PostgreSQL;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds PostgreSQL change notifications to the Entity Framework Core session store.</summary>
 public static class PostgreSqlSessionAuthBuilderExtensions
 {
+    internal const string NpgsqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     /// <summary>
-    /// Makes the EF Core store (added before with <c>AddEntityFrameworkCoreStore</c>, on Npgsql) announce every change to a
-    /// session with PostgreSQL <c>NOTIFY</c>, from triggers on the session tables (created on first use if missing;
-    /// PostgreSQL 14 or later), and hear them with <c>LISTEN</c> on a dedicated connection: what the near-cache
-    /// (<c>SessionAuth:NearCache:Enabled</c>) needs. Nothing else about the store changes. An app may call it and still run
-    /// the store on another database by configuration: then the near-cache is refused at startup, with a message.
+    /// Registers the change feed of the EF Core store (added before with <c>AddEntityFrameworkCoreStore</c>, on Npgsql):
+    /// every change to a session is announced with PostgreSQL <c>NOTIFY</c>, from triggers on the session tables (created
+    /// on first use if missing; PostgreSQL 14 or later), and heard with <c>LISTEN</c> on a dedicated connection: what the
+    /// near-cache (<c>SessionAuth:NearCache:Enabled</c>) needs. Nothing about the store changes. An app may call it and
+    /// still run the store on another database by configuration: then the near-cache is refused at startup, with a message.
     /// </summary>
     /// <param name="builder">The result of <c>AddSessionAuth()</c>, after <c>AddEntityFrameworkCoreStore</c>.</param>
     public static SessionAuthBuilder AddPostgreSqlChangeNotifications(this SessionAuthBuilder builder)
@@ -26,22 +27,12 @@ public static class PostgreSqlSessionAuthBuilderExtensions
             throw new InvalidOperationException("AddPostgreSqlChangeNotifications() announces the changes of the EF Core session store: call AddEntityFrameworkCoreStore(...) before it.");
         }
 
-        if (builder.Services.Any(d => d.ServiceType == typeof(PostgreSqlChangeNotificationsMarker)))
-        {
-            return builder;
-        }
-
-        builder.Services.AddSingleton<PostgreSqlChangeNotificationsMarker>();
-        builder.Services.AddSingleton<IValidateOptions<SessionNearCacheOptions>, PostgreSqlNearCacheValidator>();
-        builder.Services.AddOptions<SessionNearCacheOptions>().ValidateOnStart();
-        // Same name as the EF Core store, added later: it is the one "EntityFrameworkCore" selects.
-        return builder.AddStore<PostgreSqlAnnouncingSessionStore>(EntityFrameworkCoreSessionStoreOptions.StoreName, static sp =>
+        return builder.AddChangeFeed(EntityFrameworkCoreSessionStoreOptions.StoreName, static sp =>
         {
             var store = sp.GetRequiredService<IEntityFrameworkCoreSessionStore>();
-            var provider = store.GetProviderName();
-            if (!PostgreSqlNearCacheValidator.IsPostgreSql(provider))
+            if (!string.Equals(store.GetProviderName(), NpgsqlProvider, StringComparison.Ordinal))
             {
-                return new PostgreSqlAnnouncingSessionStore(store, channel: null, PostgreSqlNearCacheValidator.NoChannel(provider));
+                return null; // no channel on this database: the near-cache is refused at startup, saying why
             }
 
             var connectionString = store.GetConnectionString();
@@ -51,7 +42,7 @@ public static class PostgreSqlSessionAuthBuilderExtensions
             }
 
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore.PostgreSQL");
-            return new PostgreSqlAnnouncingSessionStore(store, new PostgreSqlSessionChannel(connectionString, store.TableLocations, logger), refusal: null);
+            return new PostgreSqlSessionChannel(connectionString, store.TableLocations, logger);
         });
     }
 
@@ -74,6 +65,4 @@ public static class PostgreSqlSessionAuthBuilderExtensions
         builder.Services.TryAddSingleton<ISessionRowFinderSource, PostgreSqlSessionRowFinderSource>();
         return builder;
     }
-
-    private sealed class PostgreSqlChangeNotificationsMarker;
 }

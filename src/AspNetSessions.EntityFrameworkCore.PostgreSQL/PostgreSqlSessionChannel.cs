@@ -6,20 +6,18 @@ namespace AspNetSessions.EntityFrameworkCore.PostgreSQL;
 
 /// <summary>
 /// The listening side of the change channel (<see cref="PostgreSqlChangeNotifications"/>): one dedicated, unpooled
-/// connection that makes sure the triggers exist, runs <c>LISTEN</c>, and then waits for notifications. It reports
-/// "live" only once <c>LISTEN</c> has been answered on that connection; any error on it (the backend terminated, a
-/// failover, a network cut found by the heartbeat) reports it lost, and it reconnects with a growing pause.
+/// connection that makes sure the triggers exist, runs <c>LISTEN</c>, and then waits for notifications. Any error on
+/// it (the backend terminated, a failover, a network cut found by the probe) reports it lost; a fresh connection is
+/// made for the next try.
 /// </summary>
 /// <remarks>
-/// While live, a <c>SELECT 1</c> after each second without a notification proves the connection still carries
-/// messages, which bounds a silent loss well below <c>MaxStaleness</c>. These timings bound a real process, so they
-/// run on real time, not the app's clock.
+/// Notifications are delivered only while the connection reads, so it waits on the connection itself; the probe, a
+/// <c>SELECT 1</c> after each second without a notification, proves the connection still carries messages, which
+/// bounds a silent loss well below <c>MaxStaleness</c>.
 /// </remarks>
-internal sealed class PostgreSqlSessionChannel(string connectionString, IReadOnlyList<SessionTableLocation> tables, ILogger logger) : IAsyncDisposable
+internal sealed class PostgreSqlSessionChannel(string connectionString, IReadOnlyList<SessionTableLocation> tables, ILogger logger)
+    : SessionChangeChannel(PostgreSqlChangeNotifications.Channel, logger)
 {
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(2);
     private const int CommandTimeoutSeconds = 2;
 
     private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString)
@@ -31,109 +29,49 @@ internal sealed class PostgreSqlSessionChannel(string connectionString, IReadOnl
         Timeout = 5,
     }.ConnectionString;
 
-    private readonly Lock _gate = new();
-    private ISessionInvalidationListener? _listener;
-    private CancellationTokenSource? _stop;
-    private Task? _loop;
-    private bool _live;
-    private bool _failing;
+    private NpgsqlConnection? _connection;
 
-    public IDisposable Subscribe(ISessionInvalidationListener listener)
+    protected override async Task ListenAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(listener);
-        lock (_gate)
-        {
-            if (_listener is not null)
-            {
-                throw new InvalidOperationException("The PostgreSQL change channel has a listener already (the near-cache); it takes one.");
-            }
-
-            _listener = listener;
-            _stop = new CancellationTokenSource();
-            _loop = Task.Run(() => RunAsync(_stop.Token));
-        }
-
-        return new Subscription(this);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Task? loop;
-        CancellationTokenSource? stop;
-        lock (_gate)
-        {
-            (loop, stop, _loop, _stop, _listener) = (_loop, _stop, null, null, null);
-            _live = false;
-        }
-
-        if (stop is null)
+        if (_connection is not null)
         {
             return;
         }
 
-        await stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await loop!.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        stop.Dispose();
-    }
-
-    private async Task RunAsync(CancellationToken stop)
-    {
-        var retry = FirstRetry;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await ListenAsync(stop).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!stop.IsCancellationRequested)
-            {
-                // Whatever went wrong, the channel is not proven live: report it lost and try again (a loop that
-                // ended here would leave the cache bypassed for good).
-                if (!Lost(e))
-                {
-                    retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks)); // still down: pause longer
-                }
-                else
-                {
-                    retry = FirstRetry;
-                }
-            }
-
-            try
-            {
-                await Task.Delay(retry, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task ListenAsync(CancellationToken stop)
-    {
         var connection = new NpgsqlConnection(_connectionString);
-        await using (connection.ConfigureAwait(false))
+        _connection = connection; // released by CloseAsync, also when a step below fails
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureTriggersAsync(connection, cancellationToken).ConfigureAwait(false);
+        connection.Notification += OnNotification;
+        await ExecuteAsync(connection, "LISTEN " + PostgreSqlChangeNotifications.Channel, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task<bool> ProbeAsync(CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(_connection!, "SELECT 1", cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    protected override async Task WaitAsync(TimeSpan pause, CancellationToken cancellationToken)
+    {
+        if (_connection is not { } connection)
         {
-            await connection.OpenAsync(stop).ConfigureAwait(false);
-            await EnsureTriggersAsync(connection, stop).ConfigureAwait(false);
-            connection.Notification += OnNotification;
-            await ExecuteAsync(connection, "LISTEN " + PostgreSqlChangeNotifications.Channel, stop).ConfigureAwait(false);
-            Restored();
-            while (true)
-            {
-                if (!await connection.WaitAsync(Heartbeat, stop).ConfigureAwait(false))
-                {
-                    await ExecuteAsync(connection, "SELECT 1", stop).ConfigureAwait(false);
-                }
-            }
+            await base.WaitAsync(pause, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        while (await connection.WaitAsync(pause, cancellationToken).ConfigureAwait(false))
+        {
+            // a notification was delivered: the connection is carrying messages, so keep listening
+        }
+    }
+
+    protected override async ValueTask CloseAsync(bool disposing)
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -161,7 +99,7 @@ internal sealed class PostgreSqlSessionChannel(string connectionString, IReadOnl
             await transaction.CommitAsync(stop).ConfigureAwait(false);
         }
 
-        Log.TriggersInstalled(logger, tables.Count);
+        Log.TriggersInstalled(Logger, tables.Count);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken stop)
@@ -175,72 +113,11 @@ internal sealed class PostgreSqlSessionChannel(string connectionString, IReadOnl
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
-        var listener = Volatile.Read(ref _listener);
-        if (listener is null || !string.Equals(e.Channel, PostgreSqlChangeNotifications.Channel, StringComparison.Ordinal))
+        if (Listener is { } listener
+            && string.Equals(e.Channel, PostgreSqlChangeNotifications.Channel, StringComparison.Ordinal)
+            && !PostgreSqlChangeNotifications.TryDispatch(e.Payload, listener))
         {
-            return;
+            ReportUnreadable();
         }
-
-        if (!PostgreSqlChangeNotifications.TryDispatch(e.Payload, listener))
-        {
-            // Something changed and we cannot tell what: forget everything (lost, then live again at once).
-            lock (_gate)
-            {
-                if (_live)
-                {
-                    listener.ChannelLost();
-                    listener.ChannelRestored();
-                }
-            }
-        }
-    }
-
-    private void Restored()
-    {
-        lock (_gate)
-        {
-            if (_live || _listener is null)
-            {
-                return;
-            }
-
-            _live = true;
-            _failing = false;
-            _listener.ChannelRestored(); // under the lock: a loss reported meanwhile cannot overtake it
-        }
-
-        Log.ChannelListening(logger, PostgreSqlChangeNotifications.Channel);
-    }
-
-    /// <summary>Reports the loss; returns whether it was live until now.</summary>
-    private bool Lost(Exception exception)
-    {
-        bool was;
-        lock (_gate)
-        {
-            was = _live;
-            _live = false;
-            if (was)
-            {
-                _listener?.ChannelLost();
-            }
-        }
-
-        if (was)
-        {
-            Log.ChannelLost(logger, PostgreSqlChangeNotifications.Channel, exception.GetType().Name, exception);
-        }
-        else if (!_failing)
-        {
-            Log.ListenFailed(logger, PostgreSqlChangeNotifications.Channel, exception); // once per streak of failures
-        }
-
-        _failing = !was;
-        return was;
-    }
-
-    private sealed class Subscription(PostgreSqlSessionChannel owner) : IDisposable
-    {
-        public void Dispose() => owner.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

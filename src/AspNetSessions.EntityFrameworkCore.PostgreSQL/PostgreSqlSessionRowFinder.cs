@@ -51,7 +51,7 @@ internal sealed class PostgreSqlSessionRowFinder : ISessionRowFinder
             var parameters = command.Parameters;
             parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = lookup.Kind });
             parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = lookup.Id });
-            parameters.Add(new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = lookup.Digest.ToArray() });
+            parameters.Add(new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = lookup.Digest });
             parameters.Add(new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = now });
             parameters.Add(new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = DueAtOrBefore(lookup) });
             parameters.Add(lookup.SlideTo is { } slideTo

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AspNetSessions.EntityFrameworkCore.PostgreSQL;
@@ -23,7 +24,7 @@ internal sealed class PostgreSqlSessionRowFinderSource : ISessionRowFinderSource
 
     public ISessionRowFinder? For(string? providerName, string? connectionString, IModel model, SessionTableMap tables)
     {
-        if (!PostgreSqlNearCacheValidator.IsPostgreSql(providerName) || string.IsNullOrEmpty(connectionString))
+        if (!string.Equals(providerName, PostgreSqlSessionAuthBuilderExtensions.NpgsqlProvider, StringComparison.Ordinal) || string.IsNullOrEmpty(connectionString))
         {
             return null;
         }

@@ -62,8 +62,10 @@ public static class EntityFrameworkCoreSessionAuthBuilderExtensions
         services.AddSingleton<IEntityFrameworkCoreSessionStore>(static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>());
         services.AddSingleton<SessionPruner<TContext>>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SessionPruner<TContext>>());
+        services.AddHostedService<SessionTableCheck<TContext>>();
         return builder.AddStore(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName,
-            static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>());
+            static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>(),
+            static sp => ChangeFeedHint(sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>().GetProviderName()));
     }
 
     /// <summary>
@@ -97,6 +99,11 @@ public static class EntityFrameworkCoreSessionAuthBuilderExtensions
         });
         return builder.AddEntityFrameworkCoreStore<SessionDbContext>(configure: null);
     }
+
+    /// <summary>For the near-cache's startup error: the store announces no changes by itself; only the PostgreSQL add-on gives it a feed.</summary>
+    private static string ChangeFeedHint(string? provider) =>
+        "announce its changes with the AspNetSessions.EntityFrameworkCore.PostgreSQL package: call AddPostgreSqlChangeNotifications() after AddEntityFrameworkCoreStore(...) "
+        + $"(the store is on {provider ?? "no provider"}; a database other than PostgreSQL has no change channel)";
 
     private static Func<SessionContextLease<TContext>> ContextSource<TContext>(IServiceProvider services)
         where TContext : DbContext

@@ -10,14 +10,13 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext>
         try
         {
             var row = await finder.FindAndSlideAsync(Tables.For(lookup.Kind), lookup, cancellationToken).ConfigureAwait(false);
-            Up();
             // The finder slid the row only if it was valid, due and its digest matched; the decision is still made
             // here, from the row as it came back, in constant time (a damaged row is refused and logged by Decode).
-            return row is not null && Decode(row) is { } record && record.Session.IsValidAt(lookup.Now) && record.MatchesDigest(lookup.Digest.Span)
+            return row is not null && Decode(row) is { } record && record.Session.IsValidAt(lookup.Now) && SessionRecord.DigestsMatch(record.Digest, lookup.Digest)
                 ? record
                 : null;
         }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
+        catch (Exception e) when (e is not SessionStoreUnavailableException && DatabaseFailures.IsOutage(e, cancellationToken))
         {
             throw Unavailable(nameof(FindAndSlideAsync), e);
         }

@@ -29,7 +29,7 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
     private readonly ILogger _logger;
     private readonly Dictionary<string, Func<TContext, string, string, CancellationToken, Task<SessionRow?>>> _find = new(StringComparer.Ordinal);
     private readonly ISessionRowFinder? _finder;
-    private int _down;
+    private int _misconfigurationLogged;
 
     public EntityFrameworkCoreSessionStore(Func<SessionContextLease<TContext>> rent, ILogger logger, ISessionRowFinderSource? finders = null)
     {
@@ -61,90 +61,80 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
 
     public string? GetProviderName()
     {
-        using var lease = Rent();
+        using var lease = _rent();
         return lease.Context.Database.ProviderName;
     }
 
     public string? GetConnectionString()
     {
-        using var lease = Rent();
+        using var lease = _rent();
         return lease.Context.Database.GetConnectionString();
     }
 
-    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        using var lease = Rent();
-        try
-        {
-            try
-            {
-                await InsertAsync(lease.Context, [record], cancellationToken).ConfigureAwait(false);
-            }
-            catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Most likely the id exists (Set replaces); anything else fails the replace too and is reported from there.
-                lease.Context.ChangeTracker.Clear();
-                await ReplaceOrThrowAsync(lease.Context, record, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(SetAsync), e);
-        }
-
-        Up();
-    }
-
     /// <summary>
-    /// Create under a cap, in one transaction that first takes a per-user lock, so concurrent creations for one user run
-    /// one after the other and each sees the rows the previous one committed: PostgreSQL <c>pg_advisory_xact_lock</c>
+    /// An INSERT; under a cap, in one transaction that first takes a per-user lock, so concurrent creations for one user
+    /// run one after the other and each sees the rows the previous one committed: PostgreSQL <c>pg_advisory_xact_lock</c>
     /// on the (kind, user) key (READ COMMITTED reads after the lock see every earlier commit), SQL Server
     /// <c>sp_getapplock</c>, SQLite its one writer (<c>BEGIN IMMEDIATE</c>, the Microsoft.Data.Sqlite default), any other
     /// provider SERIALIZABLE. Inside it: the user's other valid sessions, <see cref="SessionEviction.Choose"/>, one DELETE
-    /// of the evicted ids, the INSERT.
+    /// of the evicted ids, the INSERT. An INSERT refused because the id exists is the caller's bug, not an outage.
     /// </summary>
     public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessionsPerUser, 1);
         var session = record.Session;
-        using var lease = Rent();
-        var context = lease.Context;
-        try
+        return await RunAsync(nameof(CreateAsync), async (context, ct) =>
         {
-            var evicted = await context.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            try
             {
-                context.ChangeTracker.Clear();
-                var provider = context.Database.ProviderName ?? string.Empty;
-                var serializable = !provider.Contains("Npgsql", StringComparison.Ordinal) && !provider.Contains("SqlServer", StringComparison.Ordinal)
-                    && !provider.Contains("Sqlite", StringComparison.Ordinal);
-                var transaction = await (serializable
-                    ? context.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct)
-                    : context.Database.BeginTransactionAsync(ct)).ConfigureAwait(false);
-                await using var _ = transaction.ConfigureAwait(false);
-                await LockUserAsync(context, provider, session.Kind, session.UserId, ct).ConfigureAwait(false);
-                var others = await LoadAsync(context, new SessionQuery { Kind = session.Kind, UserId = session.UserId, Now = now, ExceptSessionId = session.Id }, ct)
-                    .ConfigureAwait(false);
-                var ids = SessionEviction.Choose(others, maxSessionsPerUser);
-                if (ids.Count > 0)
+                if (maxSessionsPerUser > 0)
                 {
-                    var (kind, list) = (session.Kind, ids.ToList());
-                    await Rows(context, kind).Where(r => r.Kind == kind && list.Contains(r.Id)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                    return await CreateCappedAsync(context, record, maxSessionsPerUser, now, ct).ConfigureAwait(false);
                 }
 
-                await InsertAsync(context, [record], ct).ConfigureAwait(false);
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return ids;
-            }, cancellationToken).ConfigureAwait(false);
-            Up();
-            return evicted;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(CreateAsync), e);
-        }
+                await InsertAsync(context, record, ct).ConfigureAwait(false);
+                return [];
+            }
+            catch (DbUpdateException) when (!ct.IsCancellationRequested)
+            {
+                // Ids carry 104 random bits: a row with this id (version 0: none) makes the failure the caller's bug.
+                context.ChangeTracker.Clear();
+                if ((await ReadAsync(context, session.Kind, session.Id, ct).ConfigureAwait(false)).Version != 0)
+                {
+                    throw new InvalidOperationException($"A {session.Kind} session with id {session.Id} exists already; CreateAsync never replaces one.");
+                }
+
+                throw;
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
+
+    private Task<IReadOnlyList<string>> CreateCappedAsync(TContext context, SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken) =>
+        context.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            var session = record.Session;
+            context.ChangeTracker.Clear();
+            var provider = context.Database.ProviderName ?? string.Empty;
+            var serializable = !provider.Contains("Npgsql", StringComparison.Ordinal) && !provider.Contains("SqlServer", StringComparison.Ordinal)
+                && !provider.Contains("Sqlite", StringComparison.Ordinal);
+            var transaction = await (serializable
+                ? context.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct)
+                : context.Database.BeginTransactionAsync(ct)).ConfigureAwait(false);
+            await using var _ = transaction.ConfigureAwait(false);
+            await LockUserAsync(context, provider, session.Kind, session.UserId, ct).ConfigureAwait(false);
+            var others = await LoadAsync(context, new SessionQuery { Kind = session.Kind, UserId = session.UserId, Now = now, ExceptSessionId = session.Id }, ct)
+                .ConfigureAwait(false);
+            var ids = SessionEviction.Choose(others, maxSessionsPerUser);
+            if (ids.Count > 0)
+            {
+                var (kind, list) = (session.Kind, ids.ToList());
+                await Rows(context, kind).Where(r => r.Kind == kind && list.Contains(r.Id)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+            }
+
+            await InsertAsync(context, record, ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return ids;
+        }, cancellationToken);
 
     /// <summary>The per-user lock of <see cref="CreateAsync"/>, held until the transaction ends.</summary>
     private static async Task LockUserAsync(TContext context, string provider, string kind, string userId, CancellationToken cancellationToken)
@@ -161,39 +151,6 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
         }
     }
 
-    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        if (records.Count == 0)
-        {
-            return;
-        }
-
-        using var lease = Rent();
-        try
-        {
-            try
-            {
-                await InsertAsync(lease.Context, records, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // One batch fails as a whole (an existing id among them): one record at a time, each inserted or replaced.
-                lease.Context.ChangeTracker.Clear();
-                foreach (var record in records)
-                {
-                    await SetAsync(record, now, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(SetManyAsync), e);
-        }
-
-        Up();
-    }
-
     public async ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!SessionIds.IsWellFormed(id))
@@ -201,17 +158,11 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             return null;
         }
 
-        using var lease = Rent();
-        try
+        return await RunAsync(nameof(GetAsync), async (context, ct) =>
         {
-            var (record, _) = await ReadAsync(lease.Context, kind, id, cancellationToken).ConfigureAwait(false);
-            Up();
+            var (record, _) = await ReadAsync(context, kind, id, ct).ConfigureAwait(false);
             return record is not null && record.Session.IsValidAt(now) ? record : null;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(GetAsync), e);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
@@ -226,15 +177,13 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             return await FindAndSlideWithFinderAsync(_finder, lookup, cancellationToken).ConfigureAwait(false);
         }
 
-        using var lease = Rent();
-        try
+        return await RunAsync(nameof(FindAndSlideAsync), async (context, ct) =>
         {
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
-                var (record, version) = await ReadAsync(lease.Context, lookup.Kind, lookup.Id, cancellationToken).ConfigureAwait(false);
-                if (record is null || !record.Session.IsValidAt(lookup.Now) || !record.MatchesDigest(lookup.Digest.Span))
+                var (record, version) = await ReadAsync(context, lookup.Kind, lookup.Id, ct).ConfigureAwait(false);
+                if (record is null || !record.Session.IsValidAt(lookup.Now) || !SessionRecord.DigestsMatch(record.Digest, lookup.Digest))
                 {
-                    Up();
                     return null;
                 }
 
@@ -244,7 +193,6 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
                 var session = SessionExpiry.Touch(record.Session, lookup);
                 if (ReferenceEquals(session, record.Session))
                 {
-                    Up();
                     return record;
                 }
 
@@ -253,24 +201,19 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
                 var oldExpires = SessionRowCodec.ToColumn(old.ExpiresAt);
                 var newLastSeen = SessionRowCodec.ToColumn(session.LastSeenAt);
                 var newExpires = SessionRowCodec.ToColumn(session.ExpiresAt);
-                var written = await Rows(lease.Context, lookup.Kind)
+                var written = await Rows(context, lookup.Kind)
                     .Where(r => r.Kind == lookup.Kind && r.Id == lookup.Id && r.Version == version && r.LastSeenAt == oldLastSeen && r.ExpiresAt == oldExpires)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeenAt, newLastSeen).SetProperty(r => r.ExpiresAt, newExpires), cancellationToken)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeenAt, newLastSeen).SetProperty(r => r.ExpiresAt, newExpires), ct)
                     .ConfigureAwait(false);
                 if (written == 1)
                 {
-                    Up();
                     return record with { Session = session };
                 }
             }
 
             Log.Contended(_logger, lookup.Id, MaxAttempts);
             throw new SessionStoreUnavailableException($"Session {lookup.Id} kept changing under the slide; try again.");
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(FindAndSlideAsync), e);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
@@ -281,162 +224,95 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             return null;
         }
 
-        using var lease = Rent();
-        try
+        return await RunAsync(nameof(UpdateAsync), async (context, ct) =>
         {
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
-                var (record, version) = await ReadAsync(lease.Context, kind, id, cancellationToken).ConfigureAwait(false);
+                var (record, version) = await ReadAsync(context, kind, id, ct).ConfigureAwait(false);
                 if (record is null || !record.Session.IsValidAt(now))
                 {
-                    Up();
                     return null;
                 }
 
                 // SessionPatch.ApplyTo decides the new values; the UPDATE writes only the fields the patch names, and
                 // compares-and-swaps on the version (and on last seen/expiry when it writes those, since slides do not bump it).
                 var patched = patch.ApplyTo(record);
-                if (await WritePatchAsync(lease.Context, record, version, patch, patched, cancellationToken).ConfigureAwait(false))
+                if (await WritePatchAsync(context, record, version, patch, patched, ct).ConfigureAwait(false))
                 {
-                    Up();
                     return patched;
                 }
             }
 
             Log.Contended(_logger, id, MaxAttempts);
             throw new SessionStoreUnavailableException($"Session {id} kept changing under the update; try again.");
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(UpdateAsync), e);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
     {
-        using var lease = Rent();
-        try
-        {
-            var deleted = await Rows(lease.Context, kind).Where(r => r.Kind == kind && r.Id == id)
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            Up();
-            return deleted > 0;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(DeleteAsync), e);
-        }
+        return await RunAsync(nameof(DeleteAsync), async (context, ct) =>
+            await Rows(context, kind).Where(r => r.Kind == kind && r.Id == id).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0,
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var lease = Rent();
-        try
+        return await RunAsync<IReadOnlyList<SessionRecord>>(nameof(QueryAsync), async (context, ct) =>
         {
-            var found = await LoadAsync(lease.Context, query, cancellationToken).ConfigureAwait(false);
+            var found = await LoadAsync(context, query, ct).ConfigureAwait(false);
             // Sorted here rather than in SQL: the tie-break on id must be ordinal whatever the database's collation.
             found.Sort(SessionRecord.OldestFirst);
-            Up();
             return found;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(QueryAsync), e);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var lease = Rent();
-        try
-        {
-            long count = Filter(lease.Context, query, out var inApp) is var rows && !inApp
-                ? await rows.LongCountAsync(cancellationToken).ConfigureAwait(false)
-                : (await LoadAsync(lease.Context, query, cancellationToken).ConfigureAwait(false)).Count;
-            Up();
-            return count;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(CountAsync), e);
-        }
+        return await RunAsync(nameof(CountAsync), async (context, ct) => Filter(context, query, out var inApp) is var rows && !inApp
+            ? await rows.LongCountAsync(ct).ConfigureAwait(false)
+            : (await LoadAsync(context, query, ct).ConfigureAwait(false)).Count, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<long> DeleteManyAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var lease = Rent();
-        try
+        return await RunAsync<long>(nameof(DeleteManyAsync), async (context, ct) =>
         {
-            var rows = Filter(lease.Context, query, out var inApp);
-            long deleted;
+            var rows = Filter(context, query, out var inApp);
             if (!inApp)
             {
-                deleted = await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                return await rows.ExecuteDeleteAsync(ct).ConfigureAwait(false);
             }
-            else
+
+            // A metadata field that is not a column: the app picks the ids, one set-based DELETE removes exactly those.
+            var ids = (await LoadAsync(context, query, ct).ConfigureAwait(false)).Select(r => r.Session.Id).ToList();
+            var kind = query.Kind;
+            return ids.Count == 0 ? 0 : await Rows(context, kind).Where(r => r.Kind == kind && ids.Contains(r.Id))
+                .ExecuteDeleteAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One cheap read of every session table, so a table that is missing (migrations not applied) fails the health check too.</summary>
+    public async ValueTask PingAsync(CancellationToken cancellationToken) =>
+        await RunAsync(nameof(PingAsync), async (context, ct) =>
+        {
+            foreach (var table in Tables.Tables)
             {
-                // A metadata field that is not a column: the app picks the ids, one set-based DELETE removes exactly those.
-                var ids = (await LoadAsync(lease.Context, query, cancellationToken).ConfigureAwait(false)).Select(r => r.Session.Id).ToList();
-                var kind = query.Kind;
-                deleted = ids.Count == 0 ? 0 : await Rows(lease.Context, kind).Where(r => r.Kind == kind && ids.Contains(r.Id))
-                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                await context.Set<SessionRow>(table.EntityName).AnyAsync(ct).ConfigureAwait(false);
             }
 
-            Up();
-            return deleted;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(DeleteManyAsync), e);
-        }
-    }
-
-    public async ValueTask PingAsync(CancellationToken cancellationToken)
-    {
-        using var lease = Rent();
-        try
-        {
-            await lease.Context.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken).ConfigureAwait(false);
-            Up();
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable(nameof(PingAsync), e);
-        }
-    }
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Deletes up to <paramref name="batchSize"/> sessions of <paramref name="table"/> expired at <paramref name="now"/>, in one statement.</summary>
     public async Task<int> PruneBatchAsync(SessionTable table, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
-        using var lease = Rent();
         var cutoff = SessionRowCodec.ToColumn(now);
-        try
-        {
-            var deleted = await lease.Context.Set<SessionRow>(table.EntityName).Where(r => r.ExpiresAt <= cutoff)
-                .OrderBy(r => r.ExpiresAt).Take(batchSize)
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            Up();
-            return deleted;
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, cancellationToken))
-        {
-            throw Unavailable("Prune", e);
-        }
-    }
-
-    private SessionContextLease<TContext> Rent()
-    {
-        try
-        {
-            return _rent();
-        }
-        catch (Exception e) when (DatabaseFailures.IsOutage(e, CancellationToken.None))
-        {
-            throw Unavailable("CreateContext", e);
-        }
+        return await RunAsync("Prune", (context, ct) => context.Set<SessionRow>(table.EntityName).Where(r => r.ExpiresAt <= cutoff)
+            .OrderBy(r => r.ExpiresAt).Take(batchSize)
+            .ExecuteDeleteAsync(ct), cancellationToken).ConfigureAwait(false);
     }
 
     private DbSet<SessionRow> Rows(TContext context, string kind) => context.Set<SessionRow>(Tables.For(kind).EntityName);
@@ -517,74 +393,22 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
         return rows;
     }
 
-    private async Task InsertAsync(TContext context, IReadOnlyList<SessionRecord> records, CancellationToken cancellationToken)
+    private async Task InsertAsync(TContext context, SessionRecord record, CancellationToken cancellationToken)
     {
-        foreach (var record in records)
+        var table = Tables.For(record.Session.Kind);
+        var entry = context.Set<SessionRow>(table.EntityName).Add(SessionRowCodec.ToRow(record, version: 1));
+        foreach (var (key, column) in table.Promoted)
         {
-            var table = Tables.For(record.Session.Kind);
-            EnsureSignInStateFits(table, record.Session.AuthenticatedAt != record.Session.CreatedAt || record.Session.AuthenticationItems.Count > 0);
-            RequireColumnsFor(table, record.Session);
-            var entry = context.Set<SessionRow>(table.EntityName).Add(SessionRowCodec.ToRow(record, version: 1));
-            foreach (var (key, column) in table.Promoted)
-            {
-                entry.Property(SessionModelAnnotations.PromotedProperty(key)).CurrentValue = PromotedValue(record.Session.Metadata, column);
-            }
+            entry.Property(SessionModelAnnotations.PromotedProperty(key)).CurrentValue = PromotedValue(record.Session.Metadata, column);
         }
 
         await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         context.ChangeTracker.Clear();
     }
 
-    /// <summary>
-    /// A session with a name or scopes cannot be kept by a model pinned to version 1 (no such columns): refused, never
-    /// stored without them (a key whose scopes were dropped would come back unrestricted).
-    /// </summary>
-    private static void RequireColumnsFor(SessionTable table, Session session)
-    {
-        if (!table.HasNameAndScopes && (session.Name is not null || session.Scopes is not null))
-        {
-            throw new NotSupportedException(
-                $"The session table of entity '{table.EntityName}' is model version 1, which keeps no session name or scopes (API keys). Set SessionModelOptions.ModelVersion to {SessionModelOptions.SignInStateModelVersion} and add a migration.");
-        }
-    }
-
-    /// <summary>Set on an existing id: every column replaced in one UPDATE, the version bumped.</summary>
-    private async Task ReplaceOrThrowAsync(TContext context, SessionRecord record, CancellationToken cancellationToken)
-    {
-        var table = Tables.For(record.Session.Kind);
-        RequireColumnsFor(table, record.Session);
-        var row = SessionRowCodec.ToRow(record, version: 0);
-        var (kind, id) = (row.Kind, row.Id);
-        var written = await context.Set<SessionRow>(table.EntityName).Where(r => r.Kind == kind && r.Id == id)
-            .ExecuteUpdateAsync(s =>
-            {
-                s.SetProperty(r => r.UserId, row.UserId).SetProperty(r => r.Digest, row.Digest)
-                    .SetProperty(r => r.CreatedAt, row.CreatedAt).SetProperty(r => r.LastSeenAt, row.LastSeenAt)
-                    .SetProperty(r => r.ExpiresAt, row.ExpiresAt).SetProperty(r => r.AbsoluteExpiresAt, row.AbsoluteExpiresAt)
-                    .SetProperty(r => r.Claims, row.Claims).SetProperty(r => r.Data, row.Data).SetProperty(r => r.Metadata, row.Metadata)
-                    .SetProperty(r => r.Version, r => r.Version + 1);
-                if (table.HasSignInState)
-                {
-                    s.SetProperty(r => r.AuthenticatedAt, row.AuthenticatedAt).SetProperty(r => r.AuthenticationItems, row.AuthenticationItems);
-                }
-
-                if (table.HasNameAndScopes)
-                {
-                    s.SetProperty(r => r.Name, row.Name).SetProperty(r => r.Scopes, row.Scopes);
-                }
-
-                SetPromoted(s, table, record.Session.Metadata);
-            }, cancellationToken).ConfigureAwait(false);
-        if (written == 0)
-        {
-            throw new SessionStoreUnavailableException($"Session {id} could be neither inserted nor replaced.");
-        }
-    }
-
     private async Task<bool> WritePatchAsync(TContext context, SessionRecord before, long version, SessionPatch patch, SessionRecord after, CancellationToken cancellationToken)
     {
         var table = Tables.For(before.Session.Kind);
-        EnsureSignInStateFits(table, patch.AuthenticatedAt is not null || patch.AuthenticationItems is { Count: > 0 });
         var (kind, id) = (before.Session.Kind, before.Session.Id);
         var rows = context.Set<SessionRow>(table.EntityName).Where(r => r.Kind == kind && r.Id == id && r.Version == version);
         if (patch.ExpiresAt is not null || patch.LastSeenAt is not null)
@@ -600,7 +424,7 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             setters.SetProperty(r => r.Version, version + 1);
             if (patch.Digest is not null)
             {
-                setters.SetProperty(r => r.Digest, after.Digest.ToArray());
+                setters.SetProperty(r => r.Digest, after.Digest);
             }
 
             if (patch.ExpiresAt is not null)
@@ -642,19 +466,6 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
         return written == 1;
     }
 
-    /// <summary>
-    /// A table of model version 1 has no columns for the authentication time and items: writing them there would lose them
-    /// silently, so it is refused with what to do instead.
-    /// </summary>
-    private static void EnsureSignInStateFits(SessionTable table, bool hasSignInState)
-    {
-        if (hasSignInState && !table.HasSignInState)
-        {
-            throw new NotSupportedException(
-                $"The session table of entity '{table.EntityName}' is model version 1, which keeps no authentication time or authentication properties items (re-authentication, saved tokens, IsPersistent). Set SessionModelOptions.ModelVersion to {SessionModelOptions.SignInStateModelVersion} and add a migration.");
-        }
-    }
-
     private static void SetPromoted(UpdateSettersBuilder<SessionRow> setters, SessionTable table, IReadOnlyDictionary<string, string> metadata)
     {
         foreach (var (key, column) in table.Promoted)
@@ -680,31 +491,46 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
         return EF.CompileAsyncQuery(query)!;
     }
 
-    private void Up()
+    /// <summary>
+    /// Every store call goes through here: a context rented for the call, and any failure that means the database cannot
+    /// answer (<see cref="DatabaseFailures.IsOutage"/>) turned into <see cref="SessionStoreUnavailableException"/> (503).
+    /// The outage itself is logged by the core, once when it begins and once when it ends; a configuration mistake (no
+    /// such table or database) is described with its fix and logged here at Error, once.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string operation, Func<TContext, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _down) != 0 && Interlocked.Exchange(ref _down, 0) != 0)
+        try
         {
-            Log.DatabaseAvailableAgain(_logger);
+            using var lease = _rent();
+            return await call(lease.Context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not SessionStoreUnavailableException && DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(operation, e);
         }
     }
 
     private SessionStoreUnavailableException Unavailable(string operation, Exception e)
     {
-        if (e is SessionStoreUnavailableException unavailable)
+        if (DatabaseFailures.Misconfiguration(e, Tables, Connection) is { } problem)
         {
-            return unavailable;
+            if (Interlocked.Exchange(ref _misconfigurationLogged, 1) == 0)
+            {
+                Log.DatabaseMisconfigured(_logger, problem);
+            }
+
+            return new SessionStoreUnavailableException(problem, e);
         }
 
-        if (Interlocked.Exchange(ref _down, 1) == 0)
-        {
-            Log.DatabaseUnavailable(_logger, operation, e);
-        }
-        else
-        {
-            Log.DatabaseCallFailed(_logger, operation, e);
-        }
+        return new SessionStoreUnavailableException($"The session database did not answer ({operation}): {DatabaseFailures.Reason(e)}", e);
+    }
 
-        return new SessionStoreUnavailableException($"The session database did not answer ({operation}).", e);
+    /// <summary>The database and server (or file) the context connects to, to name them in a configuration error.</summary>
+    private (string Database, string DataSource) Connection()
+    {
+        using var lease = _rent();
+        var connection = lease.Context.Database.GetDbConnection();
+        return (connection.Database, connection.DataSource);
     }
 
     private sealed class PlaceholderRewriter(string entityName) : ExpressionVisitor

@@ -2,21 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace AspNetSessions.EntityFrameworkCore;
 
-/// <summary>The EF Core store's log events (ids 1501-1599). Never a token or a digest; session ids and kinds only.</summary>
+/// <summary>The EF Core store's log events (ids 1504-1599; 1501-1503 are retired: an outage is logged by the core, 1302/1303). Never a token or a digest; session ids and kinds only.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1501, EventName = "DatabaseUnavailable", Level = LogLevel.Warning,
-        Message = "The session database cannot be reached ({Operation}); requests that need it are answered 503 until it is back.")]
-    public static partial void DatabaseUnavailable(ILogger logger, string operation, Exception exception);
-
-    [LoggerMessage(EventId = 1502, EventName = "DatabaseAvailableAgain", Level = LogLevel.Information,
-        Message = "The session database answers again.")]
-    public static partial void DatabaseAvailableAgain(ILogger logger);
-
-    [LoggerMessage(EventId = 1503, EventName = "DatabaseCallFailed", Level = LogLevel.Debug,
-        Message = "Session database call {Operation} failed.")]
-    public static partial void DatabaseCallFailed(ILogger logger, string operation, Exception exception);
-
     [LoggerMessage(EventId = 1504, EventName = "RowRefused", Level = LogLevel.Error,
         Message = "Refused the stored session {SessionId} of kind {Kind}: {Problem}.")]
     public static partial void RowRefused(ILogger logger, string sessionId, string kind, string problem);
@@ -32,4 +20,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1507, EventName = "SlideContended", Level = LogLevel.Debug,
         Message = "Session {SessionId} changed under a write {Attempts} times in a row.")]
     public static partial void Contended(ILogger logger, string sessionId, int attempts);
+
+    [LoggerMessage(EventId = 1508, EventName = "DatabaseMisconfigured", Level = LogLevel.Error,
+        Message = "The session database is not set up: {Problem} Requests that need it are answered 503 until it is.")]
+    public static partial void DatabaseMisconfigured(ILogger logger, string problem);
 }

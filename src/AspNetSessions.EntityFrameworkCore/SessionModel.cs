@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>
-/// The session tables' layout, in one place: keys, indexes, lengths, the promoted columns. Version 1:
-/// primary key (kind, id); index (kind, user id) for a user's sessions; index on expires for the pruner. Version 2: the
-/// nullable columns AuthenticatedAt and AuthenticationItems (step-up), Name and Scopes (API keys).
-/// A change of layout is a new model version, built only for apps that ask for it.
+/// The session tables' layout, in one place: keys, indexes, lengths, the promoted columns. Primary key (kind, id);
+/// index (kind, user id) for a user's sessions; index on expires for the pruner; the nullable columns AuthenticatedAt and
+/// AuthenticationItems (step-up), Name and Scopes (API keys). A change of layout is a new model version
+/// (<see cref="SessionModelOptions.ModelVersion"/>), built only for apps that ask for it.
 /// </summary>
 internal static class SessionModel
 {
@@ -17,10 +17,10 @@ internal static class SessionModel
 
     public static void Build(ModelBuilder modelBuilder, SessionModelOptions options)
     {
-        if (options.ModelVersion is < 1 or > SessionModelOptions.LatestModelVersion)
+        if (options.ModelVersion != SessionModelOptions.LatestModelVersion)
         {
             throw new InvalidOperationException(
-                $"SessionModelOptions.ModelVersion must be between 1 and {SessionModelOptions.LatestModelVersion}; got {options.ModelVersion}.");
+                $"SessionModelOptions.ModelVersion must be {SessionModelOptions.LatestModelVersion} (the only model version); got {options.ModelVersion}.");
         }
 
         ArgumentException.ThrowIfNullOrEmpty(options.DefaultTable, "SessionModelOptions.DefaultTable");
@@ -52,20 +52,7 @@ internal static class SessionModel
         entity.Property(r => r.Claims).IsRequired();
         entity.Property(r => r.Data).IsRequired();
         entity.Property(r => r.Metadata).IsRequired();
-        if (options.ModelVersion >= SessionModelOptions.SignInStateModelVersion)
-        {
-            entity.Property(r => r.AuthenticatedAt);
-            entity.Property(r => r.AuthenticationItems);
-            entity.Property(r => r.Name).HasMaxLength(AspNetSessions.SessionCreateRequest.NameMaxLength);
-            entity.Property(r => r.Scopes);
-        }
-        else
-        {
-            entity.Ignore(r => r.AuthenticatedAt);
-            entity.Ignore(r => r.AuthenticationItems);
-            entity.Ignore(r => r.Name);
-            entity.Ignore(r => r.Scopes);
-        }
+        entity.Property(r => r.Name).HasMaxLength(AspNetSessions.SessionCreateRequest.NameMaxLength);
 
         entity.HasIndex(r => new { r.Kind, r.UserId });
         entity.HasIndex(r => r.ExpiresAt);

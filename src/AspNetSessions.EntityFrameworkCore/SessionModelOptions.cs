@@ -8,14 +8,10 @@ namespace AspNetSessions.EntityFrameworkCore;
 public sealed class SessionModelOptions
 {
     /// <summary>
-    /// The newest model version this package builds. Version 2 adds four nullable columns to every session table:
-    /// <c>AuthenticatedAt</c> and <c>AuthenticationItems</c> (step-up freshness and saved sign-in tokens), <c>Name</c> and
-    /// <c>Scopes</c> (API keys).
+    /// The newest model version this package builds, and for now the only one: a later change of the tables' layout
+    /// will be a new version, built only for apps that ask for it.
     /// </summary>
     public const int LatestModelVersion = 2;
-
-    /// <summary>The first model version with the <c>AuthenticatedAt</c>, <c>AuthenticationItems</c>, <c>Name</c> and <c>Scopes</c> columns.</summary>
-    internal const int SignInStateModelVersion = 2;
 
     private readonly Dictionary<string, string> _tables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SessionMetadataColumn> _promoted = new(StringComparer.Ordinal);

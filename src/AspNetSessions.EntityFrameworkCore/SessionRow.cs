@@ -33,23 +33,17 @@ internal sealed class SessionRow
     /// <summary>JSON object of strings.</summary>
     public string Metadata { get; set; } = "{}";
 
-    // Sign-in state (issue #14, step-up): columns of model version 2, nullable so that a migration adds them to a table
-    // that has rows (null reads as "authenticated at creation" and "no items"). Model version 1 ignores both.
-
-    /// <summary>When the user last authenticated (UTC); null: at <see cref="CreatedAt"/>.</summary>
-    public DateTime? AuthenticatedAt { get; set; }
+    /// <summary>When the user last authenticated (UTC): step-up freshness.</summary>
+    public DateTime AuthenticatedAt { get; set; }
 
     /// <summary>The authentication properties items, a JSON object of strings; null: none.</summary>
     public string? AuthenticationItems { get; set; }
-    // --- API keys (issue #14), model version 2 ---------------------------------------------------------------
 
     /// <summary>The session's name, or null.</summary>
     public string? Name { get; set; }
 
     /// <summary>JSON array of scopes; null for an unrestricted session.</summary>
     public string? Scopes { get; set; }
-
-    // ---------------------------------------------------------------------------------------------------------
 
     /// <summary>Bumped by every change except a touch (a slide), so that patches compare-and-swap on it.</summary>
     public long Version { get; set; }

@@ -4,14 +4,8 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>One session table as the model declares it: its entity name, the kinds it holds, its promoted metadata columns.</summary>
-internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, SessionTableLocation columns, bool hasSignInState = true, bool hasNameAndScopes = true)
+internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOnlyList<string> kinds, IReadOnlyDictionary<string, SessionMetadataColumn> promoted, SessionTableLocation columns)
 {
-    /// <summary>Whether the table has the sign-in state columns (model version 2 and later).</summary>
-    public bool HasSignInState { get; } = hasSignInState;
-
-    /// <summary>Whether the table has the <c>Name</c> and <c>Scopes</c> columns (model version 2 and later).</summary>
-    public bool HasNameAndScopes { get; } = hasNameAndScopes;
-
     public string EntityName { get; } = entityName;
 
     /// <summary>Where the table is in the database (after naming conventions), for provider add-ons that add SQL of their own.</summary>
@@ -51,9 +45,7 @@ internal sealed class SessionTable(string entityName, bool holdsAnyKind, IReadOn
                 entity.FindProperty(nameof(SessionRow.Kind))!.GetColumnName(),
                 entity.FindProperty(nameof(SessionRow.Id))!.GetColumnName(),
                 entity.FindProperty(nameof(SessionRow.Version))!.GetColumnName());
-            var signInState = entity.FindProperty(nameof(SessionRow.AuthenticatedAt)) is not null;
-            var nameAndScopes = entity.FindProperty(nameof(SessionRow.Scopes)) is not null;
-            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted, columns, signInState, nameAndScopes));
+            tables.Add(new SessionTable(entity.Name, any, any ? [] : kinds.Split(SessionModelAnnotations.KindSeparator), promoted, columns));
         }
 
         return new SessionTableMap(tables);

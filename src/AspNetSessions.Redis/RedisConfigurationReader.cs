@@ -9,6 +9,15 @@ namespace AspNetSessions.Redis;
 /// </summary>
 internal static class RedisConfigurationReader
 {
+    /// <summary>The configuration-string options people write, for "did you mean" (StackExchange.Redis itself decides what is valid).</summary>
+    private static readonly string[] Keywords =
+    [
+        "abortConnect", "allowAdmin", "asyncTimeout", "channelPrefix", "checkCertificateRevocation", "configChannel", "configCheckSeconds",
+        "connectRetry", "connectTimeout", "defaultDatabase", "keepAlive", "name", "password", "protocol", "proxy", "resolveDns",
+        "sentinelPassword", "sentinelUser", "serviceName", "setlib", "ssl", "sslHost", "sslProtocols", "syncTimeout", "tiebreaker",
+        "user", "version",
+    ];
+
     public const string ExpectedForm = "'host:port[,password=…][,user=…][,ssl=true][,serviceName=…]' or 'redis[s]://[user:password@]host[:port][/database]'";
 
     /// <exception cref="ArgumentException">The text is not a valid configuration; the message says why.</exception>
@@ -36,7 +45,15 @@ internal static class RedisConfigurationReader
             }
         }
 
-        return ConfigurationOptions.Parse(text);
+        try
+        {
+            return ConfigurationOptions.Parse(text);
+        }
+        catch (ArgumentException e) when (e.ParamName is { Length: > 0 } keyword && e.Message.StartsWith("Keyword", StringComparison.Ordinal))
+        {
+            var hint = Spelling.Nearest(keyword, Keywords) is { } meant ? $" Did you mean '{meant}'?" : string.Empty;
+            throw new ArgumentException($"'{keyword}' is not a StackExchange.Redis option.{hint} Expected {ExpectedForm}.", e);
+        }
     }
 
     /// <summary>The port text of an endpoint ("host:port", "[v6]:port"), or null when it names none (a bare IPv6 address has several colons).</summary>

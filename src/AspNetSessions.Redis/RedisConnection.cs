@@ -172,7 +172,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         var name = Format(endPoint);
         if (!e.IsSuccess && _down.TryAdd(name, 0))
         {
-            Log.ConnectionLost(_logger, name, e.FailureType.ToString(), e.Exception);
+            Lost(name, e.FailureType, e.Exception);
         }
         else if (e.IsSuccess && _down.TryRemove(name, out _))
         {
@@ -185,7 +185,20 @@ internal sealed class RedisConnection : IAsyncDisposable
         // The interactive connection carries the store's commands; pub/sub has its own and is not ours.
         if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && _down.TryAdd(Format(endPoint), 0))
         {
-            Log.ConnectionLost(_logger, Format(endPoint), e.FailureType.ToString(), e.Exception);
+            Lost(Format(endPoint), e.FailureType, e.Exception);
+        }
+    }
+
+    /// <summary>A refused password is a configuration mistake, said at Error with the setting to fix; any other loss is the core's outage to log.</summary>
+    private void Lost(string endPoint, ConnectionFailureType failure, Exception? exception)
+    {
+        if (failure == ConnectionFailureType.AuthenticationFailure)
+        {
+            Log.AuthenticationFailed(_logger, endPoint);
+        }
+        else
+        {
+            Log.ConnectionLost(_logger, endPoint, failure.ToString(), exception);
         }
     }
 

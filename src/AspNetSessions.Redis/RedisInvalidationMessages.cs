@@ -43,10 +43,10 @@ internal static class RedisInvalidationMessages
 
     /// <summary>
     /// Tells <paramref name="listener"/> what <paramref name="message"/> says; returns the nonce when it is a probe.
-    /// A message that does not parse says "something changed, I cannot tell what": it is reported as lost, so the
-    /// cache forgets everything rather than guess.
+    /// A message that does not parse says "something changed, I cannot tell what": the cache then forgets everything
+    /// rather than guess.
     /// </summary>
-    public static string? Dispatch(string? message, ISessionInvalidationListener listener, out bool malformed)
+    public static string? Dispatch(string? message, ISessionChangeListener listener, out bool malformed)
     {
         malformed = false;
         if (message is { Length: >= 2 } && message[1] == '\n')

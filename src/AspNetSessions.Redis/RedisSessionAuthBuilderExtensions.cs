@@ -48,7 +48,7 @@ public static class RedisSessionAuthBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var first = !services.Any(d => d.ServiceType == typeof(RedisStoreMarker));
+        var first = !services.Any(d => d.ServiceType == typeof(RedisBackend));
         if (first)
         {
             // Bound first, so code (configure) wins over configuration.
@@ -67,19 +67,28 @@ public static class RedisSessionAuthBuilderExtensions
             return builder;
         }
 
-        services.AddSingleton<RedisStoreMarker>();
+        services.AddSingleton(static sp => new RedisBackend(sp.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.Redis"), sp.GetService<TimeProvider>()));
         var path = builder.Configuration is IConfigurationSection section ? $"{section.Path}:Redis" : null;
         options.ValidateOnStart();
         services.AddSingleton<IValidateOptions<RedisSessionStoreOptions>>(
             sp => new RedisSessionStoreOptionsValidator(path, sp.GetRequiredService<AspNetSessions.Stores.SessionStoreSelection>()));
 
-        return builder.AddStore<RedisSessionStore>(RedisSessionStoreOptionsValidator.StoreName, static sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value;
-            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.Redis");
-            return new RedisSessionStore(new RedisConnection(o, logger, sp.GetService<TimeProvider>()), o.KeyPrefix, logger);
-        });
+        return builder
+            .AddStore(RedisSessionStoreOptionsValidator.StoreName, static sp => sp.GetRequiredService<RedisBackend>().Store())
+            .AddChangeFeed(RedisSessionStoreOptionsValidator.StoreName, static sp => sp.GetRequiredService<RedisBackend>().ChangeFeed());
     }
 
-    private sealed class RedisStoreMarker;
+    /// <summary>
+    /// What the store and its change feed share: one connection (released by the store) and the key prefix, whose
+    /// channel the store's scripts publish to.
+    /// </summary>
+    private sealed class RedisBackend(RedisSessionStoreOptions options, ILogger logger, TimeProvider? time)
+    {
+        private readonly RedisConnection _connection = new(options, logger, time);
+
+        public RedisSessionStore Store() => new(_connection, options.KeyPrefix, logger);
+
+        public RedisSessionChannel ChangeFeed() => new(_connection, RedisInvalidationMessages.Channel(options.KeyPrefix), logger);
+    }
 }

@@ -46,7 +46,7 @@ internal static class RedisSessionCodec
         }
 
         var f = items.AsSpan(offset, RedisSessionFields.Count);
-        for (var i = 0; i < RedisSessionFields.RequiredCount; i++)
+        for (var i = 0; i < RedisSessionFields.Count; i++)
         {
             // Lua's false arrives as a null (RESP2) or a boolean (RESP3): a missing field either way.
             if (f[i].IsNull || f[i].Resp2Type != ResultType.BulkString)
@@ -78,17 +78,13 @@ internal static class RedisSessionCodec
                 Claims = SessionJson.ReadClaims(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Claims]).Span),
                 Data = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Data]).Span),
                 Metadata = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Metadata]).Span),
-                Name = OptionalText(f, RedisSessionField.Name) is { Length: > 0 } name ? name : null,
-                Scopes = OptionalText(f, RedisSessionField.Scopes) is { Length: > 0 } scopes ? SessionJson.ReadScopes(scopes) : null,
+                Name = (string?)f[(int)RedisSessionField.Name] is { Length: > 0 } name ? name : null,
+                Scopes = (string?)f[(int)RedisSessionField.Scopes] is { Length: > 0 } scopes ? SessionJson.ReadScopes(scopes) : null,
             };
             session = session with
             {
-                AuthenticatedAt = Optional(f, RedisSessionField.AuthenticatedAt) && !((RedisValue)f[(int)RedisSessionField.AuthenticatedAt]).IsNullOrEmpty
-                    ? Instant(f, RedisSessionField.AuthenticatedAt)
-                    : session.CreatedAt,
-                AuthenticationItems = Optional(f, RedisSessionField.AuthenticationItems)
-                    ? SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.AuthenticationItems]).Span)
-                    : session.AuthenticationItems,
+                AuthenticatedAt = ((RedisValue)f[(int)RedisSessionField.AuthenticatedAt]).IsNullOrEmpty ? session.CreatedAt : Instant(f, RedisSessionField.AuthenticatedAt),
+                AuthenticationItems = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.AuthenticationItems]).Span),
             };
             record = new SessionRecord(session, digest);
             return true;
@@ -107,24 +103,6 @@ internal static class RedisSessionCodec
 
     /// <summary>Data or metadata as stored in their hash field: '' when empty, else <see cref="SessionJson.WriteMap"/>.</summary>
     public static string Map(IReadOnlyDictionary<string, string> map) => map.Count == 0 ? string.Empty : SessionJson.WriteMap(map);
-
-    /// <summary>Whether an optional field (one added after the first release) is present; a value of another type is damage.</summary>
-    private static bool Optional(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
-    {
-        var value = fields[(int)field];
-        if (value.IsNull || value.Resp2Type == ResultType.Integer)
-        {
-            return false; // Lua's false: the field is absent (a hash written before it existed)
-        }
-
-        return value.Resp2Type == ResultType.BulkString
-            ? true
-            : throw new FormatException($"field '{RedisSessionFields.Name(field)}' is not a string");
-    }
-
-    /// <summary>An optional field's text: '' when the hash predates it (absent) or it is empty.</summary>
-    private static string OptionalText(ReadOnlySpan<RedisResult> fields, RedisSessionField field) =>
-        Optional(fields, field) ? (string?)fields[(int)field] ?? string.Empty : string.Empty;
 
     private static DateTimeOffset Instant(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
     {

@@ -34,20 +34,15 @@ internal enum RedisSessionField
     /// <summary><c>m</c>: metadata, a JSON object of strings, or '' for none.</summary>
     Metadata,
 
-    // Sign-in state (issue #14, step-up). Added after the first release, so a hash written before has neither: both
-    // are optional (RedisSessionFields.RequiredCount), read as "authenticated at creation" and "no items".
-
-    /// <summary><c>t</c>: when the user last authenticated, Unix milliseconds (optional; absent or '': the creation).</summary>
+    /// <summary><c>t</c>: when the user last authenticated, Unix milliseconds, or '' for the creation (an instant before 1970).</summary>
     AuthenticatedAt,
 
-    /// <summary><c>p</c>: the authentication properties items, a JSON object of strings, or '' for none (optional).</summary>
+    /// <summary><c>p</c>: the authentication properties items, a JSON object of strings, or '' for none.</summary>
     AuthenticationItems,
 
-    // API keys (issue #14). Also optional: a hash written before them has neither (read as unnamed and unrestricted).
-
-    /// <summary><c>n</c>: the session's name, or '' for none (API keys, issue #14).</summary>
+    /// <summary><c>n</c>: the session's name, or '' for none (API keys).</summary>
     Name,
 
-    /// <summary><c>sc</c>: the scopes, a JSON array of strings; '' for an unrestricted session (API keys, issue #14).</summary>
+    /// <summary><c>sc</c>: the scopes, a JSON array of strings; '' for an unrestricted session (API keys).</summary>
     Scopes,
 }

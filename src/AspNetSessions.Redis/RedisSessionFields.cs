@@ -5,16 +5,10 @@ namespace AspNetSessions.Redis;
 /// <summary>The hash field names of <see cref="RedisSessionField"/> and their Lua declarations.</summary>
 internal static class RedisSessionFields
 {
-    /// <summary>How many fields a session hash has.</summary>
+    /// <summary>How many fields a session hash has; every one is required (a hash missing one is damaged).</summary>
     public const int Count = 13;
 
-    /// <summary>
-    /// How many fields, from the first, every session hash has; the later ones were added since and may be missing from
-    /// a hash an older version wrote (a missing one has its documented default, a present one that does not parse is damage).
-    /// </summary>
-    public const int RequiredCount = 9;
-
-    // Short names keep a million sessions' hashes small; the README's key layout lists them.
+    // Short names keep a million sessions' hashes small; docs/redis.md's key layout lists them.
     private static readonly string[] Names = ["u", "d", "c", "l", "e", "a", "cl", "da", "m", "t", "p", "n", "sc"];
 
     /// <summary>
@@ -39,7 +33,6 @@ internal static class RedisSessionFields
 
         var text = new StringBuilder("local FIELDS = {");
         text.AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'")).Append("}\n");
-        text.Append("local REQUIRED_FIELDS = ").Append(RequiredCount).Append('\n');
         foreach (var field in fields)
         {
             text.Append("local ").Append(LuaName(field)).Append(" = ").Append(LuaIndex(field)).Append('\n');

@@ -56,13 +56,12 @@ internal static class RedisSessionScripts
           for i = 1, #FIELDS do if h[i] then return true end end
           return false
         end
-        -- Every required field present and every instant a number ('' absolute expiry = none; an absent
-        -- authentication time is an older hash's, present it must be a number).
+        -- Every field present and every instant a number ('' absolute expiry = none, '' authentication time = creation).
         local function intact(h)
-          for i = 1, REQUIRED_FIELDS do if not h[i] then return false end end
+          for i = 1, #FIELDS do if not h[i] then return false end end
           return tonumber(h[CREATED_AT]) and tonumber(h[LAST_SEEN_AT]) and tonumber(h[EXPIRES_AT])
             and (h[ABSOLUTE_EXPIRES_AT] == '' or tonumber(h[ABSOLUTE_EXPIRES_AT]))
-            and (not h[AUTHENTICATED_AT] or h[AUTHENTICATED_AT] == '' or tonumber(h[AUTHENTICATED_AT])) and true or false
+            and (h[AUTHENTICATED_AT] == '' or tonumber(h[AUTHENTICATED_AT])) and true or false
         end
         -- A hash with none of our fields (only foreign ones) is there too: damaged, not missing.
         local function present(key, h) return exists(h) or redis.call('EXISTS', key) == 1 end
@@ -71,12 +70,12 @@ internal static class RedisSessionScripts
 
     /// <summary>
     /// KEYS: session, index. ARGV: now, id, change channel, kind, then the field values in <see cref="RedisSessionField"/>
-    /// order, then optionally MaxSessionsPerUser and the session key prefix (<c>{prefix}{kind}:{G}:s:</c>). Creates or
-    /// replaces; with a cap, first evicts the user's oldest other valid sessions so that at most the cap remain (the new
-    /// one included). Announces each evicted session, and the replaced one (a new one was never cached). Returns the
-    /// evicted ids (an empty array without a cap).
+    /// order, then optionally MaxSessionsPerUser and the session key prefix (<c>{prefix}{kind}:{G}:s:</c>). Inserts;
+    /// with a cap, first evicts the user's oldest other valid sessions so that at most the cap remain (the new one
+    /// included). Announces each evicted session (a new one was never cached). Returns the evicted ids (an empty array
+    /// without a cap), or nil, writing nothing, when the session key exists already.
     /// </summary>
-    public static readonly RedisScript Set = Common + "\n" + """
+    public static readonly RedisScript Create = Common + "\n" + """
         -- Ordinal string order (Lua's < follows the server's locale).
         local function ordinal(a, b)
           for i = 1, math.min(#a, #b) do
@@ -113,6 +112,7 @@ internal static class RedisSessionScripts
           end
           return evicted
         end
+        if redis.call('EXISTS', KEYS[1]) == 1 then return false end
         local now = tonumber(ARGV[1])
         local e = tonumber(ARGV[4 + EXPIRES_AT])
         local evicted = {}
@@ -120,12 +120,10 @@ internal static class RedisSessionScripts
           evicted = Evict(KEYS[2], ARGV[2], now, tonumber(ARGV[5 + #FIELDS]), ARGV[6 + #FIELDS])
         end
         index(KEYS[2], ARGV[2], e, now)
-        local replaced = redis.call('DEL', KEYS[1]) == 1
         local args = {}
         for i, f in ipairs(FIELDS) do args[#args + 1] = f; args[#args + 1] = ARGV[4 + i] end
         redis.call('HSET', KEYS[1], unpack(args))
         expire(KEYS[1], e, now)
-        if replaced then announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], ARGV[2]) end
         for _, other in ipairs(evicted) do announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], other) end
         return evicted
         """;

@@ -19,48 +19,44 @@ namespace AspNetSessions.Redis;
 /// the wrong type) is logged at Error with its key and refused: never authenticated, skipped in lists.
 /// </remarks>
 internal sealed class RedisSessionStore(RedisConnection connection, string keyPrefix, ILogger logger)
-    : ISessionStore, ISessionInvalidationSource, IAsyncDisposable
+    : ISessionStore, IAsyncDisposable
 {
     private readonly string _channel = RedisInvalidationMessages.Channel(keyPrefix);
-    private readonly RedisSessionChannel _changes = new(connection, RedisInvalidationMessages.Channel(keyPrefix), logger);
     private readonly RedisReplicaAcknowledgement _replicas = new(connection, connection.Time);
 
     public string Name => "Redis";
 
     internal RedisConnection Connection => connection;
 
-    public async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await SetCoreAsync(record, maxSessionsPerUser: null, now, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Create under a cap: one run of the Set script, which evicts in the same atomic step (one slot: the user group's hash tag).</summary>
+    /// <summary>One run of the Create script, which evicts under a cap in the same atomic step (one slot: the user group's hash tag).</summary>
     public async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessionsPerUser, 1);
-        return await SetCoreAsync(record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask<IReadOnlyList<string>> SetCoreAsync(SessionRecord record, int? maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var session = record.Session;
-        var args = new RedisValue[4 + RedisSessionFields.Count + (maxSessionsPerUser is null ? 0 : 2)];
+        var capped = maxSessionsPerUser > 0;
+        var args = new RedisValue[4 + RedisSessionFields.Count + (capped ? 2 : 0)];
         args[0] = RedisSessionCodec.Millis(now);
         args[1] = session.Id;
         args[2] = _channel;
         args[3] = session.Kind;
         RedisSessionCodec.WriteFields(record, args.AsSpan(4, RedisSessionFields.Count));
-        if (maxSessionsPerUser is { } max)
+        if (capped)
         {
-            args[4 + RedisSessionFields.Count] = max;
-            args[5 + RedisSessionFields.Count] = SessionPrefix(session.Kind, SessionUserGroup.FromSessionId(session.Id));
+            args[4 + RedisSessionFields.Count] = maxSessionsPerUser;
+            args[5 + RedisSessionFields.Count] = SessionPrefix(session.Kind, SessionIds.UserGroupOfSession(session.Id));
         }
 
         RedisKey[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
         try
         {
             // Under a cap the script may evict: then it is a revocation, acknowledged by the replicas.
-            var flags = maxSessionsPerUser is null ? CommandFlags.None : RedisReplicaAcknowledgement.WriteFlags;
-            var reply = await RunAsync(RedisSessionScripts.Set, keys, args, cancellationToken, flags).ConfigureAwait(false);
+            var flags = capped ? RedisReplicaAcknowledgement.WriteFlags : CommandFlags.None;
+            var reply = await RunAsync(RedisSessionScripts.Create, keys, args, cancellationToken, flags).ConfigureAwait(false);
+            if (reply.IsNull)
+            {
+                throw new InvalidOperationException($"A {session.Kind} session with id {session.Id} exists already; CreateAsync never replaces one.");
+            }
+
             // (Known only from the reply, so the WAIT follows it rather than being sent with it.)
             if (reply.Resp2Type != ResultType.Array)
             {
@@ -86,19 +82,6 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             Damaged(keys[1], e.Message);
             throw new SessionStoreUnavailableException("The user's session index in Redis is damaged; the session cannot be written.", e);
         }
-    }
-
-    public async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        // Pipelined: every write is sent before the first reply is awaited.
-        var writes = new Task[records.Count];
-        for (var i = 0; i < writes.Length; i++)
-        {
-            writes[i] = SetAsync(records[i], now, cancellationToken).AsTask();
-        }
-
-        await Task.WhenAll(writes).ConfigureAwait(false);
     }
 
     public async ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
@@ -311,13 +294,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         await Bounded(multiplexer.GetDatabase().PingAsync(), cancellationToken).ConfigureAwait(false);
     }
 
-    public IDisposable Subscribe(ISessionInvalidationListener listener) => _changes.Subscribe(listener);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _changes.DisposeAsync().ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => connection.DisposeAsync();
 
     private async ValueTask<SessionRecord?> ReadAsync(RedisScript script, RedisKey key, RedisValue[] args, string kind, string id, CancellationToken cancellationToken, bool revokes = false)
     {
@@ -405,7 +382,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
     {
         if (query.UserId is not null)
         {
-            return [new UserIndex(IndexKey(query.Kind, query.UserId), SessionUserGroup.Of(query.UserId), query.UserId)];
+            return [new UserIndex(IndexKey(query.Kind, query.UserId), SessionIds.UserGroupOfUser(query.UserId), query.UserId)];
         }
 
         var multiplexer = await Guard(connection.GetMultiplexerAsync(cancellationToken)).ConfigureAwait(false);
@@ -442,9 +419,9 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         {
             var open = name.IndexOf('{', keyPrefix.Length + query.Kind.Length);
             const string userMark = "}:u:";
-            if (open >= 0 && open + 1 + SessionUserGroup.Length + userMark.Length <= name.Length)
+            if (open >= 0 && open + 1 + SessionIds.UserGroupLength + userMark.Length <= name.Length)
             {
-                found.Add(new UserIndex(name, name.Substring(open + 1, SessionUserGroup.Length), name[(open + 1 + SessionUserGroup.Length + userMark.Length)..]));
+                found.Add(new UserIndex(name, name.Substring(open + 1, SessionIds.UserGroupLength), name[(open + 1 + SessionIds.UserGroupLength + userMark.Length)..]));
             }
         }
 
@@ -575,13 +552,13 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
     private void Damaged(RedisKey key, string reason) => Log.DamagedData(logger, key.ToString(), reason);
 
-    private string SessionKey(string kind, string id) => string.Concat(SessionPrefix(kind, SessionUserGroup.FromSessionId(id)), id);
+    private string SessionKey(string kind, string id) => string.Concat(SessionPrefix(kind, SessionIds.UserGroupOfSession(id)), id);
 
     private string SessionPrefix(string kind, string group) => string.Concat(keyPrefix, kind, ":{", group, "}:s:");
 
-    private string IndexPrefix(string kind, string id) => string.Concat(keyPrefix, kind, ":{", SessionUserGroup.FromSessionId(id), "}:u:");
+    private string IndexPrefix(string kind, string id) => string.Concat(keyPrefix, kind, ":{", SessionIds.UserGroupOfSession(id), "}:u:");
 
-    private string IndexKey(string kind, string userId) => string.Concat(keyPrefix, kind, ":{", SessionUserGroup.Of(userId), "}:u:", userId);
+    private string IndexKey(string kind, string userId) => string.Concat(keyPrefix, kind, ":{", SessionIds.UserGroupOfUser(userId), "}:u:", userId);
 
     private static string EscapeGlob(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("*", "\\*", StringComparison.Ordinal)

@@ -49,7 +49,7 @@ public sealed record SessionExpiryCase(
     /// <param name="createdAt">The creation instant all offsets count from.</param>
     /// <param name="session">The stored session.</param>
     /// <param name="digest">The digest to present.</param>
-    public SessionLookup Lookup(DateTimeOffset createdAt, Session session, ReadOnlyMemory<byte> digest)
+    public SessionLookup Lookup(DateTimeOffset createdAt, Session session, byte[] digest)
     {
         ArgumentNullException.ThrowIfNull(session);
         return new(session.Kind, session.Id, digest, createdAt + Now, SlideTo is { } slideTo ? createdAt + slideTo : null, Granularity);

@@ -23,7 +23,7 @@ public abstract class SessionExpiryContract
         var kind = "exp" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         var session = row.StoredSession(CreatedAt, kind, SessionIds.New("alice"), "alice");
         var digest = RandomNumberGenerator.GetBytes(32);
-        await Store.SetAsync(new SessionRecord(session, digest), CreatedAt + row.LastSeen, CancellationToken.None);
+        await Store.CreateAsync(new SessionRecord(session, digest), 0, CreatedAt + row.LastSeen, CancellationToken.None);
         var lookup = row.Lookup(CreatedAt, session, digest);
 
         var found = await Store.FindAndSlideAsync(lookup, CancellationToken.None);
@@ -62,7 +62,7 @@ public abstract class SessionExpiryContract
             ExpiresAt = CreatedAt.AddMinutes(30),
             AbsoluteExpiresAt = absolute,
         };
-        await Store.SetAsync(new SessionRecord(session, RandomNumberGenerator.GetBytes(32)), CreatedAt, CancellationToken.None);
+        await Store.CreateAsync(new SessionRecord(session, RandomNumberGenerator.GetBytes(32)), 0, CreatedAt, CancellationToken.None);
 
         var capped = await Store.UpdateAsync(kind, session.Id, new SessionPatch { ExpiresAt = CreatedAt.AddMinutes(40) }, CreatedAt.AddMinutes(10), CancellationToken.None);
         var kept = await Store.UpdateAsync(kind, session.Id, new SessionPatch { ExpiresAt = CreatedAt.AddMinutes(33) }, CreatedAt.AddMinutes(10), CancellationToken.None);

@@ -20,7 +20,7 @@ public abstract class SessionStoreContract
     protected abstract ISessionStore Store { get; }
 
     [Fact]
-    public async Task Set_then_get_round_trips_every_field()
+    public async Task Create_then_get_round_trips_every_field()
     {
         var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromDays(1), createdAt: null) with { };
         record = record with
@@ -32,7 +32,7 @@ public abstract class SessionStoreContract
                 Metadata = new Dictionary<string, string> { [SessionMetadataKeys.UserAgent] = "UA/1.0", [SessionMetadataKeys.IpAddress] = "10.0.0.1" },
             },
         };
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
 
         var read = await Store.GetAsync(_kind, record.Session.Id, T0, None);
 
@@ -44,7 +44,7 @@ public abstract class SessionStoreContract
     {
         var record = NewRecord("alice", idle: null, absolute: null, createdAt: null);
         Assert.Equal(DateTimeOffset.MaxValue, record.Session.ExpiresAt);
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
 
         AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, T0.AddYears(50), None));
     }
@@ -53,7 +53,7 @@ public abstract class SessionStoreContract
     public async Task Get_returns_null_for_unknown_ids_other_kinds_and_expired_sessions()
     {
         var record = NewRecord("alice");
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
 
         Assert.Null(await Store.GetAsync(_kind, NewId("alice"), T0, None));
         Assert.Null(await Store.GetAsync(_kind + "x", record.Session.Id, T0, None));
@@ -62,69 +62,40 @@ public abstract class SessionStoreContract
     }
 
     [Fact]
-    public async Task Set_replaces_an_existing_session()
+    public async Task Create_refuses_an_existing_id_and_leaves_the_stored_session_as_it_was()
     {
         var record = NewRecord("alice");
-        await Store.SetAsync(record, T0, None);
-        var replaced = record with { Session = record.Session with { Metadata = new Dictionary<string, string> { ["v"] = "2" } } };
-        await Store.SetAsync(replaced, T0, None);
+        var other = NewRecord("alice", createdAt: T0.AddSeconds(-1));
+        await SeedAsync(T0, other, record);
+        var duplicate = record with { Session = record.Session with { Metadata = new Dictionary<string, string> { ["v"] = "2" } }, Digest = RandomNumberGenerator.GetBytes(32) };
 
-        AssertSameRecord(replaced, await Store.GetAsync(_kind, record.Session.Id, T0, None));
-        Assert.Equal(1, await Store.CountAsync(Query("alice"), None));
-    }
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.CreateAsync(duplicate, 0, T0, None));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.CreateAsync(duplicate, 1, T0, None));
 
-    [Fact]
-    public async Task SetMany_writes_every_record()
-    {
-        var records = Enumerable.Range(0, 5).Select(i => NewRecord("user" + (i % 2))).ToArray();
-        await Store.SetManyAsync(records, T0, None);
-
-        foreach (var record in records)
-        {
-            AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, T0, None));
-        }
-
-        Assert.Equal(3, await Store.CountAsync(Query("user0"), None));
-        Assert.Equal(2, await Store.CountAsync(Query("user1"), None));
+        AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, T0, None));
+        AssertSameRecord(other, await Store.GetAsync(_kind, other.Session.Id, T0, None));
+        Assert.Equal(2, await Store.CountAsync(Query("alice"), None));
     }
 
     [Fact]
     public async Task FindAndSlide_needs_the_right_digest_and_touches_nothing_otherwise()
     {
         var record = NewRecord("alice");
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
         var later = T0.AddMinutes(10);
 
         Assert.Null(await Store.FindAndSlideAsync(Lookup(record, later, digest: RandomNumberGenerator.GetBytes(32)), None));
-        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, later, digest: record.Digest.ToArray()[..31]), None));
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, later, digest: record.Digest[..31]), None));
         Assert.Null(await Store.FindAndSlideAsync(Lookup(record, later) with { Kind = _kind + "x" }, None));
 
         AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, later, None));
     }
 
     [Fact]
-    public async Task FindAndSlide_returns_the_stored_digest_never_the_lookups_memory()
-    {
-        // The lookup's digest memory is the caller's and is reused once the call has completed (SessionLookup.Digest):
-        // a record pointing into it would later hold another request's bytes.
-        var record = NewRecord("alice");
-        await Store.SetAsync(record, T0, None);
-        var presented = record.Digest.ToArray();
-
-        var found = await Store.FindAndSlideAsync(Lookup(record, T0.AddMinutes(1), digest: presented), None);
-
-        Assert.NotNull(found);
-        Assert.False(found.Digest.Span.Overlaps(presented), "The returned record's digest is the lookup's memory.");
-        Assert.Equal(presented, found.Digest.ToArray());
-        presented.AsSpan().Clear();
-        Assert.Equal(record.Digest.ToArray(), found.Digest.ToArray());
-    }
-
-    [Fact]
     public async Task FindAndSlide_slides_expiry_and_last_seen()
     {
         var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null, createdAt: null);
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
         var later = T0.AddMinutes(20);
 
         var found = await Store.FindAndSlideAsync(Lookup(record, later, slideTo: later.AddMinutes(30)), None);
@@ -141,7 +112,7 @@ public abstract class SessionStoreContract
     public async Task FindAndSlide_is_capped_by_the_absolute_expiry()
     {
         var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromMinutes(40), createdAt: null);
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
         var later = T0.AddMinutes(25);
 
         var found = await Store.FindAndSlideAsync(Lookup(record, later, slideTo: later.AddMinutes(30)), None);
@@ -154,7 +125,7 @@ public abstract class SessionStoreContract
     public async Task FindAndSlide_does_not_write_within_the_touch_interval()
     {
         var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null, createdAt: null);
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
         var soon = T0.AddSeconds(30);
 
         var found = await Store.FindAndSlideAsync(Lookup(record, soon, slideTo: soon.AddMinutes(30), touch: TimeSpan.FromMinutes(1)), None);
@@ -167,7 +138,7 @@ public abstract class SessionStoreContract
     public async Task FindAndSlide_never_moves_expiry_backwards_and_updates_last_seen_without_sliding()
     {
         var record = NewRecord("alice", idle: null, absolute: TimeSpan.FromDays(90), createdAt: null);
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
         var later = T0.AddDays(1);
 
         var found = await Store.FindAndSlideAsync(Lookup(record, later, slideTo: null), None);
@@ -182,7 +153,7 @@ public abstract class SessionStoreContract
     public async Task FindAndSlide_does_not_find_an_expired_session()
     {
         var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null, createdAt: null);
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
 
         Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0.AddMinutes(30), slideTo: T0.AddMinutes(60)), None));
         Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0.AddMinutes(31), slideTo: T0.AddMinutes(61)), None));
@@ -192,7 +163,7 @@ public abstract class SessionStoreContract
     public async Task Update_replaces_only_the_fields_it_names()
     {
         var record = NewRecord("alice");
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
 
         var updated = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch
         {
@@ -215,7 +186,7 @@ public abstract class SessionStoreContract
     public async Task Update_with_a_new_digest_rotates_the_token()
     {
         var record = NewRecord("alice");
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
         var newDigest = RandomNumberGenerator.GetBytes(32);
 
         await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Digest = newDigest }, T0, None);
@@ -228,7 +199,7 @@ public abstract class SessionStoreContract
     public async Task Update_of_expiry_is_capped_and_missing_or_expired_sessions_are_not_updated()
     {
         var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromHours(1), createdAt: null);
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
 
         var refreshed = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { ExpiresAt = T0.AddHours(5), LastSeenAt = T0.AddMinutes(1) }, T0.AddMinutes(1), None);
         Assert.Equal(T0.AddHours(1), refreshed!.Session.ExpiresAt);
@@ -242,7 +213,7 @@ public abstract class SessionStoreContract
     public async Task Delete_removes_a_session_once()
     {
         var record = NewRecord("alice");
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
 
         Assert.True(await Store.DeleteAsync(_kind, record.Session.Id, None));
         Assert.False(await Store.DeleteAsync(_kind, record.Session.Id, None));
@@ -257,8 +228,8 @@ public abstract class SessionStoreContract
         var first = NewRecord("alice", createdAt: T0);
         var second = NewRecord("alice", createdAt: T0.AddSeconds(1));
         var third = NewRecord("alice", createdAt: T0.AddSeconds(2));
-        await Store.SetManyAsync([third, NewRecord("bob"), first, second], T0.AddSeconds(2), None);
-        await Store.SetAsync(NewRecord("alice") with { Session = NewRecord("alice").Session with { Kind = _kind + "x" } }, T0, None);
+        await SeedAsync(T0.AddSeconds(2), third, NewRecord("bob"), first, second);
+        await Store.CreateAsync(NewRecord("alice") with { Session = NewRecord("alice").Session with { Kind = _kind + "x" } }, 0, T0, None);
 
         var listed = await Store.QueryAsync(Query("alice", now: T0.AddSeconds(2)), None);
 
@@ -271,7 +242,7 @@ public abstract class SessionStoreContract
     {
         var shortLived = NewRecord("alice", idle: TimeSpan.FromMinutes(5), absolute: null, createdAt: null);
         var longLived = NewRecord("alice", idle: TimeSpan.FromHours(5), absolute: null, createdAt: null);
-        await Store.SetManyAsync([shortLived, longLived], T0, None);
+        await SeedAsync(T0, shortLived, longLived);
         var now = T0.AddMinutes(10);
 
         Assert.Equal([longLived.Session.Id], Ids(await Store.QueryAsync(Query("alice", now), None)));
@@ -290,7 +261,7 @@ public abstract class SessionStoreContract
         var phone = WithMetadata(NewRecord("alice"), ("device", "phone"), ("ip", "10.0.0.1"));
         var laptop = WithMetadata(NewRecord("alice"), ("device", "laptop"), ("ip", "10.0.0.1"));
         var bobPhone = WithMetadata(NewRecord("bob"), ("device", "phone"));
-        await Store.SetManyAsync([phone, laptop, bobPhone], T0, None);
+        await SeedAsync(T0, phone, laptop, bobPhone);
 
         var byDevice = new Dictionary<string, string> { ["device"] = "phone" };
         Assert.Equal([phone.Session.Id], Ids(await Store.QueryAsync(Query("alice") with { Metadata = byDevice }, None)));
@@ -312,7 +283,7 @@ public abstract class SessionStoreContract
     {
         var keep = NewRecord("alice");
         var records = new[] { keep, NewRecord("alice"), NewRecord("alice"), NewRecord("bob") };
-        await Store.SetManyAsync(records, T0, None);
+        await SeedAsync(T0, records);
 
         var deleted = await Store.DeleteManyAsync(Query("alice") with { Status = SessionStatus.All, ExceptSessionId = keep.Session.Id }, None);
 
@@ -327,7 +298,7 @@ public abstract class SessionStoreContract
     {
         var expiring = NewRecord("alice", idle: TimeSpan.FromMinutes(5), absolute: null, createdAt: null);
         var valid = NewRecord("alice", idle: TimeSpan.FromHours(5), absolute: null, createdAt: null);
-        await Store.SetManyAsync([expiring, valid], T0, None);
+        await SeedAsync(T0, expiring, valid);
         var now = T0.AddMinutes(10);
 
         var deleted = await Store.DeleteManyAsync(Query(null, now) with { Status = SessionStatus.Expired }, None);
@@ -340,7 +311,7 @@ public abstract class SessionStoreContract
     public async Task Concurrent_slides_and_updates_lose_no_field()
     {
         var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null, createdAt: null);
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
 
         var slides = Enumerable.Range(1, 40).Select(i =>
             Store.FindAndSlideAsync(Lookup(record, T0.AddSeconds(i), slideTo: T0.AddSeconds(i).AddMinutes(30)), None).AsTask());
@@ -351,7 +322,7 @@ public abstract class SessionStoreContract
         var final = await Store.GetAsync(_kind, record.Session.Id, T0, None);
         Assert.Equal("x", final!.Session.Data["n"]);
         Assert.True(final.Session.ExpiresAt >= T0.AddSeconds(1).AddMinutes(30));
-        Assert.Equal(record.Digest.ToArray(), final.Digest.ToArray());
+        Assert.Equal(record.Digest, final.Digest);
     }
 
     // --- API keys (issue #14): name, scopes, MaxSessionsPerUser -----------------------------------------------
@@ -364,8 +335,8 @@ public abstract class SessionStoreContract
         var limitedToNothing = NewRecord("alice", createdAt: T0.AddSeconds(1));
         limitedToNothing = limitedToNothing with { Session = limitedToNothing.Session with { Scopes = [] } };
         var unrestricted = NewRecord("alice", createdAt: T0.AddSeconds(2));
-        await Store.SetAsync(named, T0, None);
-        await Store.SetAsync(limitedToNothing, T0, None);
+        await Store.CreateAsync(named, 0, T0, None);
+        await Store.CreateAsync(limitedToNothing, 0, T0, None);
         await Store.CreateAsync(unrestricted, 10, T0, None);
 
         AssertSameRecord(named, await Store.GetAsync(_kind, named.Session.Id, T0, None));
@@ -389,7 +360,7 @@ public abstract class SessionStoreContract
         var middle = NewRecord("alice", createdAt: T0.AddMinutes(-2));
         var newest = NewRecord("alice", createdAt: T0.AddMinutes(-1));
         var bobs = NewRecord("bob", createdAt: T0.AddMinutes(-5));
-        await Store.SetManyAsync([expired, newest, oldest, bobs, middle], T0, None);
+        await SeedAsync(T0, expired, newest, oldest, bobs, middle);
 
         var created = NewRecord("alice", createdAt: T0);
         var evicted = await Store.CreateAsync(created, 2, T0, None);
@@ -406,7 +377,7 @@ public abstract class SessionStoreContract
     public async Task Create_under_a_cap_keeps_the_new_session_and_breaks_ties_by_ordinal_id()
     {
         var records = Enumerable.Range(0, 4).Select(_ => NewRecord("alice", createdAt: T0)).ToArray();
-        await Store.SetManyAsync(records[..3], T0, None);
+        await SeedAsync(T0, records[..3]);
         var expected = records[..3].Select(r => r.Session.Id).Order(StringComparer.Ordinal).Take(2).ToArray();
 
         var evicted = await Store.CreateAsync(records[3], 2, T0, None);
@@ -433,7 +404,7 @@ public abstract class SessionStoreContract
     public async Task Authentication_time_and_items_round_trip_through_get_find_and_query()
     {
         var record = WithSignInState(NewRecord("alice"), T0.AddMinutes(-5), LargeItems());
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
         var later = T0.AddMinutes(1);
 
         AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, later, None));
@@ -449,7 +420,7 @@ public abstract class SessionStoreContract
     public async Task Update_of_the_authentication_time_or_items_changes_only_that_field()
     {
         var record = WithSignInState(NewRecord("alice"), T0, new Dictionary<string, string> { [".persistent"] = "" });
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
         var later = T0.AddMinutes(10);
 
         var reauthenticated = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { AuthenticatedAt = later }, later, None);
@@ -473,7 +444,7 @@ public abstract class SessionStoreContract
     public async Task Rotation_and_slides_keep_the_authentication_time_and_items()
     {
         var record = WithSignInState(NewRecord("alice"), T0.AddSeconds(-30), LargeItems());
-        await Store.SetAsync(record, T0, None);
+        await Store.CreateAsync(record, 0, T0, None);
         var digest = RandomNumberGenerator.GetBytes(32);
         var later = T0.AddMinutes(5);
 
@@ -505,6 +476,15 @@ public abstract class SessionStoreContract
 
     private static void AssertSameItems(IReadOnlyDictionary<string, string> expected, IReadOnlyDictionary<string, string> actual) =>
         Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), actual.OrderBy(p => p.Key, StringComparer.Ordinal));
+
+    /// <summary>Creates each record, uncapped, in order.</summary>
+    protected async Task SeedAsync(DateTimeOffset now, params SessionRecord[] records)
+    {
+        foreach (var record in records)
+        {
+            await Store.CreateAsync(record, 0, now, None);
+        }
+    }
 
     /// <summary>A fresh kind for this test.</summary>
     protected string Kind => _kind;
@@ -572,7 +552,7 @@ public abstract class SessionStoreContract
         Assert.Equal(e.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal), a.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Equal(e.AuthenticatedAt, a.AuthenticatedAt);
         AssertSameItems(e.AuthenticationItems, a.AuthenticationItems);
-        Assert.Equal(expected.Digest.ToArray(), actual.Digest.ToArray());
+        Assert.Equal(expected.Digest, actual.Digest);
         Assert.Equal(e.Name, a.Name);
         Assert.Equal(e.Scopes, a.Scopes);
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
@@ -27,7 +26,7 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly TimeSpan _slidingGranularity;
     private readonly SessionMetrics? _metrics;
     private readonly string[] _kindScopes;
-    private readonly int? _maxSessionsPerUser;
+    private readonly int _maxSessionsPerUser;
     private readonly SessionSecrets _secrets;
 
     public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null, IDataProtectionProvider? dataProtection = null)
@@ -45,7 +44,7 @@ internal sealed partial class SessionManager : ISessionManager
         _absoluteTimeout = options.AbsoluteTimeout;
         _slidingGranularity = options.SlidingGranularity ?? TimeSpan.Zero;
         _kindScopes = options.Scopes ?? [];
-        _maxSessionsPerUser = options.MaxSessionsPerUser > 0 ? options.MaxSessionsPerUser : null;
+        _maxSessionsPerUser = Math.Max(options.MaxSessionsPerUser, 0);
         // The application's provider in every app (AddSession registers it); an ephemeral one for a manager built by hand.
         _secrets = new SessionSecrets(dataProtection ?? new EphemeralDataProtectionProvider(), Kind, options.SecretClaimTypes, options.SecretDataKeys);
     }
@@ -93,15 +92,7 @@ internal sealed partial class SessionManager : ISessionManager
             };
 
             var record = new SessionRecord(_secrets.Protect(session), _hasher.Digest(keyMaterial));
-            IReadOnlyList<string> evicted = [];
-            if (_maxSessionsPerUser is { } max)
-            {
-                evicted = await _store.CreateAsync(record, max, now, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await _store.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
-            }
+            var evicted = await _store.CreateAsync(record, _maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false);
 
             var created = new CreatedSession(session, _codec.Format(keyMaterial));
             Log.SessionCreated(_logger, Kind, session.Id, session.UserId);
@@ -110,7 +101,7 @@ internal sealed partial class SessionManager : ISessionManager
             foreach (var id in evicted)
             {
                 // An eviction is a revocation: logged, counted and raised like one.
-                Log.SessionEvicted(_logger, Kind, id, session.UserId, _maxSessionsPerUser!.Value);
+                Log.SessionEvicted(_logger, Kind, id, session.UserId, _maxSessionsPerUser);
                 _metrics?.Revoked(Kind, 1);
                 await _events.RaiseAsync(new SessionRevokedContext(this, id, session.UserId, count: 1), static (e, c) => e.SessionRevoked(c)).ConfigureAwait(false);
             }
@@ -129,44 +120,27 @@ internal sealed partial class SessionManager : ISessionManager
     /// <summary>The handler's call: tells a malformed token (no I/O was done) from an unknown one.</summary>
     internal async ValueTask<SessionAuthenticationOutcome> AuthenticateCoreAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
-        // One pooled buffer for the key material and the digest: this runs on every request. It goes back to the pool
-        // (zeroed) only when no store can still be holding the digest's memory (ReturnsToPool).
-        var rented = ArrayPool<byte>.Shared.Rent(SessionTokenCodec.KeyMaterialBytes + TokenHasher.DigestBytes);
-        var keyMaterial = rented.AsMemory(0, SessionTokenCodec.KeyMaterialBytes);
-        if (!_codec.TryParse(token.Span, keyMaterial.Span))
+        var keyMaterial = new byte[SessionTokenCodec.KeyMaterialBytes];
+        if (!_codec.TryParse(token.Span, keyMaterial))
         {
-            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
             return SessionAuthenticationOutcome.Malformed;
         }
 
-        var digest = rented.AsMemory(SessionTokenCodec.KeyMaterialBytes, TokenHasher.DigestBytes);
         var now = Now();
-        var id = SessionTokenCodec.GetSessionId(keyMaterial.Span);
+        var id = SessionTokenCodec.GetSessionId(keyMaterial);
         DateTimeOffset? slideTo = _idleTimeout is { } idle ? now + idle : null;
-        var completed = false;
         SessionRecord? record = null;
         try
         {
-            for (var generation = 0; generation < _hasher.Generations; generation++)
+            for (var generation = 0; generation < _hasher.Generations && record is null; generation++)
             {
-                _hasher.Digest(keyMaterial.Span, digest.Span, generation);
-                record = await _store.FindAndSlideAsync(new SessionLookup(Kind, id, digest, now, slideTo, _slidingGranularity), cancellationToken).ConfigureAwait(false);
-                if (record is not null)
-                {
-                    break;
-                }
+                var lookup = new SessionLookup(Kind, id, _hasher.Digest(keyMaterial, generation), now, slideTo, _slidingGranularity);
+                record = await _store.FindAndSlideAsync(lookup, cancellationToken).ConfigureAwait(false);
             }
-
-            completed = true;
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(keyMaterial.Span);
-            if (ReturnsToPool(completed, record, digest.Span))
-            {
-                CryptographicOperations.ZeroMemory(digest.Span);
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            CryptographicOperations.ZeroMemory(keyMaterial);
         }
 
         if (record is not null && Reveal(record.Session) is { } session)
@@ -176,16 +150,6 @@ internal sealed partial class SessionManager : ISessionManager
 
         return SessionAuthenticationOutcome.NotFound;
     }
-
-    /// <summary>
-    /// Whether the buffer behind a lookup's digest may go back to the pool: only after every store call completed
-    /// successfully (a store is done with a lookup when its task is) and the record returned does not point into it.
-    /// A call that failed may have left the memory with a client that is still sending it (a command queued past its
-    /// timeout or cancellation, for one), and a pooled buffer would then carry another request's bytes: the buffer is
-    /// left to the collector instead, its key material zeroed, its digest as the store saw it.
-    /// </summary>
-    internal static bool ReturnsToPool(bool completed, SessionRecord? record, ReadOnlySpan<byte> digest) =>
-        completed && (record is null || !record.DigestOverlaps(digest));
 
     public async Task<Session?> FindAsync(string token, CancellationToken cancellationToken = default)
     {
@@ -205,7 +169,7 @@ internal sealed partial class SessionManager : ISessionManager
 
             for (var generation = 0; generation < _hasher.Generations; generation++)
             {
-                if (record.MatchesDigest(_hasher.Digest(keyMaterial, generation)))
+                if (SessionRecord.DigestsMatch(record.Digest, _hasher.Digest(keyMaterial, generation)))
                 {
                     return Reveal(record.Session);
                 }

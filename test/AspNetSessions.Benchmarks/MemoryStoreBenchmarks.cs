@@ -40,7 +40,7 @@ public class MemoryStoreBenchmarks
         {
             var record = Fixtures.NewRecord(Fixtures.UserId(i % users), hasher, keyMaterial, out digests[i]);
             ids[i] = record.Session.Id;
-            _store.SetAsync(record, Fixtures.Now, default).AsTask().GetAwaiter().GetResult();
+            _store.CreateAsync(record, 0, Fixtures.Now, default).AsTask().GetAwaiter().GetResult();
         }
 
         var random = new Random(42);

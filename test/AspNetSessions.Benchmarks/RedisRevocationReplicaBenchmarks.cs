@@ -64,7 +64,7 @@ public class RedisRevocationReplicaBenchmarks
     [Benchmark(Description = "write + revoke one session")]
     public async Task<bool> CreateAndRevoke()
     {
-        await _store.SetAsync(_record, Fixtures.Now, default);
+        await _store.CreateAsync(_record, 0, Fixtures.Now, default);
         return await _store.DeleteAsync(Fixtures.Kind, _record.Session.Id, default) ? true : throw new InvalidOperationException("The session was not revoked.");
     }
 }

@@ -136,7 +136,7 @@ internal static class RedisFixtures
 
             if (batch.Count == Batch || i == count - 1)
             {
-                await store.SetManyAsync(batch, Fixtures.Now, default);
+                await Task.WhenAll(batch.Select(r => store.CreateAsync(r, 0, Fixtures.Now, default).AsTask()));
                 batch.Clear();
             }
         }

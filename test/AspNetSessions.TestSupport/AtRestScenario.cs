@@ -154,7 +154,7 @@ public sealed class AtRestScenario : IAsyncDisposable
     {
         var records = await Store.QueryAsync(new SessionQuery { Kind = SessionAuthenticationDefaults.AuthenticationScheme, Now = DateTimeOffset.UtcNow, Status = SessionStatus.All }, default);
         return [.. records.Select(r => string.Join("\n",
-            new[] { r.Session.Id, r.Session.UserId, r.Session.Name ?? "", Convert.ToHexString(r.Digest.Span) }
+            new[] { r.Session.Id, r.Session.UserId, r.Session.Name ?? "", Convert.ToHexString(r.Digest) }
                 .Concat(r.Session.Claims.Select(c => c.Type + "=" + c.Value))
                 .Concat(r.Session.Data.Select(d => d.Key + "=" + d.Value))
                 .Concat(r.Session.Metadata.Select(d => d.Key + "=" + d.Value))

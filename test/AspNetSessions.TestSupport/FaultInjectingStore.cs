@@ -19,12 +19,6 @@ public sealed class FaultInjectingStore(ISessionStore inner) : DelegatingSession
     public override ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken) =>
         Enter() ? base.CreateAsync(record, maxSessionsPerUser, now, cancellationToken) : ValueTask.FromResult<IReadOnlyList<string>>([]);
 
-    public override ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Enter() ? base.SetAsync(record, now, cancellationToken) : default;
-
-    public override ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Enter() ? base.SetManyAsync(records, now, cancellationToken) : default;
-
     public override ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         Enter() ? base.GetAsync(kind, id, now, cancellationToken) : default;
 

@@ -17,7 +17,7 @@ namespace AspNetSessions;
 /// asking the store and re-checks it after inserting; if anything was invalidated meanwhile it takes its entry back
 /// out, so an invalidation racing a fill can never leave a revoked session cached.</para>
 /// </remarks>
-internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionInvalidationListener
+internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionChangeListener
 {
     private readonly TimeProvider _time;
     private readonly NearCacheMetrics _metrics;
@@ -29,7 +29,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
     private long _epoch;
     private volatile bool _live;
 
-    public NearCacheSessionStore(ISessionStore inner, ISessionInvalidationSource source, SessionNearCacheOptions options, TimeProvider time, NearCacheMetrics metrics)
+    public NearCacheSessionStore(ISessionStore inner, ISessionChangeFeed feed, SessionNearCacheOptions options, TimeProvider time, NearCacheMetrics metrics)
         : base(inner)
     {
         _time = time;
@@ -37,7 +37,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         _sizeLimit = options.SizeLimit;
         _maxStaleness = options.MaxStaleness;
         metrics.CreateInstruments(() => _entries.Count);
-        _subscription = source.Subscribe(this);
+        _subscription = feed.Subscribe(this);
     }
 
     /// <summary>How many sessions are cached (tests and the entries gauge).</summary>
@@ -59,14 +59,6 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         return FindInStoreAsync(key, lookup, cancellationToken);
     }
 
-    public override async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        Evict(record.Session.Kind, record.Session.Id);
-        await InnerStore.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
-        Evict(record.Session.Kind, record.Session.Id);
-    }
-
     public override async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -79,16 +71,6 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         }
 
         return evicted;
-    }
-
-    public override async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        await InnerStore.SetManyAsync(records, now, cancellationToken).ConfigureAwait(false);
-        foreach (var record in records)
-        {
-            Evict(record.Session.Kind, record.Session.Id);
-        }
     }
 
     public override async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
@@ -131,25 +113,25 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         }
     }
 
-    void ISessionInvalidationListener.SessionChanged(string kind, string sessionId)
+    void ISessionChangeListener.SessionChanged(string kind, string sessionId)
     {
         _metrics.Invalidated();
         Evict(kind, sessionId);
     }
 
-    void ISessionInvalidationListener.UserChanged(string kind, string userId)
+    void ISessionChangeListener.UserChanged(string kind, string userId)
     {
         _metrics.Invalidated();
         EvictMatching(kind, userId);
     }
 
-    void ISessionInvalidationListener.KindChanged(string kind)
+    void ISessionChangeListener.KindChanged(string kind)
     {
         _metrics.Invalidated();
         EvictMatching(kind, userId: null);
     }
 
-    void ISessionInvalidationListener.ChannelLost()
+    void ISessionChangeListener.ChannelLost()
     {
         // Bypass first, then forget: nothing cached before this moment is ever served again.
         _live = false;
@@ -157,7 +139,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         Flush();
     }
 
-    void ISessionInvalidationListener.ChannelRestored()
+    void ISessionChangeListener.ChannelRestored()
     {
         Interlocked.Increment(ref _epoch);
         Flush();
@@ -187,7 +169,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
             && _time.GetElapsedTime(entry.CachedAt) < _maxStaleness
             && session.IsValidAt(lookup.Now)
             && !SessionExpiry.IsWriteDue(session.LastSeenAt, lookup.Now, lookup.SlidingGranularity)
-            && entry.Record.MatchesDigest(lookup.Digest.Span);
+            && SessionRecord.DigestsMatch(entry.Record.Digest, lookup.Digest);
     }
 
     private async ValueTask<SessionRecord?> FindInStoreAsync((string Kind, string Id) key, SessionLookup lookup, CancellationToken cancellationToken)
@@ -199,7 +181,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionIn
         if (found is null)
         {
             // Gone, expired or revoked: forget it, but only for the right secret (a wrong guess must not evict).
-            if (_entries.TryGetValue(key, out var stale) && stale.Record.MatchesDigest(lookup.Digest.Span))
+            if (_entries.TryGetValue(key, out var stale) && SessionRecord.DigestsMatch(stale.Record.Digest, lookup.Digest))
             {
                 _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, stale));
             }

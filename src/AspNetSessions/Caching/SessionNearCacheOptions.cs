@@ -7,7 +7,7 @@ namespace AspNetSessions;
 /// </summary>
 public sealed class SessionNearCacheOptions
 {
-    /// <summary>Switches the near-cache on. Default off. The store must announce changes (<c>ISessionInvalidationSource</c>).</summary>
+    /// <summary>Switches the near-cache on. Default off. The store must have a change feed (<c>ISessionChangeFeed</c>) registered beside it.</summary>
     public bool Enabled { get; set; }
 
     /// <summary>The most sessions kept; past it, new ones are not cached until room is made. Default 100 000 (tens of MB at most).</summary>

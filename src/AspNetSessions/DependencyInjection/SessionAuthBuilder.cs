@@ -46,28 +46,30 @@ public sealed class SessionAuthBuilder
     /// </summary>
     /// <param name="name">The backend's name, e.g. <c>Redis</c>.</param>
     /// <param name="factory">Creates the backend once, from the app's services.</param>
-    public SessionAuthBuilder AddStore(string name, Func<IServiceProvider, ISessionStore> factory)
+    /// <param name="changeFeedHint">
+    /// When the near-cache is switched on and the backend has no change feed (<see cref="AddChangeFeed"/>), says how to
+    /// get one, e.g. which package adds it; the startup error ends with it. <see langword="null"/> for no hint.
+    /// </param>
+    public SessionAuthBuilder AddStore(string name, Func<IServiceProvider, ISessionStore> factory, Func<IServiceProvider, string>? changeFeedHint = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
-        Services.AddSingleton(new SessionStoreRegistration(name, factory, typeof(ISessionStore)));
+        Services.AddSingleton(new SessionStoreRegistration(name, factory, changeFeedHint));
         return this;
     }
 
     /// <summary>
-    /// Adds a store backend of a known type; see <see cref="AddStore(string, Func{IServiceProvider, ISessionStore})"/>.
-    /// Its type tells the startup checks what it can do before it is created (e.g. whether it implements
-    /// <see cref="ISessionInvalidationSource"/>, which the near-cache needs).
+    /// Registers the change feed of the store backend named <paramref name="storeName"/>, beside it: what tells every
+    /// app instance about the store's changes, which the near-cache (<c>SessionAuth:NearCache</c>) needs. The feed of
+    /// the backend in use is created once, when the near-cache is on; the one registered last for a name is used.
     /// </summary>
-    /// <typeparam name="TStore">The backend's type.</typeparam>
-    /// <param name="name">The backend's name, e.g. <c>Redis</c>.</param>
-    /// <param name="factory">Creates the backend once, from the app's services.</param>
-    public SessionAuthBuilder AddStore<TStore>(string name, Func<IServiceProvider, TStore> factory)
-        where TStore : class, ISessionStore
+    /// <param name="storeName">The backend's name, as given to <see cref="AddStore"/>.</param>
+    /// <param name="factory">Creates the feed, or returns <see langword="null"/> when the backend, as configured, cannot announce changes (the near-cache is then refused at startup).</param>
+    public SessionAuthBuilder AddChangeFeed(string storeName, Func<IServiceProvider, ISessionChangeFeed?> factory)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(storeName);
         ArgumentNullException.ThrowIfNull(factory);
-        Services.AddSingleton(new SessionStoreRegistration(name, factory, typeof(TStore)));
+        Services.AddSingleton(new SessionChangeFeedRegistration(storeName, factory));
         return this;
     }
 

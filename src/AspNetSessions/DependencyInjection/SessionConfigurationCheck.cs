@@ -157,9 +157,8 @@ internal static partial class SessionConfigurationCheck
 
     private static string Unknown(string key, string name, IEnumerable<string> valid, string parent)
     {
-        var nearest = valid.Select(v => (Key: v, Distance: Distance(name, v))).OrderBy(c => c.Distance).FirstOrDefault();
-        var hint = nearest.Key is not null && nearest.Distance <= Math.Max(2, name.Length / 3)
-            ? $" Did you mean {Join(parent, nearest.Key)}?"
+        var hint = Spelling.Nearest(name, valid) is { } nearest
+            ? $" Did you mean {Join(parent, nearest)}?"
             : $" Valid keys here: {string.Join(", ", valid.Order(StringComparer.Ordinal))}.";
         return $"{key} is not a setting of AspNetSessions, so it would be ignored.{hint}";
     }
@@ -172,33 +171,6 @@ internal static partial class SessionConfigurationCheck
     };
 
     private static string Join(string parent, string key) => parent.Length == 0 ? key : parent + ":" + key;
-
-    /// <summary>Case-insensitive edit distance, to suggest the key that was meant.</summary>
-    private static int Distance(string a, string b)
-    {
-        a = a.ToUpperInvariant();
-        b = b.ToUpperInvariant();
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
 
     /// <summary>[-][d.]hh:mm:ss[.fffffff]: the spellings that cannot be misread.</summary>
     [GeneratedRegex(@"^-?(\d+\.)?\d{1,2}:\d{2}:\d{2}(\.\d{1,7})?$", RegexOptions.CultureInvariant)]

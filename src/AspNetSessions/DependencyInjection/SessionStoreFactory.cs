@@ -20,9 +20,9 @@ internal static class SessionStoreFactory
         }
 
         // In front of the instrumentation, so store metrics keep measuring real round trips.
-        var source = store as ISessionInvalidationSource
-            ?? throw new InvalidOperationException(SessionStoreOptionsValidator.NearCacheUnsupported(chosen!.Name));
-        return new NearCacheSessionStore(instrumented, source, nearCache, services.GetRequiredService<TimeProvider>(),
+        var feed = services.GetRequiredService<SessionStoreSelection>().ChangeFeed
+            ?? throw new InvalidOperationException(SessionStoreOptionsValidator.NearCacheUnsupported(chosen!, services));
+        return new NearCacheSessionStore(instrumented, feed, nearCache, services.GetRequiredService<TimeProvider>(),
             new NearCacheMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
     }
 }

@@ -1,19 +1,22 @@
 using AspNetSessions.Stores;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AspNetSessions;
 
 /// <summary>Checks at startup that the chosen backend exists and that kinds and token prefixes are unique.</summary>
 internal sealed class SessionStoreOptionsValidator(
+    IServiceProvider services,
     IEnumerable<SessionStoreRegistration> stores,
     IEnumerable<SessionSchemeRegistration> schemes,
     IOptionsMonitor<SessionAuthenticationOptions> schemeOptions,
     SessionConfigurationReport? configuration = null,
     IOptions<SessionNearCacheOptions>? nearCache = null) : IValidateOptions<SessionStoreOptions>
 {
-    /// <summary>Why the near-cache cannot run over a store, in the words of the setting that asks for it.</summary>
-    public static string NearCacheUnsupported(string store) =>
-        $"{SessionAuthenticationDefaults.ConfigurationSection}:NearCache:Enabled is true, but the {store} session store does not announce changes to other app instances (ISessionInvalidationSource), so a revoked session could stay cached: switch the near-cache off, or use a store that announces changes.";
+    /// <summary>Why the near-cache cannot run over a store, in the words of the setting that asks for it, with the store's hint.</summary>
+    public static string NearCacheUnsupported(SessionStoreRegistration store, IServiceProvider services) =>
+        $"{SessionAuthenticationDefaults.ConfigurationSection}:NearCache:Enabled is true, but the {store.Name} session store does not announce changes to other app instances (it has no change feed), so a revoked session could stay cached: switch the near-cache off, or "
+        + (store.ChangeFeedHint?.Invoke(services) ?? "use a store that announces changes") + ".";
 
     public ValidateOptionsResult Validate(string? name, SessionStoreOptions options)
     {
@@ -39,9 +42,9 @@ internal sealed class SessionStoreOptionsValidator(
 
         if (nearCache?.Value is { Enabled: true } cache)
         {
-            if (SessionStoreSelection.Pick(stores, options.Store) is { AnnouncesChanges: false } chosen)
+            if (SessionStoreSelection.Pick(stores, options.Store) is { } chosen && services.GetRequiredService<SessionStoreSelection>().ChangeFeed is null)
             {
-                errors.Add(NearCacheUnsupported(chosen.Name));
+                errors.Add(NearCacheUnsupported(chosen, services));
             }
 
             if (cache.SizeLimit < 1)

@@ -21,7 +21,7 @@ internal static class SessionStoreServices
         }
 
         services.AddSingleton(new SessionStoreRegistration("Memory", static sp => new MemorySessionStore(
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemorySessionStore>>()), typeof(MemorySessionStore)));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemorySessionStore>>())));
         services.AddOptions<SessionNearCacheOptions>();
         services.AddOptions<SessionStoreOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreOptions>, SessionStoreOptionsValidator>());

@@ -12,24 +12,10 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
     private readonly SessionMetrics _metrics = metrics;
     private readonly SessionStoreOutage? _outage = outage;
 
-    public override async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        using var call = Begin("set");
-        await InnerStore.SetAsync(record, now, cancellationToken).ConfigureAwait(false);
-        call.Succeeded();
-    }
-
     public override async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var call = Begin("create");
         return call.Succeeded(await InnerStore.CreateAsync(record, maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false));
-    }
-
-    public override async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        using var call = Begin("set_many");
-        await InnerStore.SetManyAsync(records, now, cancellationToken).ConfigureAwait(false);
-        call.Succeeded();
     }
 
     public override async ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)

@@ -22,14 +22,6 @@ public abstract class DelegatingSessionStore : ISessionStore, IAsyncDisposable, 
     public virtual string Name => InnerStore.Name;
 
     /// <inheritdoc />
-    public virtual ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken) =>
-        InnerStore.SetAsync(record, now, cancellationToken);
-
-    /// <inheritdoc />
-    public virtual ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken) =>
-        InnerStore.SetManyAsync(records, now, cancellationToken);
-
-    /// <inheritdoc />
     public virtual ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken) =>
         InnerStore.CreateAsync(record, maxSessionsPerUser, now, cancellationToken);
 

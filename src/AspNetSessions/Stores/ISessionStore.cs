@@ -8,7 +8,7 @@ namespace AspNetSessions.Stores;
 /// <remarks>
 /// Instants are always passed in by the caller (the manager reads its <see cref="TimeProvider"/>), so a store
 /// never reads a clock to decide validity; it may use one only to reclaim space. Session ids start with the
-/// user group of their user id (<see cref="SessionUserGroup.Of(string)"/>), which lets a store place a session
+/// user group of their user id (<see cref="SessionIds.UserGroupOfUser(string)"/>), which lets a store place a session
 /// next to its user's index (e.g. in one Redis Cluster hash slot) knowing only the id.
 /// Failures to reach the backend are reported as <see cref="SessionStoreUnavailableException"/>.
 /// </remarks>
@@ -17,29 +17,19 @@ public interface ISessionStore
     /// <summary>A short backend name for logs, metrics and health reports, e.g. <c>Memory</c> or <c>Redis</c>.</summary>
     string Name { get; }
 
-    /// <summary>Writes a session (creating or replacing it) with a time to live up to its expiry.</summary>
-    /// <param name="record">The session and its digest.</param>
-    /// <param name="now">The current instant, from which the time to live is computed.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>Writes several sessions, each as <see cref="SetAsync(SessionRecord, DateTimeOffset, CancellationToken)"/> would.</summary>
-    /// <param name="records">The sessions and their digests.</param>
-    /// <param name="now">The current instant.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken);
-
     /// <summary>
-    /// Creates a session under a per-user cap (<c>MaxSessionsPerUser</c>), in one atomic step: writes
-    /// <paramref name="record"/> and deletes the user's oldest valid sessions of the kind that
-    /// <see cref="SessionEviction.Choose"/> picks, so that at most <paramref name="maxSessionsPerUser"/> remain, the new
-    /// one included (it is never evicted). Atomic means: concurrent calls for the same user never leave more than the
-    /// cap valid (the suites' <c>SessionRaceContract</c> checks it). Returns the ids of the evicted sessions, which the
-    /// store announces like deletions (near-cache invalidation).
+    /// Inserts a new session with a time to live up to its expiry, under an optional per-user cap
+    /// (<c>MaxSessionsPerUser</c>), in one atomic step: writes <paramref name="record"/> and deletes the user's oldest
+    /// valid sessions of the kind that <see cref="SessionEviction.Choose"/> picks, so that at most
+    /// <paramref name="maxSessionsPerUser"/> remain, the new one included (it is never evicted). Atomic means: concurrent
+    /// calls for the same user never leave more than the cap valid (the suites' <c>SessionRaceContract</c> checks it).
+    /// Returns the ids of the evicted sessions, which the store announces like deletions (near-cache invalidation).
+    /// Session ids carry at least 104 random bits, so an id that exists already is a bug: the store throws
+    /// <see cref="InvalidOperationException"/> and leaves the stored session as it was.
     /// </summary>
     /// <param name="record">The new session and its digest.</param>
-    /// <param name="maxSessionsPerUser">The cap, at least 1.</param>
-    /// <param name="now">The current instant: which sessions count as valid.</param>
+    /// <param name="maxSessionsPerUser">The cap, or 0 for none (nothing is evicted).</param>
+    /// <param name="now">The current instant: the time to live is computed from it, and it decides which sessions count as valid.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -9,9 +9,9 @@ namespace AspNetSessions.Stores;
 /// </summary>
 /// <remarks>
 /// Layout (bytes per stored session count, see bench/results): one table per kind, keyed by the session's own id string
-/// (no tuple key, no second copy of the id). Records are immutable and each table's value is swapped with the
-/// dictionary's own compare-and-exchange (<c>TryUpdate</c>), so concurrent touches, patches and rotations never
-/// overwrite each other's fields and no wrapper object per session is needed. Each user's index starts as an immutable
+/// (no tuple key, no second copy of the id), each session kept as a compact <see cref="Entry"/>. Entries are immutable
+/// and each table's value is swapped with the dictionary's own compare-and-exchange (<c>TryUpdate</c>), so concurrent
+/// touches, patches and rotations never overwrite each other's fields. Each user's index starts as an immutable
 /// array of ids, replaced by compare-and-exchange too: for the few sessions a user holds it is a fraction of a hash
 /// set's size, and an emptied index is removed only if it is still the empty one, so a concurrent add never loses an id.
 /// Beyond <see cref="UserIds.ArrayLimit"/> ids it becomes a locked hash set (<see cref="UserIds"/>), so adding or
@@ -56,18 +56,17 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         }
     }
 
-    public ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        Set(record);
-        return ValueTask.CompletedTask;
-    }
-
     public ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         cancellationToken.ThrowIfCancellationRequested();
         var session = record.Session;
+        if (maxSessionsPerUser <= 0)
+        {
+            Add(record);
+            return ValueTask.FromResult<IReadOnlyList<string>>([]);
+        }
+
         var stripe = _capLocks[(int)((uint)HashCode.Combine(session.Kind, session.UserId) % (uint)_capLocks.Length)];
         lock (stripe)
         {
@@ -79,32 +78,21 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
                 evicted = SessionEviction.Choose(others, maxSessionsPerUser);
             }
 
+            Add(record);
             foreach (var id in evicted)
             {
                 Remove(session.Kind, id);
             }
 
-            Set(record);
             return ValueTask.FromResult(evicted);
         }
-    }
-
-    public ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        foreach (var record in records)
-        {
-            Set(record);
-        }
-
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask<SessionRecord?> GetAsync(string kind, string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_kinds.TryGetValue(kind, out var table) && table.Sessions.TryGetValue(id, out var record) && record.Session.IsValidAt(now)
-            ? record
+        return ValueTask.FromResult(_kinds.TryGetValue(kind, out var table) && table.Sessions.TryGetValue(id, out var entry) && entry.IsValidAt(now)
+            ? entry.ToRecord(kind, id)
             : null);
     }
 
@@ -118,19 +106,20 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         var sessions = table.Sessions;
         while (sessions.TryGetValue(lookup.Id, out var current))
         {
-            if (!current.Session.IsValidAt(lookup.Now) || !current.MatchesDigest(lookup.Digest.Span))
+            if (!current.IsValidAt(lookup.Now) || !SessionRecord.DigestsMatch(current.Digest, lookup.Digest))
             {
                 return default;
             }
 
-            var session = SessionExpiry.Touch(current.Session, lookup);
-            if (ReferenceEquals(session, current.Session))
+            var record = current.ToRecord(table.Kind, lookup.Id);
+            var session = SessionExpiry.Touch(record.Session, lookup);
+            if (ReferenceEquals(session, record.Session))
             {
-                return ValueTask.FromResult<SessionRecord?>(current);
+                return ValueTask.FromResult<SessionRecord?>(record);
             }
 
-            var touched = current with { Session = session };
-            if (sessions.TryUpdate(lookup.Id, touched, current))
+            var touched = record with { Session = session };
+            if (sessions.TryUpdate(lookup.Id, new Entry(touched), current))
             {
                 return ValueTask.FromResult<SessionRecord?>(touched);
             }
@@ -149,13 +138,13 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
         while (table.Sessions.TryGetValue(id, out var current))
         {
-            if (!current.Session.IsValidAt(now))
+            if (!current.IsValidAt(now))
             {
                 return default;
             }
 
-            var patched = patch.ApplyTo(current);
-            if (table.Sessions.TryUpdate(id, patched, current))
+            var patched = patch.ApplyTo(current.ToRecord(kind, id));
+            if (table.Sessions.TryUpdate(id, new Entry(patched), current))
             {
                 return ValueTask.FromResult<SessionRecord?>(patched);
             }
@@ -212,10 +201,10 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         {
             foreach (var pair in table.Sessions)
             {
-                // Only the expired record seen here: one replaced meanwhile (e.g. by a fresh Set) stays.
-                if (!pair.Value.Session.IsValidAt(now) && table.Sessions.TryRemove(pair))
+                // Only the expired record seen here: one replaced meanwhile (e.g. by a slide) stays.
+                if (!pair.Value.IsValidAt(now) && table.Sessions.TryRemove(pair))
                 {
-                    RemoveFromIndex(table, pair.Value.Session.UserId, pair.Key);
+                    RemoveFromIndex(table, pair.Value.UserId, pair.Key);
                     removed++;
                 }
             }
@@ -229,25 +218,28 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         return removed;
     }
 
-    private KindTable Table(string kind) => _kinds.GetOrAdd(kind, static _ => new KindTable());
+    private KindTable Table(string kind) => _kinds.GetOrAdd(kind, static kind => new KindTable(kind));
 
-    private void Set(SessionRecord record)
+    private void Add(SessionRecord record)
     {
         var session = record.Session;
         var table = Table(session.Kind);
         // Index first: a record is never reachable by id while missing from its user's index.
         AddToIndex(table, session.UserId, session.Id);
-        table.Sessions[session.Id] = record;
+        if (!table.Sessions.TryAdd(session.Id, new Entry(record)))
+        {
+            throw new InvalidOperationException($"A {session.Kind} session with id {session.Id} exists already; CreateAsync never replaces one.");
+        }
     }
 
     private bool Remove(string kind, string id)
     {
-        if (!_kinds.TryGetValue(kind, out var table) || !table.Sessions.TryRemove(id, out var record))
+        if (!_kinds.TryGetValue(kind, out var table) || !table.Sessions.TryRemove(id, out var entry))
         {
             return false;
         }
 
-        RemoveFromIndex(table, record.Session.UserId, id);
+        RemoveFromIndex(table, entry.UserId, id);
         return true;
     }
 
@@ -265,7 +257,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
             {
                 foreach (var id in UserIds.Snapshot(index))
                 {
-                    if (table.Sessions.TryGetValue(id, out var record) && query.Matches(record.Session))
+                    if (table.Sessions.TryGetValue(id, out var entry) && entry.ToRecord(table.Kind, id) is var record && query.Matches(record.Session))
                     {
                         found.Add(record);
                     }
@@ -275,9 +267,9 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
             return found;
         }
 
-        foreach (var (_, record) in table.Sessions)
+        foreach (var (id, entry) in table.Sessions)
         {
-            if (query.Matches(record.Session))
+            if (entry.ToRecord(table.Kind, id) is var record && query.Matches(record.Session))
             {
                 found.Add(record);
             }
@@ -356,12 +348,66 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     }
 
     /// <summary>One kind's sessions by id, and its users' indexes (user id → the ids of their sessions).</summary>
-    private sealed class KindTable
+    private sealed class KindTable(string kind)
     {
-        public ConcurrentDictionary<string, SessionRecord> Sessions { get; } = new(StringComparer.Ordinal);
+        public string Kind { get; } = kind;
+
+        public ConcurrentDictionary<string, Entry> Sessions { get; } = new(StringComparer.Ordinal);
 
         /// <summary>User id → a <c>string[]</c> of session ids (a few) or a <see cref="UserIds"/> (more).</summary>
         public ConcurrentDictionary<string, object> Users { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// A stored session, compact (bytes per stored session, <c>--memory</c> in test/AspNetSessions.Benchmarks): the
+    /// instants as UTC ticks, no id or kind (the table's key and kind), and the digest array shared with the records
+    /// built from it, which nothing writes into. A class compared by reference, so <c>TryUpdate</c> swaps only the entry
+    /// read. Reads build the <see cref="SessionRecord"/> they return.
+    /// </summary>
+    private sealed class Entry(SessionRecord record)
+    {
+        private const long NoInstant = long.MinValue;
+
+        private readonly long _createdAt = record.Session.CreatedAt.UtcTicks;
+        private readonly long _lastSeenAt = record.Session.LastSeenAt.UtcTicks;
+        private readonly long _expiresAt = record.Session.ExpiresAt.UtcTicks;
+        private readonly long _absoluteExpiresAt = record.Session.AbsoluteExpiresAt?.UtcTicks ?? NoInstant;
+        private readonly long _authenticatedAt = record.Session.AuthenticatedAt.UtcTicks;
+        private readonly IReadOnlyList<SessionClaim> _claims = record.Session.Claims;
+        private readonly IReadOnlyDictionary<string, string> _data = record.Session.Data;
+        private readonly IReadOnlyDictionary<string, string> _metadata = record.Session.Metadata;
+        private readonly IReadOnlyDictionary<string, string> _authenticationItems = record.Session.AuthenticationItems;
+        private readonly string? _name = record.Session.Name;
+        private readonly IReadOnlyList<string>? _scopes = record.Session.Scopes;
+
+        public string UserId { get; } = record.Session.UserId;
+
+        public byte[] Digest { get; } = record.Digest;
+
+        /// <summary>As <see cref="Session.IsValidAt"/>, without building the session.</summary>
+        public bool IsValidAt(DateTimeOffset now) => _expiresAt > now.UtcTicks;
+
+        public SessionRecord ToRecord(string kind, string id) => new(
+            new Session
+            {
+                Id = id,
+                Kind = kind,
+                UserId = UserId,
+                CreatedAt = Instant(_createdAt),
+                LastSeenAt = Instant(_lastSeenAt),
+                ExpiresAt = Instant(_expiresAt),
+                AbsoluteExpiresAt = _absoluteExpiresAt == NoInstant ? null : Instant(_absoluteExpiresAt),
+                AuthenticatedAt = Instant(_authenticatedAt),
+                Claims = _claims,
+                Data = _data,
+                Metadata = _metadata,
+                AuthenticationItems = _authenticationItems,
+                Name = _name,
+                Scopes = _scopes,
+            },
+            Digest);
+
+        private static DateTimeOffset Instant(long utcTicks) => new(utcTicks, TimeSpan.Zero);
     }
 
     /// <summary>

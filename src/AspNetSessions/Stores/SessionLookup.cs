@@ -5,12 +5,7 @@ namespace AspNetSessions.Stores;
 /// </summary>
 /// <param name="Kind">The session kind.</param>
 /// <param name="Id">The session id taken from the token.</param>
-/// <param name="Digest">
-/// The digest of the presented secret; the session is returned only if it matches in constant time. The memory is
-/// the caller's and is reused once the store call's task has completed successfully: a store that needs it longer
-/// copies it, and the record a store returns carries the stored digest, never this memory (the contract suite checks
-/// that). After a failed call the caller leaves the memory untouched, so a client still sending it sends the right bytes.
-/// </param>
+/// <param name="Digest">The digest of the presented secret; the session is returned only if it matches in constant time.</param>
 /// <param name="Now">The request's instant: a session whose expiry is not after it is not found.</param>
 /// <param name="SlideTo">
 /// The idle expiry the request earns (now + idle timeout), or <see langword="null"/> when the kind does not slide.
@@ -23,7 +18,7 @@ namespace AspNetSessions.Stores;
 public readonly record struct SessionLookup(
     string Kind,
     string Id,
-    ReadOnlyMemory<byte> Digest,
+    byte[] Digest,
     DateTimeOffset Now,
     DateTimeOffset? SlideTo,
     TimeSpan SlidingGranularity);

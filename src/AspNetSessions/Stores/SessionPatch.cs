@@ -7,7 +7,7 @@ namespace AspNetSessions.Stores;
 public sealed record SessionPatch
 {
     /// <summary>A new digest: rotates the token, the old one stops working at once.</summary>
-    public ReadOnlyMemory<byte>? Digest { get; init; }
+    public byte[]? Digest { get; init; }
 
     /// <summary>A new expiry (never beyond the session's absolute expiry; stores cap it).</summary>
     public DateTimeOffset? ExpiresAt { get; init; }

@@ -11,8 +11,13 @@ namespace AspNetSessions.Stores;
 public sealed class SessionStoreSelection
 {
     private readonly IServiceProvider _services;
+    private readonly Lazy<ISessionChangeFeed?> _changeFeed;
 
-    internal SessionStoreSelection(IServiceProvider services) => _services = services;
+    internal SessionStoreSelection(IServiceProvider services)
+    {
+        _services = services;
+        _changeFeed = new(() => Choose(services, out _) is { } chosen ? ChangeFeedOf(services, chosen) : null);
+    }
 
     /// <summary>The name of the backend in use, e.g. <c>Memory</c> or <c>Redis</c>; <see langword="null"/> when <c>SessionAuth:Store</c> names none that is registered, or while the <c>SessionAuth</c> section is being refused.</summary>
     public string? SelectedStore => Choose(_services, out _)?.Name;
@@ -20,6 +25,9 @@ public sealed class SessionStoreSelection
     /// <summary>Whether the backend named <paramref name="storeName"/> (ignoring case) is the one in use.</summary>
     /// <param name="storeName">A backend name, as given to <c>SessionAuthBuilder.AddStore</c>.</param>
     public bool IsSelected(string storeName) => string.Equals(SelectedStore, storeName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The change feed of the backend in use, created once (the startup check and the near-cache share it); <see langword="null"/> when it has none.</summary>
+    internal ISessionChangeFeed? ChangeFeed => _changeFeed.Value;
 
     /// <summary>The chosen registration; built from the configure actions without validation, since validators call this.</summary>
     internal static SessionStoreRegistration? Choose(IServiceProvider services, out SessionStoreOptions options)
@@ -42,4 +50,8 @@ public sealed class SessionStoreSelection
     internal static SessionStoreRegistration? Pick(IEnumerable<SessionStoreRegistration> registrations, string? name) => name is null
         ? registrations.LastOrDefault()
         : registrations.LastOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static ISessionChangeFeed? ChangeFeedOf(IServiceProvider services, SessionStoreRegistration store) => services
+        .GetServices<SessionChangeFeedRegistration>()
+        .LastOrDefault(f => string.Equals(f.StoreName, store.Name, StringComparison.OrdinalIgnoreCase))?.Factory(services);
 }

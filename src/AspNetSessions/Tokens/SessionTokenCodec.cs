@@ -10,7 +10,7 @@ namespace AspNetSessions.Tokens;
 /// The token text format of one kind: <c>{prefix}_{base64url(id ‖ secret ‖ crc32)}</c>.
 /// <list type="bullet">
 /// <item>prefix: names the kind, so secret scanners can recognise a leaked token and schemes can tell tokens apart;</item>
-/// <item>id: 16 bytes, the user group (3 bytes, see <see cref="SessionUserGroup"/>) then 13 random bytes; locates the record in O(1);</item>
+/// <item>id: 16 bytes, the user group (3 bytes, see <see cref="SessionIds.UserGroupOfUser"/>) then 13 random bytes; locates the record in O(1);</item>
 /// <item>secret: 32 bytes (256 bits) from <see cref="RandomNumberGenerator"/>; only its digest is stored;</item>
 /// <item>crc32 over the prefix and the 48 bytes above: a mistyped or truncated token is rejected before any I/O.</item>
 /// </list>
@@ -44,7 +44,7 @@ internal sealed class SessionTokenCodec
     /// <summary>Fills <paramref name="keyMaterial"/> (48 bytes) with a new id for <paramref name="userId"/> and a new secret.</summary>
     public static void Generate(string userId, Span<byte> keyMaterial)
     {
-        SessionUserGroup.Write(userId, keyMaterial);
+        SessionIds.WriteUserGroup(userId, keyMaterial);
         RandomNumberGenerator.Fill(keyMaterial[3..]);
     }
 

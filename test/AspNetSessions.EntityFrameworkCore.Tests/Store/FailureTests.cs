@@ -4,6 +4,7 @@ using AspNetSessions.Stores;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AspNetSessions.EntityFrameworkCore.Tests.Store;
 
@@ -41,11 +42,11 @@ public sealed class FailureTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task A_database_nobody_listens_on_is_an_outage_logged_once()
+    public async Task A_database_nobody_listens_on_is_an_outage_logged_once_by_the_core_with_the_reason()
     {
         var connectionString = await server.CreateDatabaseAsync("refused");
         await using var host = await StoreHost.StartAsync(db => db.UseNpgsql(connectionString.Replace($"Port={server.Port}", $"Port={ClosedPort()}", StringComparison.Ordinal)), createSchema: false);
-        var store = host.SessionStore;
+        var store = host.Services.GetRequiredService<ISessionStore>();
         var lookup = new SessionLookup("Session", SessionIds.New("fay"), RandomNumberGenerator.GetBytes(32), Now, null, TimeSpan.Zero);
 
         for (var i = 0; i < 3; i++)
@@ -55,7 +56,17 @@ public sealed class FailureTests(PostgresServer server)
 
         await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => store.PingAsync(default).AsTask());
         await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => store.QueryAsync(new SessionQuery { Kind = "Session", Now = Now, UserId = "fay" }, default).AsTask());
-        Assert.Single(host.Logs.Entries, e => e.EventId == 1501);
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status);
+        }
+
+        // One outage line (SessionStoreOutage, 1302), whose reason says what the provider said; the store logs none of its own.
+        var outage = Assert.Single(host.Logs.Entries, e => e.EventId == 1302);
+        Assert.Contains("did not answer", outage.Message, StringComparison.Ordinal);
+        Assert.Contains("Failed to connect", outage.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Logs.Entries, e => e.EventId is > 1500 and < 1600);
     }
 
     [Fact]
@@ -83,7 +94,7 @@ public sealed class FailureTests(PostgresServer server)
                 LastSeenAt = Now,
                 ExpiresAt = Now.AddMinutes(30),
             }, RandomNumberGenerator.GetBytes(32));
-            await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => host.SessionStore.SetAsync(record, Now, default).AsTask());
+            await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => host.SessionStore.CreateAsync(record, 0, Now, default).AsTask());
         }
         finally
         {
@@ -92,7 +103,7 @@ public sealed class FailureTests(PostgresServer server)
         }
     }
 
-    private static int ClosedPort()
+    internal static int ClosedPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

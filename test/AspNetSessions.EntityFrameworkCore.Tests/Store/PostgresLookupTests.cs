@@ -122,7 +122,7 @@ public sealed class PostgresLookupTests(PostgresServer server)
         {
             var id = SessionIds.New("lookups");
             var digest = RandomNumberGenerator.GetBytes(32);
-            await Store.SetAsync(new SessionRecord(new Session
+            await Store.CreateAsync(new SessionRecord(new Session
             {
                 Id = id,
                 Kind = "Session",
@@ -130,7 +130,7 @@ public sealed class PostgresLookupTests(PostgresServer server)
                 CreatedAt = now,
                 LastSeenAt = now,
                 ExpiresAt = now.AddMinutes(30),
-            }, digest), now, default);
+            }, digest), maxSessionsPerUser: 0, now, default);
             return (id, digest);
         }
 

@@ -33,6 +33,10 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         { "metadata of the wrong shape", ["HSET", "{key}", "m", "[1,2]"] },
         { "metadata values not strings", ["HSET", "{key}", "m", "{\"ip\":1}"] },
         { "authentication time not a number", ["HSET", "{key}", "t", "recently"] },
+        { "authentication time missing", ["HDEL", "{key}", "t"] },
+        { "authentication items missing", ["HDEL", "{key}", "p"] },
+        { "name missing", ["HDEL", "{key}", "n"] },
+        { "scopes missing", ["HDEL", "{key}", "sc"] },
         { "authentication items not JSON", ["HSET", "{key}", "p", "{\".Token.access_token\":"] },
         { "authentication items of the wrong shape", ["HSET", "{key}", "p", "[\"at\"]"] },
         { "scopes not JSON", ["HSET", "{key}", "sc", "orders:read"] },
@@ -53,7 +57,7 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         var damaged = await client.LoginAsync("alice");
         var kept = await client.LoginAsync("alice");
         var other = await client.LoginAsync("alice");
-        var key = $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{damaged.SessionId}";
+        var key = $"{prefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{damaged.SessionId}";
         Assert.NotNull(await redis.Server.ExecuteAsync([.. command.Select(c => c.Replace("{key}", key, StringComparison.Ordinal))]));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", damaged.Token));
@@ -74,25 +78,6 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
     }
 
     [Fact]
-    public async Task A_session_written_before_the_sign_in_state_fields_existed_authenticates_as_signed_in_at_creation()
-    {
-        var prefix = RedisServerFixture.NewKeyPrefix();
-        using var app = RedisSampleApp.Create(redis.Server.ConfigurationString, prefix);
-        using var client = app.Client();
-        var login = await client.LoginAsync("alice");
-        var key = $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{login.SessionId}";
-        Assert.NotNull(await redis.Server.ExecuteAsync(["HDEL", key, "t", "p"]));
-
-        var sessions = app.Services.GetRequiredService<ISessionManager>();
-        var session = await sessions.FindByIdAsync(login.SessionId);
-
-        Assert.NotNull(session);
-        Assert.Equal(session.CreatedAt, session.AuthenticatedAt);
-        Assert.Empty(session.AuthenticationItems);
-        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
-    }
-
-    [Fact]
     public async Task A_user_index_of_the_wrong_type_is_refused_and_logged_never_a_500()
     {
         var logs = new CapturingLoggerProvider();
@@ -100,7 +85,7 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         using var app = RedisSampleApp.Create(redis.Server.ConfigurationString, prefix, services: s => s.AddSingleton<ILoggerProvider>(logs));
         using var client = app.Client();
         var login = await client.LoginAsync("alice");
-        var index = $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice";
+        var index = $"{prefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:u:alice";
         await redis.Server.ExecuteAsync("DEL", index);
         await redis.Server.ExecuteAsync("SET", index, "not an index");
 
@@ -125,23 +110,6 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
     }
 
     [Fact]
-    public async Task A_hash_written_before_names_and_scopes_existed_reads_as_an_unnamed_unrestricted_session()
-    {
-        await using var store = new RedisStoreUnderTest(redis.Server, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-        var manager = new SessionManager("Session", new SessionAuthenticationOptions { Kind = "Session" }, store.Store, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManager>.Instance);
-        var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice", Name = "old" });
-        var key = $"{store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{created.Session.Id}";
-        Assert.Equal("2", await redis.Server.ExecuteAsync("HDEL", key, "n", "sc"));
-
-        var session = await manager.AuthenticateAsync(created.Token);
-
-        Assert.NotNull(session);
-        Assert.Null(session.Name);
-        Assert.Null(session.Scopes);
-    }
-
-    [Fact]
     public async Task The_store_logs_a_damaged_session_once_per_refusal_at_error_with_its_key()
     {
         var logs = new CapturingLoggerProvider();
@@ -149,7 +117,7 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         var manager = new SessionManager("Session", new SessionAuthenticationOptions { Kind = "Session" }, store.Store, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManager>.Instance);
         var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
-        var key = $"{store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{created.Session.Id}";
+        var key = $"{store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{created.Session.Id}";
         await redis.Server.ExecuteAsync("HSET", key, "e", "soon");
 
         Assert.Null(await manager.AuthenticateAsync(created.Token));

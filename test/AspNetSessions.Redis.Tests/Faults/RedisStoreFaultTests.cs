@@ -62,7 +62,7 @@ public sealed class RedisStoreFaultTests : IAsyncLifetime
 
         var error = await AssertUnavailableAsync(async () => await manager.CreateAsync(new SessionCreateRequest { UserId = "bob" }));
         Assert.Contains("OutOfMemory", error.Message, StringComparison.Ordinal);
-        Assert.Equal("0", await _server.ExecuteAsync("EXISTS", $"{_store.KeyPrefix}Session:{{{SessionUserGroup.Of("bob")}}}:u:bob"));
+        Assert.Equal("0", await _server.ExecuteAsync("EXISTS", $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("bob")}}}:u:bob"));
         var other = await AssertUnavailableAsync(async () => await manager.AuthenticateAsync(created.Token)); // a slide is a write
         Assert.Contains("OutOfMemory", other.Message, StringComparison.Ordinal);
 

@@ -33,6 +33,8 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
     [InlineData("localhost:notaport", "'localhost:notaport' has no valid port")]
     [InlineData("127.0.0.1:6379,127.0.0.1:70000,password=x", "'127.0.0.1:70000' has no valid port")]
     [InlineData("[::1]:port", "'[::1]:port' has no valid port")]
+    [InlineData("127.0.0.1:6379,connectTimout=5000", "'connectTimout' is not a StackExchange.Redis option. Did you mean 'connectTimeout'?")]
+    [InlineData("127.0.0.1:6379,pasword=secret", "'pasword' is not a StackExchange.Redis option. Did you mean 'password'?")]
     public void A_uri_that_cannot_be_understood_stops_startup_naming_the_key_and_the_expected_form(string configuration, string reason)
     {
         var errors = SampleApp.StartupFailure(() => RedisSampleApp.Create(configuration));
@@ -40,6 +42,19 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
         Assert.Contains(reason, message, StringComparison.Ordinal);
         // The expected form, said once.
         Assert.Single(message.Split("host:port[,password=", StringSplitOptions.None)[1..]);
+    }
+
+    [Theory]
+    [InlineData("SessionAuth:Redis:Configuraton", "Did you mean SessionAuth:Redis:Configuration?")]
+    [InlineData("SessionAuth:Redis:CommandTimout", "Did you mean SessionAuth:Redis:CommandTimeout?")]
+    [InlineData("SessionAuth:Redis:RevocationReplica", "Did you mean SessionAuth:Redis:RevocationReplicas?")]
+    public void A_misspelled_redis_option_stops_startup_with_the_key_that_was_meant(string key, string hint)
+    {
+        // As a user makes the mistake: the misspelled key is the only Redis setting.
+        var errors = SampleApp.StartupFailure(() => new SampleApp(new Dictionary<string, string?> { ["SessionAuth:Store"] = "Redis", [key] = "00:00:01" }));
+
+        var failures = errors.OfType<OptionsValidationException>().SelectMany(e => e.Failures).Distinct().ToArray();
+        Assert.Single(failures, f => f.StartsWith(key + " is not a setting", StringComparison.Ordinal) && f.EndsWith(hint, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -85,7 +100,7 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
 
         // The app (and its store) are gone; the multiplexer is still the app's and still works.
         Assert.True(multiplexer.IsConnected);
-        Assert.Equal(1, await multiplexer.GetDatabase().KeyExistsAsync(new RedisKey[] { $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice" }));
+        Assert.Equal(1, await multiplexer.GetDatabase().KeyExistsAsync(new RedisKey[] { $"{prefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:u:alice" }));
     }
 
     [Fact]
@@ -106,7 +121,8 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
     {
         await using var server = await RedisServer.StartAsync(new RedisServerOptions { AppendOnly = true });
         var logs = new CapturingLoggerProvider();
-        using var app = RedisSampleApp.Create(server.ConfigurationString, services: s => s.AddSingleton<ILoggerProvider>(logs));
+        using var app = RedisSampleApp.Create(server.ConfigurationString, settings: new Dictionary<string, string?> { ["Logging:LogLevel:AspNetSessions.Redis"] = "Debug" },
+            services: s => s.AddSingleton<ILoggerProvider>(logs));
         using var client = app.Client();
         var login = await client.LoginAsync();
 
@@ -120,7 +136,10 @@ public sealed class RedisConnectionOptionsTests(RedisServerFixture redis)
         Assert.Equal(HttpStatusCode.OK, await Eventually.ReturnsAsync(() => client.StatusAsync(HttpMethod.Get, "/api/me", login.Token), HttpStatusCode.OK));
         await Eventually.HoldsAsync(() => logs.Lines.Any(l => l.Contains("AspNetSessions.Redis[1403]", StringComparison.Ordinal)));
 
-        Assert.Single(logs.Lines, l => l.Contains("AspNetSessions.Redis[1402]", StringComparison.Ordinal)); // lost
-        Assert.Single(logs.Lines, l => l.Contains("AspNetSessions.Redis[1403]", StringComparison.Ordinal)); // restored
+        // The outage, once each way, by the core; which endpoint went and came back, at Debug, by the store.
+        Assert.Single(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("[1302]", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, l => l.StartsWith("Information", StringComparison.Ordinal) && l.Contains("[1303]", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, l => l.StartsWith("Debug AspNetSessions.Redis[1402]", StringComparison.Ordinal)); // lost
+        Assert.Single(logs.Lines, l => l.StartsWith("Debug AspNetSessions.Redis[1403]", StringComparison.Ordinal)); // restored
     }
 }

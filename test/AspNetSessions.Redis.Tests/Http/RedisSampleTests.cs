@@ -111,7 +111,7 @@ public sealed class RedisSampleTests(RedisServerFixture redis)
         var ids = (await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToArray();
         Assert.Equal(logins.Except(revoked).Select(l => l.SessionId).Order(), ids.Order());
         Assert.Equal(ids.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            await redis.Server.ExecuteAsync("ZCARD", $"{prefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice"));
+            await redis.Server.ExecuteAsync("ZCARD", $"{prefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:u:alice"));
         foreach (var r in revoked)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", r.Token));

@@ -18,7 +18,7 @@ internal sealed class RedisNearCache : IAsyncDisposable
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero));
         _store = new RedisStoreUnderTest(new RedisSessionStoreOptions { Configuration = configuration, KeyPrefix = keyPrefix ?? RedisServerFixture.NewKeyPrefix() });
-        Cache = new NearCacheSessionStore(_store.Store, _store.Store, new SessionNearCacheOptions { Enabled = true, MaxStaleness = MaxStaleness }, Time, new NearCacheMetrics(_meters));
+        Cache = new NearCacheSessionStore(_store.Store, _store.ChangeFeed(), new SessionNearCacheOptions { Enabled = true, MaxStaleness = MaxStaleness }, Time, new NearCacheMetrics(_meters));
     }
 
     public FakeTimeProvider Time { get; }

@@ -86,7 +86,7 @@ public sealed class RedisDurableRevocationTests
         await using var store = new RedisStoreUnderTest(new RedisSessionStoreOptions { Configuration = group.ConfigurationString, KeyPrefix = RedisServerFixture.NewKeyPrefix(), RevocationReplicaTimeout = TimeSpan.FromMilliseconds(300) });
         var now = DateTimeOffset.UtcNow;
         var record = NewRecord("alice", now);
-        await store.Store.SetAsync(record, now, CancellationToken.None);
+        await store.Store.CreateAsync(record, 0, now, CancellationToken.None);
         await store.Store.DeleteAsync(record.Session.Kind, SessionIds.New("alice"), CancellationToken.None); // loads the script
         await group.WaitForReplicationAsync();
         await group.Replica.SignalAsync("STOP");
@@ -129,7 +129,13 @@ public sealed class RedisDurableRevocationTests
     private static async Task<Outcome> CutOffThenFailOverAsync(string configuration, Func<string, Task<ReplicatedPrimary>> locate, string? revocationReplicas)
     {
         var prefix = RedisServerFixture.NewKeyPrefix();
-        var settings = new Dictionary<string, string?> { ["SessionAuth:Redis:RevocationReplicaTimeout"] = "00:00:00.300" };
+        // A roomy command timeout: the primary is pushing 80 MiB of filler into a replication buffer, and on a busy machine
+        // a sign-out must not time out for that (it would answer 503 for a reason this test is not about).
+        var settings = new Dictionary<string, string?>
+        {
+            ["SessionAuth:Redis:RevocationReplicaTimeout"] = "00:00:00.300",
+            ["SessionAuth:Redis:CommandTimeout"] = "00:00:05",
+        };
         if (revocationReplicas is not null)
         {
             settings["SessionAuth:Redis:RevocationReplicas"] = revocationReplicas;

@@ -25,7 +25,7 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         var manager = Manager(o => (o.IdleTimeout, o.AbsoluteTimeout) = (TimeSpan.FromMinutes(30), TimeSpan.FromHours(2)));
         var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
 
-        var group = SessionUserGroup.Of("alice");
+        var group = SessionIds.UserGroupOfUser("alice");
         var sessionKey = $"{_store.KeyPrefix}Session:{{{group}}}:s:{created.Session.Id}";
         var indexKey = $"{_store.KeyPrefix}Session:{{{group}}}:u:alice";
         Assert.Equal("hash", await Server.ExecuteAsync("TYPE", sessionKey));
@@ -43,7 +43,7 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         var manager = Manager(o => (o.IdleTimeout, o.AbsoluteTimeout, o.SlidingGranularity) = (TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(40), TimeSpan.Zero));
         var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
         var start = _time.GetUtcNow();
-        var sessionKey = $"{_store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{created.Session.Id}";
+        var sessionKey = $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{created.Session.Id}";
 
         _time.Advance(TimeSpan.FromMinutes(20));
         var slid = await manager.AuthenticateAsync(created.Token);
@@ -51,7 +51,7 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         Assert.Equal(start.AddMinutes(40), slid!.ExpiresAt); // min(now + 30, created + 40)
         Assert.Equal(
             slid.ExpiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            await Server.ExecuteAsync("ZSCORE", $"{_store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice", created.Session.Id));
+            await Server.ExecuteAsync("ZSCORE", $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:u:alice", created.Session.Id));
         // The TTL is relative to the app's clock: 20 minutes left of the absolute 40.
         Assert.InRange(long.Parse((await Server.ExecuteAsync("PTTL", sessionKey))!, CultureInfo.InvariantCulture), 19 * 60_000, 20 * 60_000);
     }
@@ -72,7 +72,7 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         }, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))).ToArray();
         foreach (var batch in records.Chunk(500))
         {
-            await _store.Store.SetManyAsync(batch, now, default);
+            await Task.WhenAll(batch.Select(r => _store.Store.CreateAsync(r, 0, now, default).AsTask()));
         }
 
         var kept = records[^1].Session.Id;
@@ -90,9 +90,9 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         var manager = Manager();
         var gone = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
         var kept = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
-        var indexKey = $"{_store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:u:alice";
+        var indexKey = $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:u:alice";
         // As if Redis had expired the hash by its TTL.
-        await Server.ExecuteAsync("DEL", $"{_store.KeyPrefix}Session:{{{SessionUserGroup.Of("alice")}}}:s:{gone.Session.Id}");
+        await Server.ExecuteAsync("DEL", $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{gone.Session.Id}");
         Assert.Equal("2", await Server.ExecuteAsync("ZCARD", indexKey));
 
         var listed = await manager.ListAsync(new SessionFilter { UserId = "alice" });

@@ -36,5 +36,8 @@ internal sealed class RedisStoreUnderTest : IAsyncDisposable
 
     public RedisSessionStore Store { get; }
 
+    /// <summary>The store's change feed, on its connection, as <c>AddRedisStore</c> registers it beside the store.</summary>
+    public RedisSessionChannel ChangeFeed() => new(Store.Connection, RedisInvalidationMessages.Channel(KeyPrefix), NullLogger.Instance);
+
     public ValueTask DisposeAsync() => Store.DisposeAsync();
 }

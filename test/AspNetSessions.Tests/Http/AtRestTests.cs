@@ -28,10 +28,11 @@ public sealed class AtRestTests
         var record = Assert.Single(await app.Store.QueryAsync(new SessionQuery { Kind = "Session", Now = DateTimeOffset.UtcNow, UserId = AtRestScenario.UserId }, default));
         var items = record.Session.AuthenticationItems;
         var (key, value) = Assert.Single(items);
-        await app.Store.SetAsync(record with
+        await app.Store.DeleteAsync("Session", record.Session.Id, default);
+        await app.Store.CreateAsync(record with
         {
             Session = record.Session with { AuthenticationItems = new Dictionary<string, string> { [key] = value[..^3] + (value[^3] == 'A' ? "B" : "A") + value[^2..] } },
-        }, DateTimeOffset.UtcNow, default);
+        }, 0, DateTimeOffset.UtcNow, default);
 
         using var response = await app.SendAsync(HttpMethod.Get, "/secrets", token);
 

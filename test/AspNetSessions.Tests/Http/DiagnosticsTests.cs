@@ -35,7 +35,7 @@ public sealed class DiagnosticsTests
         Assert.Equal(1, measurements.Sum("aspnetsessions.sessions.rejected", ("aspnetsessions.kind", "Session"), ("aspnetsessions.reason", "invalid")));
         Assert.Equal(1, measurements.Sum("aspnetsessions.sessions.revoked", ("aspnetsessions.kind", "Session")));
         Assert.Equal(4, measurements.Count("aspnetsessions.store.duration", ("aspnetsessions.store.operation", "find_and_slide"), ("aspnetsessions.store.backend", "Memory"))); // 2 × me, logout, revoked
-        Assert.Equal(1, measurements.Count("aspnetsessions.store.duration", ("aspnetsessions.store.operation", "set")));
+        Assert.Equal(1, measurements.Count("aspnetsessions.store.duration", ("aspnetsessions.store.operation", "create")));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class OpenTelemetryTests
         Assert.Equal(1, Sum(metrics, "aspnetsessions.sessions.validated", ("aspnetsessions.kind", "Session")));
         Assert.Equal(1, Sum(metrics, "aspnetsessions.sessions.rejected", ("aspnetsessions.kind", "Session"), ("aspnetsessions.reason", "malformed")));
         Assert.Equal(1, HistogramCount(metrics, "aspnetsessions.store.duration",
-            ("aspnetsessions.store.operation", "set"), ("aspnetsessions.store.backend", "Memory"), ("aspnetsessions.store.outcome", "success")));
+            ("aspnetsessions.store.operation", "create"), ("aspnetsessions.store.backend", "Memory"), ("aspnetsessions.store.outcome", "success")));
         Assert.Equal(1, HistogramCount(metrics, "aspnetsessions.store.duration",
             ("aspnetsessions.store.operation", "find_and_slide"), ("aspnetsessions.store.backend", "Memory"), ("aspnetsessions.store.outcome", "success")));
         Assert.Equal("s", metrics.Last(m => m.Name == "aspnetsessions.store.duration").Unit);
@@ -65,7 +65,7 @@ public sealed class OpenTelemetryTests
 
         var requests = Server(spans, signInTrace, meTrace, rejectedTrace);
         Assert.Equal(3, requests.Count);
-        AssertStoreSpan(spans, requests[signInTrace], "set");
+        AssertStoreSpan(spans, requests[signInTrace], "create");
         AssertStoreSpan(spans, requests[meTrace], "find_and_slide");
         Assert.Equal("/api/me", requests[meTrace].GetTagItem("http.route"));
         Assert.Equal(401, requests[rejectedTrace].GetTagItem("http.response.status_code"));
@@ -124,7 +124,7 @@ public sealed class OpenTelemetryTests
         Assert.All(traces, r => Assert.Equal("application/x-protobuf", r.ContentType));
         // Protobuf keeps strings as UTF-8 bytes: the store span's name and its tag are in the payload.
         var payload = Encoding.UTF8.GetString(traces.SelectMany(r => r.Body).ToArray());
-        Assert.Contains("aspnetsessions.store set", payload, StringComparison.Ordinal);
+        Assert.Contains("aspnetsessions.store create", payload, StringComparison.Ordinal);
         Assert.Contains("aspnetsessions.store.backend", payload, StringComparison.Ordinal);
     }
 
@@ -136,10 +136,10 @@ public sealed class OpenTelemetryTests
         var development = await ConsoleOutputAsync(environment: "Development", console: null);
         var asked = await ConsoleOutputAsync(environment: "Development", console: "true");
 
-        Assert.Contains("aspnetsessions.store set", asked, StringComparison.Ordinal);
+        Assert.Contains("aspnetsessions.store create", asked, StringComparison.Ordinal);
         Assert.Contains("aspnetsessions.store.backend: Memory", asked, StringComparison.Ordinal);
-        Assert.DoesNotContain("aspnetsessions.store set", development, StringComparison.Ordinal);
-        Assert.DoesNotContain("aspnetsessions.store set", production, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetsessions.store create", development, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetsessions.store create", production, StringComparison.Ordinal);
     }
 
     private static async Task<string> ConsoleOutputAsync(string environment, string? console)

@@ -7,9 +7,9 @@ namespace AspNetSessions.Tests.Stores;
 /// across processes, with a channel the test can break and restore and a count of lookups that reached the store.
 /// Several near-caches over one of these behave like app instances over one shared store.
 /// </summary>
-public sealed class AnnouncingStore(ISessionStore inner) : DelegatingSessionStore(inner), ISessionInvalidationSource
+public sealed class AnnouncingStore(ISessionStore inner) : DelegatingSessionStore(inner), ISessionChangeFeed
 {
-    private readonly List<ISessionInvalidationListener> _listeners = [];
+    private readonly List<ISessionChangeListener> _listeners = [];
     private bool _live = true;
     private int _lookups;
 
@@ -23,7 +23,7 @@ public sealed class AnnouncingStore(ISessionStore inner) : DelegatingSessionStor
 
     public override string Name => "Announcing";
 
-    public IDisposable Subscribe(ISessionInvalidationListener listener)
+    public IDisposable Subscribe(ISessionChangeListener listener)
     {
         lock (_listeners)
         {
@@ -56,12 +56,6 @@ public sealed class AnnouncingStore(ISessionStore inner) : DelegatingSessionStor
         Each(l => l.ChannelRestored());
     }
 
-    public override async ValueTask SetAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await base.SetAsync(record, now, cancellationToken);
-        Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
-    }
-
     public override async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var evicted = await base.CreateAsync(record, maxSessionsPerUser, now, cancellationToken);
@@ -72,15 +66,6 @@ public sealed class AnnouncingStore(ISessionStore inner) : DelegatingSessionStor
         }
 
         return evicted;
-    }
-
-    public override async ValueTask SetManyAsync(IReadOnlyList<SessionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await base.SetManyAsync(records, now, cancellationToken);
-        foreach (var record in records)
-        {
-            Announce(l => l.SessionChanged(record.Session.Kind, record.Session.Id));
-        }
     }
 
     public override async ValueTask<SessionRecord?> FindAndSlideAsync(SessionLookup lookup, CancellationToken cancellationToken)
@@ -126,7 +111,7 @@ public sealed class AnnouncingStore(ISessionStore inner) : DelegatingSessionStor
         return deleted;
     }
 
-    private void Announce(Action<ISessionInvalidationListener> message)
+    private void Announce(Action<ISessionChangeListener> message)
     {
         if (!Silent && _live)
         {
@@ -134,9 +119,9 @@ public sealed class AnnouncingStore(ISessionStore inner) : DelegatingSessionStor
         }
     }
 
-    private void Each(Action<ISessionInvalidationListener> action)
+    private void Each(Action<ISessionChangeListener> action)
     {
-        ISessionInvalidationListener[] listeners;
+        ISessionChangeListener[] listeners;
         lock (_listeners)
         {
             listeners = [.. _listeners];

@@ -266,7 +266,7 @@ internal sealed class NearCache : IDisposable
             LastSeenAt = now,
             ExpiresAt = now.AddMinutes(30),
         }, digest);
-        await Store.SetAsync(record, now, default);
+        await Store.CreateAsync(record, 0, now, default);
         return (record, digest);
     }
 

@@ -108,14 +108,15 @@ public sealed class SessionSecretsTests : IDisposable
         var manager = Manager();
         var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
         var record = (await _store.GetAsync("Session", created.Session.Id, _time.GetUtcNow(), default))!;
-        await _store.SetAsync(record with
+        await _store.DeleteAsync("Session", created.Session.Id, default);
+        await _store.CreateAsync(record with
         {
             Session = record.Session with
             {
                 Claims = [new SessionClaim("ssn", Ssn)],
                 AuthenticationItems = new Dictionary<string, string> { [".Token.access_token"] = AccessToken },
             },
-        }, _time.GetUtcNow(), default);
+        }, 0, _time.GetUtcNow(), default);
 
         var session = await manager.AuthenticateAsync(created.Token);
 
@@ -229,7 +230,8 @@ public sealed class SessionSecretsTests : IDisposable
     private async Task ReplaceAsync(string id, Func<Session, Session> change)
     {
         var record = (await _store.GetAsync("Session", id, _time.GetUtcNow(), default))!;
-        await _store.SetAsync(record with { Session = change(record.Session) }, _time.GetUtcNow(), default);
+        await _store.DeleteAsync("Session", id, default);
+        await _store.CreateAsync(record with { Session = change(record.Session) }, 0, _time.GetUtcNow(), default);
     }
 
     /// <summary>Every string the store holds for the session, as one text.</summary>

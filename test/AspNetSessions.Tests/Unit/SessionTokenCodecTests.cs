@@ -37,9 +37,9 @@ public sealed class SessionTokenCodecTests
         var id = SessionTokenCodec.GetSessionId(keyMaterial);
 
         Assert.Equal(22, id.Length);
-        Assert.StartsWith(SessionUserGroup.Of("alice"), id, StringComparison.Ordinal);
-        Assert.Equal(SessionUserGroup.Of("alice"), SessionUserGroup.FromSessionId(id));
-        Assert.NotEqual(SessionUserGroup.Of("alice"), SessionUserGroup.Of("bob"));
+        Assert.StartsWith(SessionIds.UserGroupOfUser("alice"), id, StringComparison.Ordinal);
+        Assert.Equal(SessionIds.UserGroupOfUser("alice"), SessionIds.UserGroupOfSession(id));
+        Assert.NotEqual(SessionIds.UserGroupOfUser("alice"), SessionIds.UserGroupOfUser("bob"));
         Assert.True(SessionTokenCodec.IsSessionId(id));
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -11,7 +12,12 @@ namespace AspNetSessions.Stores;
 /// are objects of strings. Readers accept the empty string as "none" and refuse anything else that is not exactly this
 /// shape with a <see cref="FormatException"/>, so a damaged record is refused rather than half read.
 /// </summary>
-public static class SessionJson
+/// <remarks>
+/// Source shared by the packages that need it (the core, Redis, EF Core: <c>&lt;Compile Include="../Shared/SessionJson.cs" /&gt;</c>),
+/// as aspnetcore's src/Shared is, so the form has one home without being public API. The empty map is
+/// <c>FrozenDictionary.Empty</c>, the very instance the core's <c>SessionMaps.Empty</c> is.
+/// </remarks>
+internal static class SessionJson
 {
     /// <summary>Claims as JSON (<c>[]</c> when there are none).</summary>
     /// <param name="claims">The claims.</param>
@@ -113,7 +119,7 @@ public static class SessionJson
     {
         if (utf8.IsEmpty)
         {
-            return SessionMaps.Empty;
+            return FrozenDictionary<string, string>.Empty;
         }
 
         try
@@ -130,7 +136,7 @@ public static class SessionJson
             }
 
             End(ref reader);
-            return map.Count == 0 ? SessionMaps.Empty : map;
+            return map.Count == 0 ? FrozenDictionary<string, string>.Empty : map;
         }
         catch (JsonException e)
         {
@@ -141,7 +147,7 @@ public static class SessionJson
     /// <summary>A map of strings from its JSON text; empty input is an empty map.</summary>
     /// <param name="json">The stored text.</param>
     /// <exception cref="FormatException">The text is not an object of strings.</exception>
-    public static IReadOnlyDictionary<string, string> ReadMap(string? json) => string.IsNullOrEmpty(json) ? SessionMaps.Empty : ReadMap(Encoding.UTF8.GetBytes(json));
+    public static IReadOnlyDictionary<string, string> ReadMap(string? json) => string.IsNullOrEmpty(json) ? FrozenDictionary<string, string>.Empty : ReadMap(Encoding.UTF8.GetBytes(json));
 
     // --- API keys (issue #14): scopes ------------------------------------------------------------------------
 

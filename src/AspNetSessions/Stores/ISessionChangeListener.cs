@@ -1,7 +1,7 @@
 namespace AspNetSessions.Stores;
 
-/// <summary>What an <see cref="ISessionInvalidationSource"/> reports. Calls may come from any thread and must return quickly.</summary>
-public interface ISessionInvalidationListener
+/// <summary>What an <see cref="ISessionChangeFeed"/> reports. Calls may come from any thread and must return quickly.</summary>
+public interface ISessionChangeListener
 {
     /// <summary>A session was changed, rotated, revoked or pruned.</summary>
     /// <param name="kind">The session kind.</param>
