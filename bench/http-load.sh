@@ -108,9 +108,8 @@ start_variant() {
   if [[ $v == sessions-postgres* ]]; then
     [ -n "$pg_port" ] || start_postgres
     psql_run postgres "CREATE DATABASE bench_${v//[-@]/_}" >/dev/null
-    # No Reset On Close: without it Npgsql sends DISCARD ALL (a second statement) with every pooled use, and that
-    # also drops the prepared statements Max Auto Prepare keeps for the hot SELECT (docs/database.md).
-    env+=(ConnectionStrings__Sessions="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=bench_${v//[-@]/_};No Reset On Close=true;Max Auto Prepare=16")
+    # A plain connection string, as an app writes it: AddPostgreSqlLookups() makes the lookup fast without Npgsql tuning.
+    env+=(ConnectionStrings__Sessions="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=bench_${v//[-@]/_}")
   fi
   local dll=$app
   if [[ $v == *@alt ]]; then

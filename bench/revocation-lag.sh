@@ -118,7 +118,7 @@ for store in "${stores[@]}"; do
       pg_dir=$(mktemp -d)
       .ci/throwaway-postgres start "$pg_dir" "$port"
       "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc "CREATE DATABASE lag" >/dev/null
-      env=(ConnectionStrings__Sessions="Host=127.0.0.1;Port=$port;Username=postgres;Database=lag;No Reset On Close=true;Max Auto Prepare=16")
+      env=(ConnectionStrings__Sessions="Host=127.0.0.1;Port=$port;Username=postgres;Database=lag")
       variant=sessions-postgres-nearcache-bearer
       ;;
     *) log "unknown store $store"; exit 2 ;;

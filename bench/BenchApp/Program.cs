@@ -47,7 +47,8 @@ switch (variant)
     case "sessions-postgres-nearcache-bearer":
         // ConnectionStrings__Sessions=Host=127.0.0.1;Port=PORT;... (the load script starts its own throwaway PostgreSQL).
         var postgres = builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"))
-            .AddEntityFrameworkCoreStore(db => db.UseNpgsql(builder.Configuration.GetConnectionString("Sessions")));
+            .AddEntityFrameworkCoreStore(db => db.UseNpgsql(builder.Configuration.GetConnectionString("Sessions")))
+            .AddPostgreSqlLookups(); // each lookup one prepared statement below EF Core, with a plain connection string
         if (variant == "sessions-postgres-nearcache-bearer")
         {
             postgres.AddPostgreSqlChangeNotifications(); // NOTIFY triggers + LISTEN: what the near-cache needs

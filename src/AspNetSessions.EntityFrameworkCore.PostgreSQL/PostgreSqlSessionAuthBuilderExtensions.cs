@@ -1,6 +1,7 @@
 using AspNetSessions;
 using AspNetSessions.EntityFrameworkCore;
 using AspNetSessions.EntityFrameworkCore.PostgreSQL;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Adds PostgreSQL change notifications to the Entity Framework Core session store.</summary>
 public static class PostgreSqlSessionAuthBuilderExtensions
 {
-    private const string NpgsqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+    internal const string NpgsqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     /// <summary>
     /// Registers the change feed of the EF Core store (added before with <c>AddEntityFrameworkCoreStore</c>, on Npgsql):
@@ -43,5 +44,25 @@ public static class PostgreSqlSessionAuthBuilderExtensions
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore.PostgreSQL");
             return new PostgreSqlSessionChannel(connectionString, store.TableLocations, logger);
         });
+    }
+
+    /// <summary>
+    /// Runs the EF Core store's per-request lookup (added before with <c>AddEntityFrameworkCoreStore</c>, on Npgsql) below
+    /// EF Core, on a connection pool of its own made from the context's connection string: one auto-prepared statement
+    /// per request, which also slides the session when a slide is due, and nothing else on the wire (no pool reset),
+    /// whatever the connection string says. Every other call, the model and the migrations stay EF Core's. On another
+    /// database, or a context without a connection string, nothing changes.
+    /// </summary>
+    /// <param name="builder">The result of <c>AddSessionAuth()</c>, after <c>AddEntityFrameworkCoreStore</c>.</param>
+    public static SessionAuthBuilder AddPostgreSqlLookups(this SessionAuthBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IEntityFrameworkCoreSessionStore)))
+        {
+            throw new InvalidOperationException("AddPostgreSqlLookups() runs the lookups of the EF Core session store: call AddEntityFrameworkCoreStore(...) before it.");
+        }
+
+        builder.Services.TryAddSingleton<ISessionRowFinderSource, PostgreSqlSessionRowFinderSource>();
+        return builder;
     }
 }

@@ -56,7 +56,8 @@ public static class EntityFrameworkCoreSessionAuthBuilderExtensions
             sp => new EntityFrameworkCoreSessionStoreOptionsValidator(path, sp.GetRequiredService<SessionStoreSelection>()));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(static sp => new EntityFrameworkCoreSessionStore<TContext>(
-            ContextSource<TContext>(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore")));
+            ContextSource<TContext>(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore"),
+            sp.GetService<ISessionRowFinderSource>()));
         // Non-generic, for provider add-ons (AspNetSessions.EntityFrameworkCore.PostgreSQL) that do not know TContext.
         services.AddSingleton<IEntityFrameworkCoreSessionStore>(static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>());
         services.AddSingleton<SessionPruner<TContext>>();

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using AspNetSessions.Stores;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,7 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// requests never move expiry backwards, never undo a rotation, and never bring back a deleted row. Bulk changes are
 /// single set-based statements. Digests are compared in the app, in constant time.
 /// </summary>
-internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFrameworkCoreSessionStore
+internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntityFrameworkCoreSessionStore
     where TContext : DbContext
 {
     public const string StoreName = "EntityFrameworkCore";
@@ -27,9 +28,10 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
     private readonly Func<SessionContextLease<TContext>> _rent;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Func<TContext, string, string, CancellationToken, Task<SessionRow?>>> _find = new(StringComparer.Ordinal);
+    private readonly ISessionRowFinder? _finder;
     private int _misconfigurationLogged;
 
-    public EntityFrameworkCoreSessionStore(Func<SessionContextLease<TContext>> rent, ILogger logger)
+    public EntityFrameworkCoreSessionStore(Func<SessionContextLease<TContext>> rent, ILogger logger, ISessionRowFinderSource? finders = null)
     {
         _rent = rent;
         _logger = logger;
@@ -45,6 +47,10 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
         {
             _find[table.EntityName] = CompileFind(table.EntityName);
         }
+
+        // The connection string as configured (UseNpgsql(string)), with its password; none for a data source or connection object.
+        var configured = RelationalOptionsExtension.Extract(lease.Context.GetService<IDbContextOptions>()).ConnectionString;
+        _finder = finders?.For(lease.Context.Database.ProviderName, configured, lease.Context.Model, Tables);
     }
 
     public string Name => StoreName;
@@ -164,6 +170,11 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : IEntityFramewo
         if (!SessionIds.IsWellFormed(lookup.Id))
         {
             return null;
+        }
+
+        if (_finder is not null)
+        {
+            return await FindAndSlideWithFinderAsync(_finder, lookup, cancellationToken).ConfigureAwait(false);
         }
 
         return await RunAsync(nameof(FindAndSlideAsync), async (context, ct) =>

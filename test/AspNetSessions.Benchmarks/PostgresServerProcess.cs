@@ -31,7 +31,8 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
     public EntityFrameworkCoreSessionStore<SessionDbContext> Store { get; }
 
     /// <param name="connectionOptions">Npgsql options appended to the connection string, e.g. <c>No Reset On Close=true</c>.</param>
-    public static async Task<PostgresServerProcess> StartAsync(string connectionOptions)
+    /// <param name="lookupsBelowEfCore">Whether the store is wired with <c>AddPostgreSqlLookups()</c>, as an app on PostgreSQL wires it.</param>
+    public static async Task<PostgresServerProcess> StartAsync(string connectionOptions, bool lookupsBelowEfCore = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "aspnetsessions-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
         var port = FreePort();
@@ -39,7 +40,12 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;{connectionOptions}";
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSessionAuth(_ => { }).AddEntityFrameworkCoreStore(db => db.UseNpgsql(connectionString));
+        var sessions = services.AddSessionAuth(_ => { }).AddEntityFrameworkCoreStore(db => db.UseNpgsql(connectionString));
+        if (lookupsBelowEfCore)
+        {
+            sessions.AddPostgreSqlLookups();
+        }
+
         var provider = services.BuildServiceProvider();
         await using (var context = await provider.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync())
         {

@@ -6,26 +6,33 @@ using Npgsql;
 namespace AspNetSessions.Benchmarks;
 
 /// <summary>
-/// The EF Core store's per-request call on PostgreSQL with 1 000 and 1 000 000 stored sessions, one caller: between
-/// slides (the compiled primary-key SELECT: one statement) and when every call slides (SELECT + conditional UPDATE).
-/// Starts its own throwaway server (.ci/throwaway-postgres, as the tests do). The rows are made by the server itself
-/// (INSERT … SELECT FROM generate_series), since a million inserts from the client would take minutes.
+/// The EF Core store's per-request call on PostgreSQL (10 000 stored sessions), with a plain connection string (no
+/// Npgsql tuning), through EF Core (<c>EfCore</c>: what the store did before issue 25, and still does without
+/// <c>AddPostgreSqlLookups()</c>) and below it (<c>BelowEfCore</c>: one auto-prepared statement); by 1, 16 and 64
+/// concurrent callers. Between slides, and when every call slides. Each invocation is 64 calls shared among the callers,
+/// so the times and allocations are per call. Starts its own throwaway server (.ci/throwaway-postgres, as the tests do).
 /// </summary>
 [MemoryDiagnoser]
 public class PostgresFindAndSlideBenchmarks
 {
+    private const int CallsPerInvocation = 64;
+    private const int Stored = 10_000;
+
     private PostgresServerProcess _server = null!;
     private EntityFrameworkCoreSessionStore<SessionDbContext> _store = null!;
     private SessionLookup[] _lookups = [];
     private int _next;
 
-    [Params(1_000, 1_000_000)]
-    public int Stored { get; set; }
+    [Params("EfCore", "BelowEfCore")]
+    public string Lookups { get; set; } = "";
+
+    [Params(1, 16, 64)]
+    public int Callers { get; set; }
 
     [GlobalSetup]
     public async Task Setup()
     {
-        _server = await PostgresServerProcess.StartAsync("No Reset On Close=true;Max Auto Prepare=16");
+        _server = await PostgresServerProcess.StartAsync("", lookupsBelowEfCore: Lookups == "BelowEfCore");
         _store = _server.Store;
         await using var connection = new NpgsqlConnection(_server.ConnectionString);
         await connection.OpenAsync();
@@ -57,17 +64,35 @@ public class PostgresFindAndSlideBenchmarks
     [GlobalCleanup]
     public async Task Cleanup() => await _server.DisposeAsync();
 
-    [Benchmark(Description = "FindAndSlide between slides (1 SELECT)")]
-    public async Task<SessionRecord> Read() =>
-        await _store.FindAndSlideAsync(_lookups[_next++ % _lookups.Length], default) ?? throw new InvalidOperationException("not found");
+    [Benchmark(Description = "FindAndSlide between slides", OperationsPerInvoke = CallsPerInvocation)]
+    public Task Read() => Run(static lookup => lookup);
 
-    [Benchmark(Description = "FindAndSlide that slides (SELECT + conditional UPDATE)")]
-    public async Task<SessionRecord> Slide()
+    [Benchmark(Description = "FindAndSlide that slides", OperationsPerInvoke = CallsPerInvocation)]
+    public Task Slide() => Run(static lookup =>
     {
-        var lookup = _lookups[_next++ % _lookups.Length];
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        return await _store.FindAndSlideAsync(lookup with { Now = now, SlideTo = now.AddHours(2), SlidingGranularity = TimeSpan.Zero }, default)
-            ?? throw new InvalidOperationException("not found");
+        return lookup with { Now = now, SlideTo = now.AddHours(2), SlidingGranularity = TimeSpan.Zero };
+    });
+
+    /// <summary><see cref="CallsPerInvocation"/> calls, <see cref="Callers"/> at a time, each on a session of its own.</summary>
+    private Task Run(Func<SessionLookup, SessionLookup> shape)
+    {
+        var callers = new Task[Callers];
+        for (var c = 0; c < callers.Length; c++)
+        {
+            callers[c] = Caller(CallsPerInvocation / Callers, shape);
+        }
+
+        return Task.WhenAll(callers);
+    }
+
+    private async Task Caller(int calls, Func<SessionLookup, SessionLookup> shape)
+    {
+        for (var i = 0; i < calls; i++)
+        {
+            var lookup = shape(_lookups[(int)((uint)Interlocked.Increment(ref _next) % (uint)_lookups.Length)]);
+            _ = await _store.FindAndSlideAsync(lookup, default) ?? throw new InvalidOperationException("not found");
+        }
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql)

@@ -30,8 +30,10 @@ public sealed class PostgresServer : IAsyncLifetime
 
     /// <summary>Starts the server (again, after <see cref="Stop"/>: the data is kept).</summary>
     /// <remarks>Every test class takes a database, and with it an Npgsql pool, of its own on this one server (and each
-    /// near-cached instance a LISTEN connection): room for them all beyond PostgreSQL's default of 100.</remarks>
-    public void Start() => Script("start", _directory, Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "max_connections=400");
+    /// near-cached instance a LISTEN connection): room for them all beyond PostgreSQL's default of 100. pg_stat_statements
+    /// (with planning counted) lets a test see which statements a lookup sends and whether they were prepared.</remarks>
+    public void Start() => Script("start", _directory, Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "max_connections=400",
+        "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track_planning=on");
 
     /// <summary>Stops the server (fast shutdown: open connections are closed).</summary>
     public void Stop() => Script("stop", _directory);

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace AspNetSessions.EntityFrameworkCore.Tests.Infrastructure;
 
 /// <summary>
-/// The store wired exactly as an app wires it (<c>AddSessionAuth().AddEntityFrameworkCoreStore(...)</c>) on one database,
-/// with its schema created from the model.
+/// The store wired exactly as an app wires it (<c>AddSessionAuth().AddEntityFrameworkCoreStore(...).AddPostgreSqlLookups()</c>,
+/// or without the last call: <c>efCoreOnly</c>) on one database, with its schema created from the model.
 /// </summary>
 public sealed class StoreHost : IAsyncDisposable
 {
@@ -32,7 +32,8 @@ public sealed class StoreHost : IAsyncDisposable
         Action<SessionModelOptions>? model = null,
         TimeProvider? time = null,
         Action<EntityFrameworkCoreSessionStoreOptions>? store = null,
-        bool createSchema = true)
+        bool createSchema = true,
+        bool efCoreOnly = false)
     {
         var services = new ServiceCollection();
         var logs = new CapturingLogs();
@@ -42,7 +43,12 @@ public sealed class StoreHost : IAsyncDisposable
             services.AddSingleton(time);
         }
 
-        services.AddSessionAuth(_ => { }).AddEntityFrameworkCoreStore(database, model);
+        var sessions = services.AddSessionAuth(_ => { }).AddEntityFrameworkCoreStore(database, model);
+        if (!efCoreOnly)
+        {
+            sessions.AddPostgreSqlLookups(); // as an app on PostgreSQL wires it; on SQLite it changes nothing
+        }
+
         if (store is not null)
         {
             services.Configure(store);

@@ -42,6 +42,7 @@ internal sealed class PostgresNearCache : IAsyncDisposable
         services.AddSingleton<TimeProvider>(time);
         services.AddSessionAuth(_ => { })
             .AddEntityFrameworkCoreStore(db => db.UseNpgsql(connectionString))
+            .AddPostgreSqlLookups()
             .AddPostgreSqlChangeNotifications();
         services.Configure<SessionNearCacheOptions>(o =>
         {
