@@ -70,20 +70,27 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         var stripe = _capLocks[(int)((uint)HashCode.Combine(session.Kind, session.UserId) % (uint)_capLocks.Length)];
         lock (stripe)
         {
+            var table = Table(session.Kind);
+            if (table.Sessions.ContainsKey(session.Id))
+            {
+                throw Exists(session); // before evicting: a refused create changes nothing
+            }
+
             // Under the cap even counting expired ones (not swept yet): nothing to read or evict, O(1).
             IReadOnlyList<string> evicted = [];
-            if (UserIds.Count(Table(session.Kind).Users, session.UserId) >= maxSessionsPerUser)
+            if (UserIds.Count(table.Users, session.UserId) >= maxSessionsPerUser)
             {
                 var others = Find(new SessionQuery { Kind = session.Kind, UserId = session.UserId, Now = now, ExceptSessionId = session.Id });
                 evicted = SessionEviction.Choose(others, maxSessionsPerUser);
             }
 
-            Add(record);
+            // Evict, then add: a concurrent count never sees more than the cap.
             foreach (var id in evicted)
             {
                 Remove(session.Kind, id);
             }
 
+            Add(record);
             return ValueTask.FromResult(evicted);
         }
     }
@@ -111,7 +118,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
                 return default;
             }
 
-            var record = current.ToRecord(table.Kind, lookup.Id);
+            var record = current.Read(table.Kind, lookup.Id);
             var session = SessionExpiry.Touch(record.Session, lookup);
             if (ReferenceEquals(session, record.Session))
             {
@@ -119,7 +126,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
             }
 
             var touched = record with { Session = session };
-            if (sessions.TryUpdate(lookup.Id, new Entry(touched), current))
+            if (sessions.TryUpdate(lookup.Id, new Entry(touched, keepRecord: true), current))
             {
                 return ValueTask.FromResult<SessionRecord?>(touched);
             }
@@ -228,9 +235,12 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         AddToIndex(table, session.UserId, session.Id);
         if (!table.Sessions.TryAdd(session.Id, new Entry(record)))
         {
-            throw new InvalidOperationException($"A {session.Kind} session with id {session.Id} exists already; CreateAsync never replaces one.");
+            throw Exists(session);
         }
     }
+
+    private static InvalidOperationException Exists(Session session) =>
+        new($"A {session.Kind} session with id {session.Id} exists already; CreateAsync never replaces one.");
 
     private bool Remove(string kind, string id)
     {
@@ -362,11 +372,17 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     /// A stored session, compact (bytes per stored session, <c>--memory</c> in test/AspNetSessions.Benchmarks): the
     /// instants as UTC ticks, no id or kind (the table's key and kind), and the digest array shared with the records
     /// built from it, which nothing writes into. A class compared by reference, so <c>TryUpdate</c> swaps only the entry
-    /// read. Reads build the <see cref="SessionRecord"/> they return.
+    /// read. Reads build the <see cref="SessionRecord"/> they return; lookups keep theirs (<see cref="Read"/>).
     /// </summary>
-    private sealed class Entry(SessionRecord record)
+    private sealed class Entry(SessionRecord record, bool keepRecord = false)
     {
         private const long NoInstant = long.MinValue;
+
+        /// <summary>
+        /// The record last built for a lookup: an active session's lookups between slides then allocate nothing, while a
+        /// session nobody reads keeps only the compact fields. Records are immutable, so a race builds an equal one.
+        /// </summary>
+        private SessionRecord? _read = keepRecord ? record : null;
 
         private readonly long _createdAt = record.Session.CreatedAt.UtcTicks;
         private readonly long _lastSeenAt = record.Session.LastSeenAt.UtcTicks;
@@ -386,6 +402,9 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
         /// <summary>As <see cref="Session.IsValidAt"/>, without building the session.</summary>
         public bool IsValidAt(DateTimeOffset now) => _expiresAt > now.UtcTicks;
+
+        /// <summary>The record for a lookup, kept for the next one (see <see cref="_read"/>).</summary>
+        public SessionRecord Read(string kind, string id) => _read ??= ToRecord(kind, id);
 
         public SessionRecord ToRecord(string kind, string id) => new(
             new Session
