@@ -139,7 +139,7 @@ public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
     {
         using var client = _app.Client();
         var login = await client.LoginAsync();
-        var forged = login.Token[..^6] + "AAAAAA";
+        var forged = DamagedToken.Of(login.Token, 6);
 
         using var response = await client.SendAsync(HttpMethod.Get, "/api/me", forged);
 

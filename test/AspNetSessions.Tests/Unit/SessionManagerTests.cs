@@ -154,7 +154,7 @@ public sealed class SessionManagerTests : IDisposable
         var created = await sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
 
         Assert.Null(await keys.AuthenticateAsync(created.Token));
-        Assert.Null(await sessions.AuthenticateAsync(created.Token[..^2] + "AA"));
+        Assert.Null(await sessions.AuthenticateAsync(TestSupport.DamagedToken.Of(created.Token)));
         Assert.Null(await sessions.AuthenticateAsync("garbage"));
         Assert.Null(await sessions.AuthenticateAsync(string.Empty));
         Assert.False(sessions.TryReadSessionId("garbage", out _));
