@@ -2,9 +2,10 @@ namespace AspNetSessions;
 
 /// <summary>
 /// What became of a presented token: malformed (rejected without I/O), not found, or its session, and whether this
-/// lookup wrote the session's slide (its <c>LastSeenAt</c> is the lookup's instant, to the millisecond stores keep).
+/// lookup wrote the session's slide (its <c>LastSeenAt</c> is the lookup's instant, to the millisecond stores keep), and
+/// the stored digest the token matched (a live connection keeps it to notice a rotation).
 /// </summary>
-internal readonly record struct SessionAuthenticationOutcome(Session? Session, bool IsMalformed = false, bool Slid = false)
+internal readonly record struct SessionAuthenticationOutcome(Session? Session, bool IsMalformed = false, bool Slid = false, byte[]? Digest = null)
 {
     public static SessionAuthenticationOutcome Malformed => new(null, IsMalformed: true);
 

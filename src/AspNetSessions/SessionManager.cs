@@ -28,9 +28,11 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly string[] _kindScopes;
     private readonly int _maxSessionsPerUser;
     private readonly SessionSecrets _secrets;
+    private readonly ISessionChangeListener? _changes;
 
-    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null, IDataProtectionProvider? dataProtection = null)
+    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null, IDataProtectionProvider? dataProtection = null, ISessionChangeListener? changes = null)
     {
+        _changes = changes; // this instance's live connections, told of what ends here before any feed could say it
         _metrics = metrics;
         Scheme = scheme;
         Kind = options.Kind ?? scheme;
@@ -102,6 +104,7 @@ internal sealed partial class SessionManager : ISessionManager
             {
                 // An eviction is a revocation: logged, counted and raised like one.
                 Log.SessionEvicted(_logger, Kind, id, session.UserId, _maxSessionsPerUser);
+                _changes?.SessionChanged(Kind, id);
                 _metrics?.Revoked(Kind, 1);
                 await _events.RaiseAsync(new SessionRevokedContext(this, id, session.UserId, count: 1), static (e, c) => e.SessionRevoked(c)).ConfigureAwait(false);
             }
@@ -145,7 +148,7 @@ internal sealed partial class SessionManager : ISessionManager
 
         if (record is not null && Reveal(record.Session) is { } session)
         {
-            return new SessionAuthenticationOutcome(session, Slid: record.Session.LastSeenAt.UtcTicks > now.UtcTicks - TimeSpan.TicksPerMillisecond);
+            return new SessionAuthenticationOutcome(session, Slid: record.Session.LastSeenAt.UtcTicks > now.UtcTicks - TimeSpan.TicksPerMillisecond, Digest: record.Digest);
         }
 
         return SessionAuthenticationOutcome.NotFound;
@@ -264,6 +267,7 @@ internal sealed partial class SessionManager : ISessionManager
             }
 
             Log.SessionRotated(_logger, Kind, sessionId);
+            _changes?.SessionChanged(Kind, sessionId);
             // The new token works (the digest is stored) even when the record does not decrypt; it then authenticates nothing.
             return Reveal(record.Session) is { } session ? new CreatedSession(session, _codec.Format(keyMaterial)) : null;
         }
@@ -309,6 +313,7 @@ internal sealed partial class SessionManager : ISessionManager
         if (deleted)
         {
             Log.SessionRevoked(_logger, Kind, sessionId);
+            _changes?.SessionChanged(Kind, sessionId);
             _metrics?.Revoked(Kind, 1);
             await _events.RaiseAsync(new SessionRevokedContext(this, sessionId, userId: null, count: 1), static (e, c) => e.SessionRevoked(c)).ConfigureAwait(false);
         }
@@ -324,6 +329,7 @@ internal sealed partial class SessionManager : ISessionManager
         Log.UserSessionsRevoked(_logger, Kind, userId, count);
         if (count > 0)
         {
+            _changes?.UserChanged(Kind, userId);
             _metrics?.Revoked(Kind, count);
             await _events.RaiseAsync(new SessionRevokedContext(this, sessionId: null, userId, count), static (e, c) => e.SessionRevoked(c)).ConfigureAwait(false);
         }
@@ -334,7 +340,20 @@ internal sealed partial class SessionManager : ISessionManager
     public async Task<long> DeleteAsync(SessionFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return await _store.DeleteManyAsync(ToQuery(filter, SessionStatus.All), RevocationsRunToTheEnd).ConfigureAwait(false);
+        var count = await _store.DeleteManyAsync(ToQuery(filter, SessionStatus.All), RevocationsRunToTheEnd).ConfigureAwait(false);
+        if (count > 0 && filter.Status != SessionStatus.Expired)
+        {
+            if (filter.UserId is { } userId)
+            {
+                _changes?.UserChanged(Kind, userId);
+            }
+            else
+            {
+                _changes?.KindChanged(Kind);
+            }
+        }
+
+        return count;
     }
 
     public Task<long> DeleteExpiredAsync(CancellationToken cancellationToken = default) =>

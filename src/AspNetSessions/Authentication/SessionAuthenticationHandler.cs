@@ -30,6 +30,9 @@ internal sealed partial class SessionAuthenticationHandler(
     // Where the authenticated token came from: a rotation re-issues the cookie only when the cookie carried it.
     private SessionTokenSource _authenticatedBy;
 
+    // The session this request was authenticated by, with the stored digest its token matched (live connections).
+    private SessionAuthenticationOutcome _authenticated;
+
     private new SessionAuthenticationEvents Events => (SessionAuthenticationEvents)base.Events!;
 
     protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new SessionAuthenticationEvents());
@@ -141,6 +144,7 @@ internal sealed partial class SessionAuthenticationHandler(
         }
 
         _authenticatedBy = source;
+        _authenticated = outcome with { Session = session };
         if (renew && source == SessionTokenSource.Cookie && SessionCookie.FollowsSlide(session))
         {
             // A persistent cookie whose Expires is the sliding expiry follows the slide, unless this request signs in or out.
@@ -258,6 +262,17 @@ internal sealed partial class SessionAuthenticationHandler(
         }
 
         return rotated;
+    }
+
+    /// <summary>
+    /// The session this request is authenticated by and the stored digest its token matched, for a live connection to
+    /// watch (<see cref="SessionLiveConnections"/>); <see langword="null"/> when it has none, or when
+    /// <c>OnValidateSession</c> decided the result itself.
+    /// </summary>
+    internal async Task<(SessionManager Manager, Session Session, byte[] Digest)?> AuthenticatedSessionAsync()
+    {
+        var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        return result.Succeeded && _authenticated is { Session: { } session, Digest: { } digest } ? (_manager, session, digest) : null;
     }
 
     /// <summary>A cookie sign-in or sign-out that another site's page sent is refused (403) before anything changes.</summary>

@@ -66,13 +66,12 @@ public static class SessionAuthServiceCollectionExtensions
                 var path = configuration is IConfigurationSection section ? section.Path + ":" : string.Empty;
                 o.StoreKey = path + "Store";
                 o.RetryAfterKey = path + nameof(SessionStoreOptions.StoreUnavailableRetryAfter);
+                o.LiveConnectionCheckIntervalKey = path + nameof(SessionStoreOptions.LiveConnectionCheckInterval);
                 if (report.IsValid)
                 {
                     o.Store = configuration["Store"] is { Length: > 0 } store ? store : null;
-                    if (configuration.GetValue<TimeSpan?>(nameof(SessionStoreOptions.StoreUnavailableRetryAfter)) is { } retryAfter)
-                    {
-                        o.StoreUnavailableRetryAfter = retryAfter;
-                    }
+                    o.StoreUnavailableRetryAfter = configuration.GetValue(nameof(SessionStoreOptions.StoreUnavailableRetryAfter), o.StoreUnavailableRetryAfter);
+                    o.LiveConnectionCheckInterval = configuration.GetValue(nameof(SessionStoreOptions.LiveConnectionCheckInterval), o.LiveConnectionCheckInterval);
                 }
             });
         }

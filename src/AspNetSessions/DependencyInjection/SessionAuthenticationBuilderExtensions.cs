@@ -83,7 +83,8 @@ public static class SessionAuthenticationBuilderExtensions
                 sp.GetRequiredService<ILogger<SessionManager>>(),
                 sp.GetRequiredService<SessionMetrics>(),
                 new SessionEventDispatcher(() => options.Get(name), sp.GetRequiredService<IServiceScopeFactory>()),
-                sp.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>());
+                sp.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(),
+                sp.GetRequiredService<SessionLiveConnections>());
         });
         services.AddKeyedSingleton<ISessionManager>(scheme, static (sp, key) => sp.GetRequiredKeyedService<SessionManager>(key));
         services.TryAddSingleton<ISessionManager>(sp => sp.GetRequiredKeyedService<ISessionManager>(scheme));

@@ -15,7 +15,7 @@ namespace AspNetSessions;
 internal static partial class SessionConfigurationCheck
 {
     /// <summary>App-wide keys of the <c>SessionAuth</c> section beside the default kind's options.</summary>
-    private static readonly string[] AppKeys = [nameof(SessionStoreOptions.Store), nameof(SessionStoreOptions.StoreUnavailableRetryAfter)];
+    private static readonly string[] AppKeys = [nameof(SessionStoreOptions.Store), nameof(SessionStoreOptions.StoreUnavailableRetryAfter), nameof(SessionStoreOptions.LiveConnectionCheckInterval)];
 
     private const string KindsKey = "Kinds";
 

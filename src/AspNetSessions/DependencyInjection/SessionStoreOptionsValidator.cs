@@ -40,6 +40,11 @@ internal sealed class SessionStoreOptionsValidator(
             errors.Add($"{options.RetryAfterKey} must be at least 00:00:01; got '{options.StoreUnavailableRetryAfter}'.");
         }
 
+        if (options.LiveConnectionCheckInterval < TimeSpan.FromSeconds(1) || options.LiveConnectionCheckInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{options.LiveConnectionCheckIntervalKey} must be between 00:00:01 and 01:00:00 (it is how long a live connection can outlive a revocation no change feed announced); got '{options.LiveConnectionCheckInterval}'.");
+        }
+
         if (nearCache?.Value is { Enabled: true } cache)
         {
             if (SessionStoreSelection.Pick(stores, options.Store) is { } chosen && services.GetRequiredService<SessionStoreSelection>().ChangeFeed is null)

@@ -9,7 +9,8 @@ namespace AspNetSessions;
 /// <summary>
 /// The store side of the wiring, shared by <c>AddSessionAuth</c> and <c>AddAuthentication().AddSession</c>: the
 /// backend selection (in-memory first, so a backend added later wins when <c>Store</c> is unset), its startup
-/// validation, the instrumented <see cref="ISessionStore"/> singleton and its health check. Added once.
+/// validation, the instrumented <see cref="ISessionStore"/> singleton, its health check and the registry of live
+/// connections (<see cref="SessionLiveConnections"/>). Added once.
 /// </summary>
 internal static class SessionStoreServices
 {
@@ -28,6 +29,7 @@ internal static class SessionStoreServices
         services.TryAddSingleton<ISessionStore>(SessionStoreFactory.Create);
         services.TryAddSingleton(static sp => new SessionStoreSelection(sp));
         services.TryAddSingleton<SessionStoreOutage>();
+        services.TryAddSingleton<SessionLiveConnections>();
         StoreUnavailableAnswer.Add(services);
         services.AddHealthChecks().AddCheck<SessionStoreHealthCheck>(SessionStoreHealthCheck.Name, tags: ["ready"]);
     }

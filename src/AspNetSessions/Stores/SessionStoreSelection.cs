@@ -26,7 +26,10 @@ public sealed class SessionStoreSelection
     /// <param name="storeName">A backend name, as given to <c>SessionAuthBuilder.AddStore</c>.</param>
     public bool IsSelected(string storeName) => string.Equals(SelectedStore, storeName, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The change feed of the backend in use, created once (the startup check and the near-cache share it); <see langword="null"/> when it has none.</summary>
+    /// <summary>
+    /// The change feed of the backend in use, created once and shared (<see cref="SharedSessionChangeFeed"/>) by the
+    /// startup check, the near-cache and the live connections; <see langword="null"/> when it has none.
+    /// </summary>
     internal ISessionChangeFeed? ChangeFeed => _changeFeed.Value;
 
     /// <summary>The chosen registration; built from the configure actions without validation, since validators call this.</summary>
@@ -51,7 +54,9 @@ public sealed class SessionStoreSelection
         ? registrations.LastOrDefault()
         : registrations.LastOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    private static ISessionChangeFeed? ChangeFeedOf(IServiceProvider services, SessionStoreRegistration store) => services
+    private static SharedSessionChangeFeed? ChangeFeedOf(IServiceProvider services, SessionStoreRegistration store) => services
         .GetServices<SessionChangeFeedRegistration>()
-        .LastOrDefault(f => string.Equals(f.StoreName, store.Name, StringComparison.OrdinalIgnoreCase))?.Factory(services);
+        .LastOrDefault(f => string.Equals(f.StoreName, store.Name, StringComparison.OrdinalIgnoreCase))?.Factory(services) is { } feed
+            ? new SharedSessionChangeFeed(feed)
+            : null;
 }
