@@ -32,6 +32,11 @@ builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"))
 
 builder.Services.AddSingleton<DemoUsers>();
 
+// A new-device sign-in (SessionCreatedContext.IsNewDevice) is logged, with the device and a coarse location: where a
+// real app emails the user. The location comes from an ISessionLocationResolver: here a stub, in a real app a GeoIP lookup.
+builder.Services.AddSingleton<IConfigureOptions<SessionAuthenticationOptions>, NewDeviceSignIns>();
+builder.Services.AddSingleton<ISessionLocationResolver, DemoLocationResolver>();
+
 // Behind a reverse proxy, the client's address is in X-Forwarded-For: UseForwardedHeaders (first in the pipeline,
 // before UseSessionAuth) puts it into Connection.RemoteIpAddress, so the IP recorded with each session is the
 // client's, not the proxy's. Only proxies listed here are believed: loopback by default (a proxy on this machine),
@@ -110,6 +115,7 @@ app.Use((context, next) =>
 });
 app.UseDefaultFiles();   // GET / → wwwroot/index.html: the sign-in form and the session list (plain HTML + JS)
 app.UseStaticFiles();
+app.UseWebSockets();
 app.UseSessionAuth();
 
 var api = app.MapGroup("/api");
@@ -154,6 +160,10 @@ api.MapGet("/me", (ClaimsPrincipal user) => new
     sessionId = user.FindFirstValue(SessionClaimTypes.SessionId),
     kind = user.FindFirstValue(SessionClaimTypes.Kind),
 }).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = $"{SessionAuthenticationDefaults.AuthenticationScheme},{DemoUsers.ApiKeyScheme}" });
+
+// A WebSocket authenticated by the session (bearer or cookie): hello on connect, then an echo. Revoking the session (or
+// rotating its token) closes it with 1008 on whichever instance holds it; a revoked token cannot open one (401).
+api.Map("/live", LiveEndpoint.RunAsync).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionAuthenticationDefaults.AuthenticationScheme });
 
 // The caller's own sessions: list, revoke one, revoke all others.
 app.MapSessionEndpoints("/api/sessions");

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
@@ -29,9 +30,11 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly int _maxSessionsPerUser;
     private readonly SessionSecrets _secrets;
     private readonly ISessionChangeListener? _changes;
+    private readonly ISessionLocationResolver? _locations;
 
-    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null, IDataProtectionProvider? dataProtection = null, ISessionChangeListener? changes = null)
+    public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null, IDataProtectionProvider? dataProtection = null, ISessionChangeListener? changes = null, ISessionLocationResolver? locations = null)
     {
+        _locations = locations;
         _changes = changes; // this instance's live connections, told of what ends here before any feed could say it
         _metrics = metrics;
         Scheme = scheme;
@@ -93,13 +96,21 @@ internal sealed partial class SessionManager : ISessionManager
                 Scopes = scopes,
             };
 
+            // Asked before the store has the new session, and before the cap evicts the user's oldest (maybe this device's).
+            var isNewDevice = await IsNewDeviceAsync(session, cancellationToken).ConfigureAwait(false);
             var record = new SessionRecord(_secrets.Protect(session), _hasher.Digest(keyMaterial));
             var evicted = await _store.CreateAsync(record, _maxSessionsPerUser, now, cancellationToken).ConfigureAwait(false);
 
             var created = new CreatedSession(session, _codec.Format(keyMaterial));
             Log.SessionCreated(_logger, Kind, session.Id, session.UserId);
             _metrics?.Created(Kind);
-            await _events.RaiseAsync(new SessionCreatedContext(this, session), static (e, c) => e.SessionCreated(c)).ConfigureAwait(false);
+            var context = new SessionCreatedContext(this, session)
+            {
+                IsNewDevice = isNewDevice,
+                Device = SessionDevice.Family(session.Metadata),
+                Location = await LocateAsync(session, cancellationToken).ConfigureAwait(false),
+            };
+            await _events.RaiseAsync(context, static (e, c) => e.SessionCreated(c)).ConfigureAwait(false);
             foreach (var id in evicted)
             {
                 // An eviction is a revocation: logged, counted and raised like one.
@@ -373,6 +384,48 @@ internal sealed partial class SessionManager : ISessionManager
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="session"/>'s device (<see cref="SessionDevice.Fingerprint"/>) is one none of the user's
+    /// stored sessions of this kind came from, valid or not yet pruned; <see langword="false"/> when it names no device.
+    /// </summary>
+    private async ValueTask<bool> IsNewDeviceAsync(Session session, CancellationToken cancellationToken)
+    {
+        if (SessionDevice.Fingerprint(session.UserId, session.Metadata) is not { } fingerprint)
+        {
+            return false;
+        }
+
+        var known = await _store.QueryAsync(ToQuery(new SessionFilter { UserId = session.UserId }, SessionStatus.All), cancellationToken).ConfigureAwait(false);
+        foreach (var record in known)
+        {
+            if (SessionDevice.Fingerprint(session.UserId, record.Session.Metadata) == fingerprint)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The app's <see cref="ISessionLocationResolver"/> on the session's recorded IP address; a failure is logged, not thrown.</summary>
+    private async ValueTask<string?> LocateAsync(Session session, CancellationToken cancellationToken)
+    {
+        if (_locations is null || !session.Metadata.TryGetValue(SessionMetadataKeys.IpAddress, out var ip) || !IPAddress.TryParse(ip, out var address))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _locations.ResolveAsync(address, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.LocationFailed(_logger, Kind, session.Id, e);
+            return null;
+        }
+    }
+
     /// <summary>The session of a stored record as apps see it (<see cref="Reveal(Session)"/>); <see langword="null"/> for none.</summary>
     private Session? Reveal(SessionRecord? record) => record is null ? null : Reveal(record.Session);
 
@@ -508,5 +561,9 @@ internal sealed partial class SessionManager : ISessionManager
         [LoggerMessage(EventId = 1007, EventName = "SessionUndecryptable", Level = LogLevel.Warning,
             Message = "The secrets of {Kind} session {SessionId} do not decrypt (another Data Protection key ring, a removed key or damaged data); the session is refused.")]
         public static partial void SessionUndecryptable(ILogger logger, string kind, string sessionId);
+
+        [LoggerMessage(EventId = 1008, EventName = "SessionLocationFailed", Level = LogLevel.Warning,
+            Message = "The app's ISessionLocationResolver failed for {Kind} session {SessionId}; its created event has no location.")]
+        public static partial void LocationFailed(ILogger logger, string kind, string sessionId, Exception exception);
     }
 }

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,9 +13,10 @@ namespace AspNetSessions.TestSupport;
 /// <summary>
 /// A minimal app of a test's own (as aspnetcore's <c>CookieTests</c> build theirs): <c>AddSessionAuth</c> on an in-memory
 /// TestServer with a fake clock, the test's endpoints behind <c>UseSessionAuth()</c>. Library behaviour is tested here,
-/// so a change to the sample never breaks it; the sample's HTTP contract has its own tests.
+/// so a change to the sample never breaks it; the sample's HTTP contract has its own tests. With <c>kestrel</c> it listens on a
+/// free port of 127.0.0.1 instead, for real WebSocket and SignalR clients (<see cref="BaseAddress"/>).
 /// </summary>
-public sealed class TestHost(WebApplication app, FakeTimeProvider time) : IAsyncDisposable
+public sealed class TestHost(WebApplication app, FakeTimeProvider time, bool kestrel = false) : IAsyncDisposable
 {
     public FakeTimeProvider Time { get; } = time;
 
@@ -21,25 +24,42 @@ public sealed class TestHost(WebApplication app, FakeTimeProvider time) : IAsync
 
     public ISessionManager Sessions => app.Services.GetRequiredService<ISessionManager>();
 
+    /// <summary>Where the app listens: <c>https://localhost</c> in memory, e.g. <c>http://127.0.0.1:40123</c> on Kestrel.</summary>
+    public Uri BaseAddress => kestrel ? new Uri(app.Urls.Single()) : new Uri("https://localhost");
+
     /// <summary>Starts the app: <paramref name="endpoints"/> maps what the test calls.</summary>
     public static async Task<TestHost> StartAsync(
         Action<WebApplication> endpoints,
         Action<SessionAuthenticationOptions>? configure = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool kestrel = false)
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-        var app = CreateBuilder(time, configure, services).Build();
+        var app = CreateBuilder(time, configure, services, kestrel).Build();
+        if (kestrel)
+        {
+            app.UseWebSockets();
+        }
+
         app.UseSessionAuth();
         endpoints(app);
         await app.StartAsync();
-        return new TestHost(app, time);
+        return new TestHost(app, time, kestrel);
     }
 
-    /// <summary>The builder of such an app before its pipeline: TestServer, no log output, <paramref name="time"/>, <c>AddSessionAuth</c>.</summary>
-    public static WebApplicationBuilder CreateBuilder(FakeTimeProvider time, Action<SessionAuthenticationOptions>? configure = null, Action<IServiceCollection>? services = null)
+    /// <summary>The builder of such an app before its pipeline: TestServer (or Kestrel), no log output, <paramref name="time"/>, <c>AddSessionAuth</c>.</summary>
+    public static WebApplicationBuilder CreateBuilder(FakeTimeProvider time, Action<SessionAuthenticationOptions>? configure = null, Action<IServiceCollection>? services = null, bool kestrel = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(time);
         services?.Invoke(builder.Services);
@@ -47,11 +67,11 @@ public sealed class TestHost(WebApplication app, FakeTimeProvider time) : IAsync
         return builder;
     }
 
-    /// <summary>A client of the in-memory server at <c>https://localhost</c>, with <paramref name="token"/> as its bearer token.</summary>
+    /// <summary>A client of the app at <see cref="BaseAddress"/>, with <paramref name="token"/> as its bearer token.</summary>
     public HttpClient Client(string? token = null)
     {
-        var client = app.GetTestServer().CreateClient();
-        client.BaseAddress = new Uri("https://localhost");
+        var client = kestrel ? new HttpClient() : app.GetTestServer().CreateClient();
+        client.BaseAddress = BaseAddress;
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

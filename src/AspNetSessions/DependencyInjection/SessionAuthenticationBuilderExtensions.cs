@@ -84,7 +84,8 @@ public static class SessionAuthenticationBuilderExtensions
                 sp.GetRequiredService<SessionMetrics>(),
                 new SessionEventDispatcher(() => options.Get(name), sp.GetRequiredService<IServiceScopeFactory>()),
                 sp.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(),
-                sp.GetRequiredService<SessionLiveConnections>());
+                sp.GetRequiredService<SessionLiveConnections>(),
+                sp.GetService<ISessionLocationResolver>());
         });
         services.AddKeyedSingleton<ISessionManager>(scheme, static (sp, key) => sp.GetRequiredKeyedService<SessionManager>(key));
         services.TryAddSingleton<ISessionManager>(sp => sp.GetRequiredKeyedService<ISessionManager>(scheme));

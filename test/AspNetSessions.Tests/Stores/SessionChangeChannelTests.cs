@@ -60,6 +60,32 @@ public sealed class SessionChangeChannelTests : IDisposable
         Assert.Contains("test-channel has a listener already", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Shared_it_tells_every_listener_a_late_one_hears_it_is_live_and_the_last_to_leave_ends_it()
+    {
+        await using var channel = new ScriptedChannel(_logs.CreateLogger("test"));
+        var shared = new SharedSessionChangeFeed(channel);
+        var nearCache = new RecordingListener();
+        var first = shared.Subscribe(nearCache);
+        await Eventually.HoldsAsync(() => nearCache.Events.SequenceEqual(["restored"]));
+
+        var liveConnections = new RecordingListener();
+        var second = shared.Subscribe(liveConnections);
+        Assert.Equal(["restored"], liveConnections.Events); // told at once: the channel said it only once, before it came
+        channel.Announce("Session", "s1");
+        Assert.Equal(["restored", "session Session s1"], nearCache.Events);
+        Assert.Equal(["restored", "session Session s1"], liveConnections.Events);
+
+        first.Dispose();
+        channel.Announce("Session", "s2");
+        Assert.Equal(["restored", "session Session s1"], nearCache.Events);
+        Assert.Equal(["restored", "session Session s1", "session Session s2"], liveConnections.Events);
+        var probes = channel.Probes;
+        second.Dispose(); // the last one: the channel stops
+        Assert.Equal(probes, channel.Probes);
+        using var again = channel.Subscribe(new RecordingListener()); // free for a new listener
+    }
+
     public void Dispose() => _logs.Dispose();
 
     private int Logged(int eventId) => _logs.Lines.Count(l => l.Contains($"[{eventId}]", StringComparison.Ordinal));
@@ -78,6 +104,8 @@ public sealed class SessionChangeChannelTests : IDisposable
         public int Probes => Volatile.Read(ref _probes);
 
         public void Unreadable() => ReportUnreadable();
+
+        public void Announce(string kind, string sessionId) => Listener?.SessionChanged(kind, sessionId);
 
         protected override Task ListenAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

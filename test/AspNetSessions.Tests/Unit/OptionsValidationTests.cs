@@ -19,6 +19,8 @@ public sealed class OptionsValidationTests
     [InlineData("Cookie:SecurePolicy", "SameAsRequest", "SessionAuth:Cookie:Name starts with '__Host-'")]
     [InlineData("Cookie:HttpOnly", "false", "SessionAuth:Cookie:HttpOnly must be true")]
     [InlineData("StoreUnavailableRetryAfter", "00:00:00", "SessionAuth:StoreUnavailableRetryAfter must be at least 00:00:01")]
+    [InlineData("LiveConnectionCheckInterval", "00:00:00", "SessionAuth:LiveConnectionCheckInterval must be between 00:00:01 and 01:00:00")]
+    [InlineData("LiveConnectionCheckInterval", "02:00:00", "SessionAuth:LiveConnectionCheckInterval must be between 00:00:01 and 01:00:00")]
     [InlineData("MaxSessionsPerUser", "-1", "SessionAuth:MaxSessionsPerUser must be between 1 and 1000, or 0 for no limit")]
     [InlineData("MaxSessionsPerUser", "1001", "SessionAuth:MaxSessionsPerUser must be between 1 and 1000")]
     [InlineData("Scopes:0", "orders read", "SessionAuth:Scopes:0 must be a scope")]

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.WebSockets;
+using AspNetSessions.Stores;
+using AspNetSessions.TestSupport;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using WebApp;
+
+namespace AspNetSessions.Tests.Http;
+
+/// <summary>
+/// Real WebSocket and SignalR clients over Kestrel on loopback, against a minimal host on the memory store (no change
+/// feed) and a fake clock: a session that ends closes its connections, at once when this instance ended it, at the
+/// next <c>LiveConnectionCheckInterval</c> when it ended unannounced (another instance without a feed).
+/// </summary>
+public sealed class LiveConnectionTests : IAsyncLifetime
+{
+    /// <summary>What "at once" means here, by a real clock: the bound the issue sets across instances.</summary>
+    private static readonly TimeSpan AtOnce = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30); // the default
+
+    private TestHost _app = null!;
+
+    private ISessionStore Store => _app.Services.GetRequiredService<ISessionStore>();
+
+    private SessionLiveConnections Connections => _app.Services.GetRequiredService<SessionLiveConnections>();
+
+    public async Task InitializeAsync() => _app = await TestHost.StartAsync(
+        app =>
+        {
+            app.Map("/live", LiveEndpoint.RunAsync).RequireAuthorization();
+            app.MapHub<EchoHub>("/hub").RequireAuthorization();
+        },
+        services: s => s.AddSignalR().CloseOnSessionEnd(),
+        kestrel: true);
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Revoking_the_session_closes_its_socket_with_1008_at_once()
+    {
+        var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        using var socket = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", alice.Token);
+        Assert.Equal("alice", socket.Hello.GetProperty("userId").GetString());
+        Assert.Equal("ping", await socket.EchoAsync("ping"));
+
+        Assert.True(await _app.Sessions.RevokeAsync(alice.Session.Id));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(AtOnce));
+        await Eventually.HoldsAsync(() => Connections.Count == 0);
+    }
+
+    [Fact]
+    public async Task Rotating_the_token_closes_the_socket_the_old_token_opened()
+    {
+        var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        using var socket = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", alice.Token);
+
+        var rotated = await _app.Sessions.RotateAsync(alice.Session.Id);
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(AtOnce));
+        using var reopened = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", rotated!.Token);
+        Assert.Equal("still here", await reopened.EchoAsync("still here"));
+    }
+
+    [Fact]
+    public async Task Revoking_all_of_a_users_sessions_closes_each_of_their_sockets_and_no_one_elses()
+    {
+        var phone = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var laptop = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var bob = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "bob" });
+        using var onPhone = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", phone.Token);
+        using var onLaptop = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", laptop.Token);
+        using var bobs = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", bob.Token);
+
+        Assert.Equal(2, await _app.Sessions.RevokeAllAsync("alice"));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await onPhone.ClosedAsync(AtOnce));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await onLaptop.ClosedAsync(AtOnce));
+        Assert.Equal("hi", await bobs.EchoAsync("hi"));
+    }
+
+    [Fact]
+    public async Task Without_a_change_feed_a_revocation_made_elsewhere_closes_the_socket_at_the_next_interval()
+    {
+        var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        using var socket = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", alice.Token);
+
+        // Straight in the store, as another app instance would: nothing tells this one.
+        Assert.True(await Store.DeleteAsync(alice.Session.Kind, alice.Session.Id, default));
+        _app.Time.Advance(Interval - TimeSpan.FromMilliseconds(1));
+        Assert.Equal("still open", await socket.EchoAsync("still open"));
+
+        _app.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(AtOnce));
+    }
+
+    [Fact]
+    public async Task A_session_that_expires_closes_its_socket_and_one_that_slides_keeps_it()
+    {
+        var idle = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var busy = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "bob" });
+        using var idleSocket = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", idle.Token);
+        using var busySocket = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", busy.Token);
+
+        for (var minute = 0; minute < 31; minute++)
+        {
+            _app.Time.Advance(TimeSpan.FromMinutes(1));
+            Assert.NotNull(await _app.Sessions.AuthenticateAsync(busy.Token)); // bob keeps using his session: it slides
+        }
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await idleSocket.ClosedAsync(AtOnce)); // 30 minutes idle
+        Assert.Equal("busy", await busySocket.EchoAsync("busy"));
+    }
+
+    [Fact]
+    public async Task A_revoked_token_cannot_open_a_socket()
+    {
+        var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        await _app.Sessions.RevokeAsync(alice.Session.Id);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await LiveSocket.RefusalAsync(_app.BaseAddress, "/live", alice.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await LiveSocket.RefusalAsync(_app.BaseAddress, "/live", token: null));
+    }
+
+    [Fact]
+    public async Task A_signalr_connection_is_aborted_when_its_session_is_revoked_and_another_users_stays()
+    {
+        var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var bob = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "bob" });
+        await using var alices = await ConnectHubAsync(alice.Token);
+        await using var bobs = await ConnectHubAsync(bob.Token);
+        var closed = new TaskCompletionSource();
+        alices.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        Assert.Equal("alice", await alices.InvokeAsync<string>(nameof(EchoHub.WhoAmI)));
+
+        Assert.True(await _app.Sessions.RevokeAsync(alice.Session.Id));
+
+        await closed.Task.WaitAsync(AtOnce);
+        Assert.Equal(HubConnectionState.Disconnected, alices.State);
+        Assert.Equal("bob", await bobs.InvokeAsync<string>(nameof(EchoHub.WhoAmI)));
+    }
+
+    [Fact]
+    public async Task A_signalr_connection_is_aborted_at_the_next_interval_when_its_session_ended_unannounced()
+    {
+        var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        await using var connection = await ConnectHubAsync(alice.Token);
+        var closed = new TaskCompletionSource();
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        Assert.Equal("alice", await connection.InvokeAsync<string>(nameof(EchoHub.WhoAmI)));
+        Assert.True(await Store.DeleteAsync(alice.Session.Kind, alice.Session.Id, default));
+        Assert.Equal(1, Connections.Count);
+        Assert.Equal("alice", await connection.InvokeAsync<string>(nameof(EchoHub.WhoAmI)));
+        _app.Time.Advance(Interval);
+
+        await closed.Task.WaitAsync(AtOnce);
+    }
+
+    private async Task<HubConnection> ConnectHubAsync(string token)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(_app.BaseAddress, "/hub"), o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    [Authorize]
+    public sealed class EchoHub : Hub
+    {
+        public string? WhoAmI() => Context.UserIdentifier;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.WebSockets;
+using AspNetSessions.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AspNetSessions.Tests.Http;
+
+/// <summary>
+/// The sample's <c>GET /api/live</c> (a WebSocket, bearer or cookie) with a real client over Kestrel, and its
+/// new-device log line: the contract other checks depend on.
+/// </summary>
+public sealed class SampleLiveTests
+{
+    private static readonly TimeSpan AtOnce = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task A_bearer_socket_says_hello_is_closed_with_1008_by_sign_out_and_the_token_cannot_open_another()
+    {
+        using var app = new SampleApp();
+        var address = app.StartOnKestrel();
+        using var client = new HttpClient { BaseAddress = address };
+        var login = await client.LoginAsync("alice");
+
+        using var socket = await LiveSocket.ConnectAsync(address, "/api/live", login.Token);
+        Assert.Equal("hello", socket.Hello.GetProperty("type").GetString());
+        Assert.Equal("alice", socket.Hello.GetProperty("userId").GetString());
+        Assert.Equal(login.SessionId, socket.Hello.GetProperty("sessionId").GetString());
+        Assert.Equal("echo", await socket.EchoAsync("echo"));
+
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(AtOnce));
+        Assert.Equal(HttpStatusCode.Unauthorized, await LiveSocket.RefusalAsync(address, "/api/live", login.Token));
+    }
+
+    [Fact]
+    public async Task A_cookie_socket_is_closed_when_another_session_of_the_user_revokes_it()
+    {
+        using var app = new SampleApp();
+        var address = app.StartOnKestrel();
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = address };
+        using var signIn = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "alice-password" }));
+        var cookie = SampleApi.SessionCookie(signIn);
+        var bearer = await client.LoginAsync("alice");
+
+        using var socket = await LiveSocket.ConnectAsync(address, "/api/live", cookie: "__Host-session=" + cookie);
+        var sessionId = socket.Hello.GetProperty("sessionId").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Delete, "/api/sessions/" + sessionId, bearer.Token));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(AtOnce));
+    }
+
+    [Fact]
+    public async Task A_sign_in_from_a_new_device_is_logged_once_per_device_with_the_stub_location()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var app = new SampleApp(services: s => s.AddSingleton<ILoggerProvider>(logs));
+        using var client = app.Client();
+        const string chromeOnWindows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        const string firefoxOnLinux = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+        await LoginAsync(chromeOnWindows);
+        await LoginAsync(chromeOnWindows.Replace("131.0.0.0", "132.0.0.0", StringComparison.Ordinal)); // an update: the same device
+        await LoginAsync(firefoxOnLinux);
+
+        var lines = logs.Lines.Where(l => l.Contains("new device sign-in for", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("new device sign-in for alice: Chrome on Windows from this machine", lines[0], StringComparison.Ordinal);
+        Assert.Contains("new device sign-in for alice: Firefox on Linux from this machine", lines[1], StringComparison.Ordinal);
+
+        async Task LoginAsync(string userAgent)
+        {
+            client.DefaultRequestHeaders.Remove("User-Agent");
+            client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
+            await client.LoginAsync("alice");
+        }
+    }
+}
