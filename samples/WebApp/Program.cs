@@ -113,6 +113,7 @@ app.Use((context, next) =>
     context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
     return next(context);
 });
+app.UseDeviceCookie();   // GET / without one: a random __Host-device id for this browser (new-device sign-ins)
 app.UseDefaultFiles();   // GET / → wwwroot/index.html: the sign-in form and the session list (plain HTML + JS)
 app.UseStaticFiles();
 app.UseWebSockets();

@@ -242,11 +242,11 @@ public abstract partial class SessionChangeChannel : ISessionChangeFeed, IAsyncD
     private static partial class Log
     {
         [LoggerMessage(EventId = 1304, EventName = "SessionChangeChannelLost", Level = LogLevel.Warning,
-            Message = "The change channel {Channel} is not live ({Reason}); the near-cache is flushed and bypassed until it is.")]
+            Message = "The change channel {Channel} is not live ({Reason}); until it is, the near-cache is flushed and bypassed, and live connections re-check their sessions every LiveConnectionCheckInterval.")]
         public static partial void ChannelLost(ILogger logger, string channel, string reason, Exception? exception);
 
         [LoggerMessage(EventId = 1305, EventName = "SessionChangeChannelLive", Level = LogLevel.Information,
-            Message = "The change channel {Channel} is live; the near-cache is in use.")]
+            Message = "The change channel {Channel} is live; the near-cache is in use and live connections hear revocations at once.")]
         public static partial void ChannelLive(ILogger logger, string channel);
     }
 }

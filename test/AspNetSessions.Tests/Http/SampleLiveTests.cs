@@ -52,7 +52,7 @@ public sealed class SampleLiveTests
     }
 
     [Fact]
-    public async Task A_sign_in_from_a_new_device_is_logged_once_per_device_with_the_stub_location()
+    public async Task A_sign_in_from_a_new_device_is_logged_once_per_device_with_the_stub_location_and_the_page_gives_each_browser_a_device_id()
     {
         var logs = new CapturingLoggerProvider();
         using var app = new SampleApp(services: s => s.AddSingleton<ILoggerProvider>(logs));
@@ -68,6 +68,29 @@ public sealed class SampleLiveTests
         Assert.Equal(2, lines.Length);
         Assert.Contains("new device sign-in for alice: Chrome on Windows from this machine", lines[0], StringComparison.Ordinal);
         Assert.Contains("new device sign-in for alice: Firefox on Linux from this machine", lines[1], StringComparison.Ordinal);
+
+        // A browser: the sign-in page gives it a device id once, and its cookie sign-in records it.
+        using var browser = app.Client();
+        using var page = await browser.GetAsync("/");
+        var deviceCookie = Assert.Single(page.Headers.GetValues("Set-Cookie"), c => c.StartsWith("__Host-device=", StringComparison.Ordinal));
+        Assert.Matches("^__Host-device=[0-9a-f]{32}; max-age=34560000; path=/; secure; samesite=lax; httponly$", deviceCookie);
+        var device = deviceCookie[..deviceCookie.IndexOf(';', StringComparison.Ordinal)];
+        using var again = await browser.SendAsync(HttpMethod.Get, "/", null, r => r.Headers.Add("Cookie", device));
+        Assert.False(again.Headers.Contains("Set-Cookie"));
+        await FormSignInAsync(); // Chrome on Windows, known, but with this browser's id: a new device
+        await FormSignInAsync(); // the same browser again
+        Assert.Equal(3, logs.Lines.Count(l => l.Contains("new device sign-in for alice", StringComparison.Ordinal)));
+
+        async Task FormSignInAsync()
+        {
+            using var signIn = await browser.SendAsync(HttpMethod.Post, "/login", null, r =>
+            {
+                r.Headers.Add("Cookie", device);
+                r.Headers.TryAddWithoutValidation("User-Agent", chromeOnWindows);
+                r.Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "alice-password" });
+            });
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
 
         async Task LoginAsync(string userAgent)
         {
