@@ -134,19 +134,15 @@ public sealed class LiveConnectionTests : IAsyncLifetime
     {
         var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
         var bob = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "bob" });
-        await using var alices = await ConnectHubAsync(alice.Token);
-        await using var bobs = await ConnectHubAsync(bob.Token);
-        var closed = new TaskCompletionSource();
-        alices.Closed += _ =>
-        {
-            closed.TrySetResult();
-            return Task.CompletedTask;
-        };
+        var (alices, closed) = await ConnectHubAsync(alice.Token);
+        await using var _ = alices;
+        var (bobs, _) = await ConnectHubAsync(bob.Token);
+        await using var __ = bobs;
         Assert.Equal("alice", await alices.InvokeAsync<string>(nameof(EchoHub.WhoAmI)));
 
         Assert.True(await _app.Sessions.RevokeAsync(alice.Session.Id));
 
-        await closed.Task.WaitAsync(AtOnce);
+        await closed.WaitAsync(AtOnce);
         Assert.Equal(HubConnectionState.Disconnected, alices.State);
         Assert.Equal("bob", await bobs.InvokeAsync<string>(nameof(EchoHub.WhoAmI)));
     }
@@ -155,13 +151,8 @@ public sealed class LiveConnectionTests : IAsyncLifetime
     public async Task A_signalr_connection_is_aborted_at_the_next_interval_when_its_session_ended_unannounced()
     {
         var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
-        await using var connection = await ConnectHubAsync(alice.Token);
-        var closed = new TaskCompletionSource();
-        connection.Closed += _ =>
-        {
-            closed.TrySetResult();
-            return Task.CompletedTask;
-        };
+        var (connection, closed) = await ConnectHubAsync(alice.Token);
+        await using var _ = connection;
 
         Assert.Equal("alice", await connection.InvokeAsync<string>(nameof(EchoHub.WhoAmI)));
         Assert.True(await Store.DeleteAsync(alice.Session.Kind, alice.Session.Id, default));
@@ -169,10 +160,11 @@ public sealed class LiveConnectionTests : IAsyncLifetime
         Assert.Equal("alice", await connection.InvokeAsync<string>(nameof(EchoHub.WhoAmI)));
         _app.Time.Advance(Interval);
 
-        await closed.Task.WaitAsync(AtOnce);
+        await closed.WaitAsync(AtOnce);
     }
 
-    private async Task<HubConnection> ConnectHubAsync(string token)
+    /// <summary>A SignalR client over WebSockets with <paramref name="token"/> as its bearer token, and a task that completes when it is closed.</summary>
+    private async Task<(HubConnection Connection, Task Closed)> ConnectHubAsync(string token)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(_app.BaseAddress, "/hub"), o =>
@@ -182,8 +174,14 @@ public sealed class LiveConnectionTests : IAsyncLifetime
                 o.SkipNegotiation = true;
             })
             .Build();
+        var closed = new TaskCompletionSource();
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
         await connection.StartAsync();
-        return connection;
+        return (connection, closed.Task);
     }
 
     [Authorize]
