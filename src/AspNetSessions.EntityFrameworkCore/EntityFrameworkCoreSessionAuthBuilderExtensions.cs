@@ -57,7 +57,7 @@ public static class EntityFrameworkCoreSessionAuthBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(static sp => new EntityFrameworkCoreSessionStore<TContext>(
             ContextSource<TContext>(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore"),
-            sp.GetService<ISessionRowFinderSource>()));
+            sp.GetRequiredService<IOptions<EntityFrameworkCoreSessionStoreOptions>>().Value.LookupDataSource));
         // Non-generic, for provider add-ons (AspNetSessions.EntityFrameworkCore.PostgreSQL) that do not know TContext.
         services.AddSingleton<IEntityFrameworkCoreSessionStore>(static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>());
         services.AddSingleton<SessionPruner<TContext>>();
