@@ -265,6 +265,15 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>
+    /// KEYS: the kind's listing index. ARGV: created-at (Unix ms), id. Adds the id unless it is there (<c>ZADD NX</c>: a
+    /// refused duplicate create never moves it). A script rather than the command, so that it goes where the session
+    /// scripts go (a replica answers it <c>READONLY</c>, as it answers them).
+    /// </summary>
+    public static readonly RedisScript List = """
+        return redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])
+        """;
+
+    /// <summary>
     /// KEYS: the kind's listing index (<see cref="RedisSessionStore"/>: every session id of the kind, scored by created-at
     /// in Unix milliseconds, so Redis orders it by created-at, then by id bytewise). ARGV: the cursor's created-at ('' for
     /// the first page), the cursor's id, how many entries. Returns a flat array, id then score, of up to that many entries

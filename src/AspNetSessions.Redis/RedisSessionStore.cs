@@ -23,7 +23,7 @@ namespace AspNetSessions.Redis;
 /// </para>
 /// <para>
 /// The listing index lives in one slot of its own, so in a Cluster no script can write it together with a session: it
-/// is written around them instead. A create adds the id first (<c>ZADD NX</c>, one more round trip) and writes the
+/// is written around them instead. A create adds the id first (<see cref="RedisSessionScripts.List"/>, one more round trip) and writes the
 /// session after, so a session is never missing from it; deletes, revoke-alls and evictions remove their ids after the
 /// fact (fire-and-forget). What that leaves behind, the ids of sessions that expired by TTL or whose removal was lost,
 /// a page drops as it passes them (after a minute's grace, which keeps it from dropping the id of a create in flight).
@@ -67,8 +67,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
         RedisKey[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
         // The listing index first: a session is never missing from it (an id whose create then fails is dropped by a page).
-        var db = await Guard(connection.GetDatabaseAsync(cancellationToken)).ConfigureAwait(false);
-        await Bounded(db.SortedSetAddAsync(ListingKey(session.Kind), session.Id, RedisSessionCodec.Millis(session.CreatedAt), SortedSetWhen.NotExists), cancellationToken).ConfigureAwait(false);
+        await RunAsync(RedisSessionScripts.List, [ListingKey(session.Kind)], [RedisSessionCodec.Millis(session.CreatedAt), session.Id], cancellationToken).ConfigureAwait(false);
         try
         {
             // Under a cap the script may evict: then it is a revocation, acknowledged by the replicas.
