@@ -72,9 +72,14 @@ public abstract class SessionStoreContract
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.CreateAsync(duplicate, 0, T0, None));
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.CreateAsync(duplicate, 1, T0, None));
 
+        // Refused under another created-at too: the listing order keeps the stored one, once.
+        var moved = duplicate with { Session = duplicate.Session with { CreatedAt = T0.AddSeconds(-5) } };
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.CreateAsync(moved, 0, T0, None));
+
         AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, T0, None));
         AssertSameRecord(other, await Store.GetAsync(_kind, other.Session.Id, T0, None));
         Assert.Equal(2, await Store.CountAsync(Query("alice"), None));
+        Assert.Equal([other.Session.Id, record.Session.Id], Ids(await Store.QueryAsync(Query(null), None)));
     }
 
     [Fact]

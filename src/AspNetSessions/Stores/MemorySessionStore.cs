@@ -267,9 +267,14 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         // Indexes first: a record is never reachable by id while missing from its user's index or the listing order.
         AddToIndex(table, session.UserId, session.Id);
         var position = new OrderedIds.Position(session.CreatedAt.UtcTicks, session.Id);
-        table.Ordered.Add(position);
+        var listed = table.Ordered.Add(position);
         if (!table.Sessions.TryAdd(session.Id, new Entry(record)))
         {
+            if (listed)
+            {
+                table.Ordered.Remove(position); // the refused record's own position, never the stored one's
+            }
+
             throw Exists(session);
         }
     }
@@ -424,11 +429,12 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
         private readonly SortedSet<Position> _set = new(Order);
 
-        public void Add(Position position)
+        /// <summary>Adds a position; <see langword="false"/> if it is there already.</summary>
+        public bool Add(Position position)
         {
             lock (_set)
             {
-                _set.Add(position);
+                return _set.Add(position);
             }
         }
 
