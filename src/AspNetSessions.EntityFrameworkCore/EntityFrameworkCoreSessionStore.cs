@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Linq.Expressions;
 using AspNetSessions.Stores;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +13,7 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// requests never move expiry backwards, never undo a rotation, and never bring back a deleted row. Bulk changes are
 /// single set-based statements. Digests are compared in the app, in constant time.
 /// </summary>
-internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntityFrameworkCoreSessionStore
+internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore, IEntityFrameworkCoreSessionStore
     where TContext : DbContext
 {
     public const string StoreName = "EntityFrameworkCore";
@@ -28,10 +28,13 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
     private readonly Func<SessionContextLease<TContext>> _rent;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Func<TContext, string, string, CancellationToken, Task<SessionRow?>>> _find = new(StringComparer.Ordinal);
-    private readonly ISessionRowFinder? _finder;
+    private readonly SessionLookupStatements? _lookups;
     private int _misconfigurationLogged;
 
-    public EntityFrameworkCoreSessionStore(Func<SessionContextLease<TContext>> rent, ILogger logger, ISessionRowFinderSource? finders = null)
+    /// <param name="rent">A context for one call.</param>
+    /// <param name="logger">The store's logger.</param>
+    /// <param name="lookupDataSource"><see cref="EntityFrameworkCoreSessionStoreOptions.LookupDataSource"/>.</param>
+    public EntityFrameworkCoreSessionStore(Func<SessionContextLease<TContext>> rent, ILogger logger, Func<DbContext, DbDataSource?>? lookupDataSource = null)
     {
         _rent = rent;
         _logger = logger;
@@ -48,9 +51,7 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             _find[table.EntityName] = CompileFind(table.EntityName);
         }
 
-        // The connection string as configured (UseNpgsql(string)), with its password; none for a data source or connection object.
-        var configured = RelationalOptionsExtension.Extract(lease.Context.GetService<IDbContextOptions>()).ConnectionString;
-        _finder = finders?.For(lease.Context.Database.ProviderName, configured, lease.Context.Model, Tables);
+        _lookups = SessionLookupStatements.For(lease.Context, Tables, lookupDataSource);
     }
 
     public string Name => StoreName;
@@ -172,9 +173,9 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             return null;
         }
 
-        if (_finder is not null)
+        if (_lookups is not null)
         {
-            return await FindAndSlideWithFinderAsync(_finder, lookup, cancellationToken).ConfigureAwait(false);
+            return await FindAndSlideBelowEfCoreAsync(_lookups, lookup, cancellationToken).ConfigureAwait(false);
         }
 
         return await RunAsync(nameof(FindAndSlideAsync), async (context, ct) =>
@@ -214,6 +215,24 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             Log.Contended(_logger, lookup.Id, MaxAttempts);
             throw new SessionStoreUnavailableException($"Session {lookup.Id} kept changing under the slide; try again.");
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The lookup as one statement on the lookup data source (<see cref="SessionLookupStatements"/>), below EF Core.</summary>
+    private async ValueTask<SessionRecord?> FindAndSlideBelowEfCoreAsync(SessionLookupStatements lookups, SessionLookup lookup, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var row = await lookups.FindAndSlideAsync(Tables.For(lookup.Kind), lookup, cancellationToken).ConfigureAwait(false);
+            // The statement slid the row only if it was valid, due and its digest matched; the decision is still made
+            // here, from the row as it came back, in constant time (a damaged row is refused and logged by Decode).
+            return row is not null && Decode(row) is { } record && record.Session.IsValidAt(lookup.Now) && SessionRecord.DigestsMatch(record.Digest, lookup.Digest)
+                ? record
+                : null;
+        }
+        catch (Exception e) when (e is not SessionStoreUnavailableException && DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(FindAndSlideAsync), e);
+        }
     }
 
     public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
