@@ -274,15 +274,48 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore,
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// A user's page: their rows by the (kind, user id) index, sorted in the app (O(k log k)). A kind-wide page: one
+    /// keyset statement on the (kind, created-at, id) index, <c>WHERE CreatedAt &gt;= @c AND (CreatedAt &gt; @c OR Id &gt; @id)
+    /// ORDER BY CreatedAt, Id LIMIT n</c> (the first conjunct is the index range; ties order by the database's collation
+    /// of the id, the same in the WHERE and the ORDER BY), O(log n + limit); a metadata field that is not a column is
+    /// matched in the app over at most max(4 × limit, 100) rows.
+    /// </summary>
+    public async ValueTask<SessionPage<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await RunAsync<IReadOnlyList<SessionRecord>>(nameof(QueryAsync), async (context, ct) =>
+        var after = SessionCursor.Read(Name, query);
+        return await RunAsync(nameof(QueryAsync), async (context, ct) =>
         {
-            var found = await LoadAsync(context, query, ct).ConfigureAwait(false);
-            // Sorted here rather than in SQL: the tie-break on id must be ordinal whatever the database's collation.
-            found.Sort(SessionRecord.OldestFirst);
-            return found;
+            if (query.UserId is not null)
+            {
+                return SessionCursor.Page(Name, query, await LoadAsync(context, query, ct).ConfigureAwait(false));
+            }
+
+            var rows = Filter(context, query, out var inApp);
+            if (after is { } position)
+            {
+                var createdAt = SessionRowCodec.ToColumn(position.CreatedAt);
+                var id = position.Id;
+                rows = rows.Where(r => r.CreatedAt >= createdAt && (r.CreatedAt > createdAt || string.Compare(r.Id, id) > 0));
+            }
+
+            var examine = inApp ? Math.Max(4 * query.Limit, 100) : query.Limit;
+            var found = await rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(examine + 1).AsNoTracking().ToListAsync(ct).ConfigureAwait(false);
+            var items = new List<SessionRecord>();
+            SessionPosition? last = null;
+            var examined = 0;
+            for (; examined < Math.Min(found.Count, examine) && items.Count < query.Limit; examined++)
+            {
+                var row = found[examined];
+                last = new SessionPosition(SessionRowCodec.FromColumn(row.CreatedAt), row.Id);
+                if (Decode(row) is { } record && (!inApp || query.Matches(record.Session)))
+                {
+                    items.Add(record);
+                }
+            }
+
+            return new SessionPage<SessionRecord>(items, examined < found.Count && last is { } at ? SessionCursor.Issue(Name, query, at) : null);
         }, cancellationToken).ConfigureAwait(false);
     }
 
