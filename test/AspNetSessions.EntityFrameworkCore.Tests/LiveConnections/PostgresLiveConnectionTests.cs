@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.WebSockets;
 using AspNetSessions.EntityFrameworkCore.Tests.Http;
 using AspNetSessions.EntityFrameworkCore.Tests.Infrastructure;
 using AspNetSessions.TestSupport;
@@ -23,18 +21,8 @@ public sealed class PostgresLiveConnectionTests(PostgresServer server)
         using var second = PostgresSampleApp.Create(connectionString);
         var a = first.StartOnKestrel();
         var b = second.StartOnKestrel();
-        using var client = new HttpClient { BaseAddress = a };
         var connections = second.Services.GetRequiredService<SessionLiveConnections>();
-        for (var trial = 0; trial < 5; trial++)
-        {
-            var login = await client.LoginAsync("alice");
-            using var socket = await LiveSocket.ConnectAsync(b, "/api/live", login.Token);
-            await Eventually.HoldsAsync(() => connections.IsListening);
-
-            Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token));
-
-            Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(TimeSpan.FromSeconds(1)));
-        }
+        await LiveConnectionScenario.SignOutOnAClosesTheSocketOnBWithinASecondAsync(a, b, () => connections.IsListening);
 
         using var connection = new Npgsql.NpgsqlConnection(connectionString);
         Npgsql.NpgsqlConnection.ClearPool(connection); // the two hosts' pool, back to the shared server

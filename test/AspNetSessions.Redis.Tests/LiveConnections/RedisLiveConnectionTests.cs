@@ -26,27 +26,13 @@ public sealed class RedisLiveConnectionTests(RedisServerFixture redis)
     {
         var (a, b, second) = Start(nearCache, out var apps);
         using var _ = apps;
-        using var client = new HttpClient { BaseAddress = a };
         var connections = second.Services.GetRequiredService<SessionLiveConnections>();
-        for (var trial = 0; trial < 5; trial++)
-        {
-            var login = await client.LoginAsync("alice");
-            using var socket = await LiveSocket.ConnectAsync(b, "/api/live", login.Token);
-            await Eventually.HoldsAsync(() => connections.IsListening);
-            if (nearCache)
-            {
-                await Eventually.HoldsAsync(() => TwoNearCachedHosts.Cache(second).IsListening); // one feed, two listeners
-            }
-
-            Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token));
-
-            Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(WithinASecond));
-            Assert.Equal(HttpStatusCode.Unauthorized, await LiveSocket.RefusalAsync(b, "/api/live", login.Token));
-        }
+        await LiveConnectionScenario.SignOutOnAClosesTheSocketOnBWithinASecondAsync(a, b,
+            () => connections.IsListening && (!nearCache || TwoNearCachedHosts.Cache(second).IsListening)); // one feed, two listeners
     }
 
     [Fact]
-    public async Task A_password_change_on_one_instance_closes_the_users_other_sockets_on_the_other_and_keeps_its_own()
+    public async Task A_password_change_on_one_instance_closes_the_users_revoked_and_rotated_sockets_on_the_other()
     {
         var (a, b, second) = Start(nearCache: false, out var apps);
         using var _ = apps;
