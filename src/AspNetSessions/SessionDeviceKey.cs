@@ -20,4 +20,10 @@ public sealed record SessionDeviceKey
 
     /// <summary>When the session was bound to the key.</summary>
     public required DateTimeOffset BoundAt { get; init; }
+
+    /// <summary>
+    /// When the session's current cookie credential (its token since the registration or the last refresh) stops
+    /// authenticating; only a refresh signed by the key issues the next. <see cref="DateTimeOffset.MaxValue"/>: no limit.
+    /// </summary>
+    public DateTimeOffset CredentialExpiresAt { get; init; } = DateTimeOffset.MaxValue;
 }

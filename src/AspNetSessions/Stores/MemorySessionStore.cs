@@ -150,7 +150,13 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
                 return default;
             }
 
-            var patched = patch.ApplyTo(current.ToRecord(kind, id));
+            var stored = current.ToRecord(kind, id);
+            if (!patch.Holds(stored.Session))
+            {
+                return default; // the precondition fails in the same compare-and-exchange as the write would
+            }
+
+            var patched = patch.ApplyTo(stored);
             if (table.Sessions.TryUpdate(id, new Entry(patched), current))
             {
                 return ValueTask.FromResult<SessionRecord?>(patched);
@@ -396,6 +402,11 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         private readonly string? _name = record.Session.Name;
         private readonly IReadOnlyList<string>? _scopes = record.Session.Scopes;
 
+        // DBSC (issue #26): one reference, null for the sessions that are neither bound nor challenged.
+        private readonly DeviceState? _device = record.Session.DeviceKey is null && record.Session.DeviceChallenge is null
+            ? null
+            : new DeviceState(record.Session.DeviceKey, record.Session.DeviceChallenge);
+
         public string UserId { get; } = record.Session.UserId;
 
         public byte[] Digest { get; } = record.Digest;
@@ -423,10 +434,14 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
                 AuthenticationItems = _authenticationItems,
                 Name = _name,
                 Scopes = _scopes,
+                DeviceKey = _device?.Key,
+                DeviceChallenge = _device?.Challenge,
             },
             Digest);
 
         private static DateTimeOffset Instant(long utcTicks) => new(utcTicks, TimeSpan.Zero);
+
+        private sealed record DeviceState(SessionDeviceKey? Key, string? Challenge);
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ public sealed record SessionPatch
 
     /// <summary>
     /// A precondition: when set, the patch applies only if the stored <see cref="Session.DeviceChallenge"/> is exactly this
-    /// value, checked atomically with the write (like the stores' compare-and-swap); otherwise the store changes nothing
+    /// value (the empty string: no challenge), checked atomically with the write (like the stores' compare-and-swap); otherwise the store changes nothing
     /// and returns <see langword="null"/>, as for a missing session. Of concurrent patches expecting the same challenge
     /// that each replace it, exactly one applies: that is how a challenge is consumed exactly once (<see cref="Holds"/>).
     /// </summary>
@@ -56,7 +56,7 @@ public sealed record SessionPatch
     public bool Holds(Session session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return IfDeviceChallenge is null || string.Equals(session.DeviceChallenge, IfDeviceChallenge, StringComparison.Ordinal);
+        return IfDeviceChallenge is null || string.Equals(session.DeviceChallenge ?? "", IfDeviceChallenge, StringComparison.Ordinal);
     }
 
     /// <summary>
