@@ -44,4 +44,7 @@ internal enum DeviceProofRefusal
 
     /// <summary>The <c>authorization</c> the registration offer asked for is not echoed.</summary>
     AuthorizationMismatch,
+
+    /// <summary>A registration for a session that is bound already (a stolen cookie must not re-bind it).</summary>
+    AlreadyBound,
 }

@@ -28,6 +28,7 @@ public sealed record SessionInfo(
         {
             Name = session.Name,
             Scopes = session.Scopes,
+            Binding = session.Binding,
         };
     }
 
@@ -38,4 +39,8 @@ public sealed record SessionInfo(
     /// <summary>The scopes the session is limited to, or <see langword="null"/> when it is unrestricted (<see cref="SessionScopes"/>; then left out of the JSON).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Scopes { get; init; }
+
+    /// <summary>Whether the session is bound to a device key (DBSC): <c>None</c> or <c>DeviceBound</c> in the JSON.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<SessionBinding>))]
+    public SessionBinding Binding { get; init; }
 }
