@@ -40,7 +40,8 @@ public sealed record SessionInfo(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Scopes { get; init; }
 
-    /// <summary>Whether the session is bound to a device key (DBSC): <c>None</c> or <c>DeviceBound</c> in the JSON.</summary>
+    /// <summary>Whether the session is bound to a device key (DBSC): <c>"binding": "DeviceBound"</c> in the JSON, left out for <c>None</c>.</summary>
     [JsonConverter(typeof(JsonStringEnumConverter<SessionBinding>))]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public SessionBinding Binding { get; init; }
 }
