@@ -32,10 +32,11 @@ public sealed class TestHost(WebApplication app, FakeTimeProvider time, bool kes
         Action<WebApplication> endpoints,
         Action<SessionAuthenticationOptions>? configure = null,
         Action<IServiceCollection>? services = null,
+        Action<SessionAuthBuilder>? auth = null,
         bool kestrel = false)
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-        var app = CreateBuilder(time, configure, services, kestrel).Build();
+        var app = CreateBuilder(time, configure, services, auth, kestrel).Build();
         if (kestrel)
         {
             app.UseWebSockets();
@@ -47,8 +48,16 @@ public sealed class TestHost(WebApplication app, FakeTimeProvider time, bool kes
         return new TestHost(app, time, kestrel);
     }
 
-    /// <summary>The builder of such an app before its pipeline: TestServer (or Kestrel), no log output, <paramref name="time"/>, <c>AddSessionAuth</c>.</summary>
-    public static WebApplicationBuilder CreateBuilder(FakeTimeProvider time, Action<SessionAuthenticationOptions>? configure = null, Action<IServiceCollection>? services = null, bool kestrel = false)
+    /// <summary>
+    /// The builder of such an app before its pipeline: TestServer (or Kestrel), no log output, <paramref name="time"/>,
+    /// <c>AddSessionAuth</c> (<paramref name="auth"/> adds to it, e.g. a kind).
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(
+        FakeTimeProvider time,
+        Action<SessionAuthenticationOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        Action<SessionAuthBuilder>? auth = null,
+        bool kestrel = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         if (kestrel)
@@ -63,7 +72,8 @@ public sealed class TestHost(WebApplication app, FakeTimeProvider time, bool kes
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(time);
         services?.Invoke(builder.Services);
-        builder.Services.AddSessionAuth(o => configure?.Invoke(o));
+        var sessionAuth = builder.Services.AddSessionAuth(o => configure?.Invoke(o));
+        auth?.Invoke(sessionAuth);
         return builder;
     }
 
