@@ -1,0 +1,36 @@
+using AspNetSessions.Stores;
+
+namespace AspNetSessions.Benchmarks.Scale;
+
+/// <summary>
+/// One store under the scale benchmark: the store SPI the measured operations go through, a bulk load that bypasses
+/// whatever it can (pipelined creates, <c>COPY</c>), and what the store occupies.
+/// </summary>
+internal abstract class ScaleStore : IAsyncDisposable
+{
+    /// <summary>The store the measured operations call.</summary>
+    public abstract ISessionStore Store { get; }
+
+    /// <summary>How many callers the lookup throughput is measured with.</summary>
+    public virtual int Callers => 32;
+
+    /// <summary>What the store occupies now, in bytes (its heap, <c>used_memory</c>, or its table with indexes).</summary>
+    public abstract Task<long> BytesAsync();
+
+    /// <summary>Stores <paramref name="records"/> as fast as the store allows.</summary>
+    public abstract Task AddAsync(IReadOnlyList<SessionRecord> records);
+
+    /// <summary>Store-specific notes on how a session is kept (e.g. Redis encodings), or null.</summary>
+    public virtual Task<string?> DescribeAsync(SessionRecord sample) => Task.FromResult<string?>(null);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Creates through the store SPI in concurrent batches: pipelined for a remote store.</summary>
+    protected async Task CreateAllAsync(IReadOnlyList<SessionRecord> records)
+    {
+        foreach (var batch in records.Chunk(10_000))
+        {
+            await Task.WhenAll(batch.Select(r => Store.CreateAsync(r, 0, Fixtures.Now, default).AsTask()));
+        }
+    }
+}
