@@ -21,7 +21,8 @@ internal sealed class RedisScaleStore : ScaleStore
     {
         _server = server;
         _admin = admin;
-        _store = server.CreateStore(KeyPrefix);
+        // Bulk loads queue thousands of scripts on a machine shared with other work: no 1 s deadline for them.
+        _store = server.CreateStore(KeyPrefix, TimeSpan.FromSeconds(30));
     }
 
     public override ISessionStore Store => _store;

@@ -19,11 +19,11 @@ internal static class ScaleBenchmark
     private const int ClaimOnly = 100_000;
     private const int Batch = 10_000;
     private const int Probes = 100_000;
-    private const int Rounds = 3;
+    private const int Rounds = 5;
     private const int RevokeRuns = 5;
     private const int RevokedSessions = 10_000;
     private const int Listings = 1_000;
-    private static readonly TimeSpan Round = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Round = TimeSpan.FromSeconds(4);
 
     private static readonly Dictionary<string, Func<Task<ScaleStore>>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {

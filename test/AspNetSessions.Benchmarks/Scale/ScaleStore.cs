@@ -25,10 +25,10 @@ internal abstract class ScaleStore : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>Creates through the store SPI in concurrent batches: pipelined for a remote store.</summary>
+    /// <summary>Creates through the store SPI, 2 000 at a time: pipelined for a remote store.</summary>
     protected async Task CreateAllAsync(IReadOnlyList<SessionRecord> records)
     {
-        foreach (var batch in records.Chunk(10_000))
+        foreach (var batch in records.Chunk(2_000))
         {
             await Task.WhenAll(batch.Select(r => Store.CreateAsync(r, 0, Fixtures.Now, default).AsTask()));
         }
