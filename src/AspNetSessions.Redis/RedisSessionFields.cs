@@ -22,7 +22,8 @@ internal static class RedisSessionFields
 
     /// <summary>
     /// Lua declarations every script starts with: <c>FIELDS</c>, the names in <see cref="RedisSessionField"/> order,
-    /// one 1-based index per field named after it (<c>USER_ID</c>, <c>EXPIRES_AT</c>, …), and <c>CHUNK</c> (<see cref="ChunkBytes"/>).
+    /// one 1-based index per field named after it (<c>USER_ID</c>, <c>EXPIRES_AT</c>, …), <c>CHUNK</c> (<see cref="ChunkBytes"/>),
+    /// and <c>READ</c>: the names and then each one's second chunk (<c>u</c>, …, <c>u1</c>, …), what one <c>HMGET</c> reads.
     /// </summary>
     public static readonly string LuaDeclarations = BuildLuaDeclarations();
 
@@ -41,7 +42,7 @@ internal static class RedisSessionFields
         }
 
         var text = new StringBuilder("local CHUNK = ").Append(ChunkBytes).Append("\nlocal FIELDS = {");
-        text.AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'")).Append("}\n");
+        text.AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'")).Append("}\n");        text.Append("local READ = {").AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'").Concat(fields.Select(f => "'" + Name(f) + "1'"))).Append("}\n");
         foreach (var field in fields)
         {
             text.Append("local ").Append(LuaName(field)).Append(" = ").Append(LuaIndex(field)).Append('\n');

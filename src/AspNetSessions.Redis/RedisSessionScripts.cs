@@ -51,24 +51,29 @@ internal static class RedisSessionScripts
           if e >= NEVER then redis.call('PERSIST', idx)
           elseif ttl == -2 or (ttl >= 0 and ttl < e - now) then redis.call('PEXPIRE', idx, num(math.max(1, e - now))) end
         end
-        -- The fields of a HGETALL reply in FIELDS order, each value's chunks (f, f1, f2, …) joined; false when missing.
-        -- Also how many chunks each has (1 for a whole value), so a rewrite can drop those it no longer needs.
-        local function fields(all)
-          local named, h, chunks = {}, {}, {}
-          for i = 1, #all, 2 do named[all[i]] = all[i + 1] end
-          for i, f in ipairs(FIELDS) do
-            local v, n = named[f], 1
-            if v and named[f .. 1] then
-              local parts = {v}
-              while named[f .. n] do parts[#parts + 1] = named[f .. n]; n = n + 1 end
+        -- The fields of a session hash in FIELDS order, each value's chunks (f, f1, f2, …) joined; false when missing.
+        -- Also how many chunks each has (1 for a whole value), so a rewrite can drop those it no longer needs. One HMGET
+        -- of every field and its second chunk (READ); a third and later chunks (values over 2 * CHUNK bytes) one HGET each.
+        local function load(key)
+          local got, h, chunks = redis.call('HMGET', key, unpack(READ)), {}, {}
+          for i = 1, #FIELDS do
+            local v, n = got[i], 1
+            if v and got[#FIELDS + i] then
+              local parts = {v, got[#FIELDS + i]}
+              n = 2
+              local more = redis.call('HGET', key, FIELDS[i] .. n)
+              while more do
+                parts[#parts + 1] = more
+                n = n + 1
+                more = redis.call('HGET', key, FIELDS[i] .. n)
+              end
               v = table.concat(parts)
             end
-            h[i] = v or false
+            h[i] = v
             chunks[i] = n
           end
           return h, chunks
         end
-        local function load(key) return fields(redis.call('HGETALL', key)) end
         -- Appends HSET arguments for field i = v, in chunks of at most CHUNK bytes (hash-max-listpack-value: a longer
         -- value would make the whole hash a hashtable); returns how many chunks.
         local function put(args, i, v)
@@ -243,8 +248,8 @@ internal static class RedisSessionScripts
     /// session itself from being deleted.
     /// </summary>
     public static readonly RedisScript Delete = Common + "\n" + """
-        local all = redis.pcall('HGETALL', KEYS[1])
-        local user = not all.err and fields(all)[USER_ID]
+        local read, h = pcall(load, KEYS[1])
+        local user = read and h[USER_ID]
         if user then redis.pcall('ZREM', ARGV[1] .. user, ARGV[2]) end
         local n = redis.call('DEL', KEYS[1])
         announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], ARGV[2])
@@ -259,9 +264,8 @@ internal static class RedisSessionScripts
     public static readonly RedisScript Query = Common + "\n" + """
         local out = {}
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2])) do
-          local all = redis.pcall('HGETALL', ARGV[3] .. id)
-          local h = not all.err and fields(all)
-          if not h then
+          local read, h = pcall(load, ARGV[3] .. id)
+          if not read then
             out[#out + 1] = id
             for i = 1, #FIELDS do out[#out + 1] = false end
           elseif present(ARGV[3] .. id, h) then

@@ -51,6 +51,17 @@ internal sealed class RedisScaleStore : ScaleStore
         return $"session hash `{session}`: {hash}, MEMORY USAGE {hashBytes} B, {fields} fields; its user's index `{index}`: {zset}, MEMORY USAGE {zsetBytes} B, {sessions} sessions";
     }
 
+    public override Task ResetServerStatsAsync() => ExecuteAsync("CONFIG", "RESETSTAT");
+
+    /// <summary>redis-server's own CPU time per script run (<c>INFO commandstats</c>: <c>evalsha</c>), which a busy client machine does not blur.</summary>
+    public override async Task<string?> ServerCostAsync()
+    {
+        var stats = (string?)await ExecuteAsync("INFO", "commandstats") ?? "";
+        var line = stats.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("cmdstat_evalsha:", StringComparison.Ordinal));
+        var perCall = line?.Split(',').FirstOrDefault(p => p.StartsWith("usec_per_call=", StringComparison.Ordinal));
+        return perCall is null ? null : perCall["usec_per_call=".Length..] + " µs of redis-server CPU per lookup script";
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await _store.DisposeAsync();

@@ -82,6 +82,7 @@ internal static class ScaleBenchmark
         var largeHot = largeProbes.Lookups[..Small];
         await LookupsPerSecondAsync(small, smallProbes.Lookups, TimeSpan.FromSeconds(1));
         await LookupsPerSecondAsync(large, largeProbes.Lookups, TimeSpan.FromSeconds(1));
+        await large.ResetServerStatsAsync();
         var rates = new List<double>[] { [], [], [] };
         for (var round = 0; round < Rounds; round++)
         {
@@ -91,6 +92,7 @@ internal static class ScaleBenchmark
             Progress($"{name}: lookups/s round {round + 1}: {rates[0][^1]:N0} at {Small:N0}; at {count:N0}: {rates[1][^1]:N0} over {Small:N0} in use, {rates[2][^1]:N0} over {largeProbes.Lookups.Length:N0}");
         }
 
+        var lookupCost = await large.ServerCostAsync();
         var listing = await ListingAsync(large, largeProbes.Users);
         Progress($"{name}: a user's listing p99 {listing.P99:F2} ms");
 
@@ -101,7 +103,7 @@ internal static class ScaleBenchmark
             Progress($"{name}: revoke-all of {RevokedSessions:N0} sessions: {revokes[^1]:F1} ms");
         }
 
-        return new Result(name, smallBytes, checkpoints, largeProbes.LoadTime, description, claimOnly, large.Callers, Median(rates[0]), Median(rates[1]), Median(rates[2]), largeProbes.Lookups.Length, listing, revokes);
+        return new Result(name, smallBytes, checkpoints, largeProbes.LoadTime, description, claimOnly, large.Callers, Median(rates[0]), Median(rates[1]), Median(rates[2]), largeProbes.Lookups.Length, lookupCost, listing, revokes);
     }
 
     /// <summary>The growth of a fresh store by <see cref="ClaimOnly"/> sessions with a role claim and no metadata.</summary>
@@ -209,6 +211,12 @@ internal static class ScaleBenchmark
                 $"| {r.Store} | {r.Callers} | {r.SmallRate:N0}/s | {r.LargeRate:N0}/s | {r.LargeRate / r.SmallRate:F3} | {r.LargeWideRate:N0}/s ({r.Wide:N0} in use) | {r.LargeWideRate / r.SmallRate:F3} |"));
         }
 
+        foreach (var r in results.Where(r => r.LookupCost is not null))
+        {
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Store}, with {n} stored: {r.LookupCost}."));
+        }
+
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"**A user's listing** (one user's {Fixtures.SessionsPerUser} sessions, {Listings} calls one at a time with {n} stored) and **revoke-all** (one user with {RevokedSessions:N0} sessions among {n}; {RevokeRuns} runs; target ≤ 100 ms):"));
         Console.WriteLine();
@@ -232,7 +240,7 @@ internal static class ScaleBenchmark
 
     private sealed record Result(
         string Store, long SmallBytes, SortedDictionary<int, long> Checkpoints, TimeSpan LoadTime, string? Description,
-        long ClaimOnlyBytes, int Callers, double SmallRate, double LargeRate, double LargeWideRate, int Wide, Latency Listing, List<double> Revokes);
+        long ClaimOnlyBytes, int Callers, double SmallRate, double LargeRate, double LargeWideRate, int Wide, string? LookupCost, Latency Listing, List<double> Revokes);
 
     /// <summary>
     /// What a load needs and leaves for the measurements, allocated before the store's base size is taken, so a memory

@@ -23,6 +23,12 @@ internal abstract class ScaleStore : IAsyncDisposable
     /// <summary>Store-specific notes on how a session is kept (e.g. Redis encodings), or null.</summary>
     public virtual Task<string?> DescribeAsync(SessionRecord sample) => Task.FromResult<string?>(null);
 
+    /// <summary>Starts counting what the store's server spends on the operations that follow (Redis: <c>CONFIG RESETSTAT</c>).</summary>
+    public virtual Task ResetServerStatsAsync() => Task.CompletedTask;
+
+    /// <summary>What the store's server spent per operation since <see cref="ResetServerStatsAsync"/>, or null when it cannot say.</summary>
+    public virtual Task<string?> ServerCostAsync() => Task.FromResult<string?>(null);
+
     public abstract ValueTask DisposeAsync();
 
     /// <summary>Creates through the store SPI, 2 000 at a time: pipelined for a remote store.</summary>
