@@ -16,7 +16,7 @@
 # its own loopback port. After a warm-up, the variants are measured INTERLEAVED: every round runs each variant once
 # (the order rotates from round to round), so slow drifts of a shared machine hit all variants alike. The table
 # gives the median requests/s over the rounds, its ratio to the no-authentication baseline of the same run, the
-# median p99 latency, and the CPU time the server process (and redis-server) used per request during the measurement
+# median p99 latency, and the CPU time the server process (and redis-server, or every PostgreSQL process) used per request during the measurement
 # (user + system, from /proc: what a request costs, whatever else the machine did). Every response must be 2xx: a
 # variant that answers anything else fails the run.
 #
@@ -167,8 +167,17 @@ wait_quiet() { # prints the busy percent last seen
   echo "$busy"
 }
 
-# CPU time a process has used so far, in clock ticks: "user system"; "0 0" when there is none.
-cpu_ticks() { { [ -n "$1" ] && awk '{print $14, $15}' "/proc/$1/stat" 2>/dev/null; } || echo "0 0"; }
+# CPU time processes have used so far, in clock ticks, summed: "user system"; "0 0" when there are none.
+cpu_ticks() { local u=0 s=0 pid a b; for pid in "$@"; do read -r a b < <(awk '{print $14, $15}' "/proc/$pid/stat" 2>/dev/null || echo "0 0"); u=$((u + a)); s=$((s + b)); done; echo "$u $s"; }
+
+# The store's server processes of a variant: redis-server, or PostgreSQL's postmaster and every process it forked
+# (the backends of the app's connections, the WAL writer, ...), so the table shows what a request costs on both sides.
+store_pids() {
+  case $1 in
+    *redis*) echo "$redis_pid" ;;
+    sessions-postgres*) local postmaster; postmaster=$(head -n 1 "$pg_dir/data/postmaster.pid"); echo "$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')" ;;
+  esac
+}
 
 run_wrk() { # variant seconds output
   timeout $(( $2 + 30 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --timeout 5s --latency \
@@ -183,11 +192,10 @@ for r in $(seq 1 "$ROUNDS"); do
   for i in $(seq 0 $((n - 1))); do
     v=${variants[$(( (i + r - 1) % n ))]}
     wait_quiet >"$work/$v.round$r.busy"
-    other=""
-    [[ $v != *redis* ]] || other=$redis_pid
-    read -r au0 as0 <<<"$(cpu_ticks "${vpid[$v]}")"; read -r ou0 os0 <<<"$(cpu_ticks "$other")"
+    read -r -a other <<<"$(store_pids "$v")"
+    read -r au0 as0 <<<"$(cpu_ticks "${vpid[$v]}")"; read -r ou0 os0 <<<"$(cpu_ticks "${other[@]}")"
     run_wrk "$v" "$DURATION" "$work/$v.round$r.txt"
-    read -r au1 as1 <<<"$(cpu_ticks "${vpid[$v]}")"; read -r ou1 os1 <<<"$(cpu_ticks "$other")"
+    read -r au1 as1 <<<"$(cpu_ticks "${vpid[$v]}")"; read -r ou1 os1 <<<"$(cpu_ticks "${other[@]}")"
     echo "$((au1 - au0)) $((as1 - as0)) $((ou1 - ou0)) $((os1 - os0)) $(getconf CLK_TCK)" >"$work/$v.round$r.cpu"
     log "round $r/$ROUNDS $v: $(grep -o 'Requests/sec: *[0-9.]*' "$work/$v.round$r.txt" | tr -s ' ') (machine $(cat "$work/$v.round$r.busy")% busy before)"
   done
@@ -234,11 +242,11 @@ for v in variants:
 
 base = summary[0][1]
 with open(f"{out}/http-rounds.csv", "w") as f:
-    f.write("variant,round,requests_per_sec,p99_ms,non_2xx,socket_errors,cpu_busy_before_pct,server_cpu_us_per_request,server_kernel_cpu_us_per_request,redis_cpu_us_per_request\n")
+    f.write("variant,round,requests_per_sec,p99_ms,non_2xx,socket_errors,cpu_busy_before_pct,server_cpu_us_per_request,server_kernel_cpu_us_per_request,store_server_cpu_us_per_request\n")
     for v, r, x, p, b, e, busy, a, k, o in rows:
         f.write(f"{v},{r},{x:.2f},{p:.3f},{b},{e},{busy},{a:.2f},{k:.2f},{o:.2f}\n")
 with open(f"{out}/http.csv", "w") as f:
-    f.write("variant,median_requests_per_sec,min_requests_per_sec,max_requests_per_sec,ratio_to_none,median_p99_ms,server_cpu_us_per_request,server_kernel_cpu_us_per_request,redis_cpu_us_per_request\n")
+    f.write("variant,median_requests_per_sec,min_requests_per_sec,max_requests_per_sec,ratio_to_none,median_p99_ms,server_cpu_us_per_request,server_kernel_cpu_us_per_request,store_server_cpu_us_per_request\n")
     for v, med, lo, hi, p, a, k, o in summary:
         f.write(f"{v},{med:.0f},{lo:.0f},{hi:.0f},{med / base:.3f},{p:.2f},{a:.1f},{k:.1f},{o:.1f}\n")
 
@@ -248,7 +256,8 @@ lines = [
     "|---|---:|---:|---:|---:|---:|",
 ]
 for v, med, lo, hi, p, a, k, o in summary:
-    cost = f"{a:.1f} µs ({k:.1f})" + (f" + {o:.1f} µs redis-server" if o > 0 else "")
+    server = "PostgreSQL" if v.startswith("sessions-postgres") else "redis-server"
+    cost = f"{a:.1f} µs ({k:.1f})" + (f" + {o:.1f} µs {server}" if o > 0 else "")
     lines.append(f"| `{v}` | {med:,.0f} | {lo:,.0f}–{hi:,.0f} | {med / base:.2f}× | {p:.2f} ms | {cost} |")
 table = "\n".join(lines)
 server_env = os.environ.get("SERVER_ENV", "")

@@ -1,5 +1,4 @@
 using AspNetSessions.EntityFrameworkCore;
-using AspNetSessions.Stores;
 using Microsoft.EntityFrameworkCore;
 
 namespace WebApp;
@@ -46,7 +45,9 @@ public static class SessionDatabase
     /// </summary>
     public static async Task<bool> CreateSchemaAsync(IHost app)
     {
-        if (!app.Services.GetRequiredService<SessionStoreSelection>().IsSelected("EntityFrameworkCore"))
+        // The sample always names its store (appsettings.json), so the setting says which one is in use.
+        var store = app.Services.GetRequiredService<IConfiguration>()["SessionAuth:Store"];
+        if (!string.Equals(store, EntityFrameworkCoreSessionStoreOptions.StoreName, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

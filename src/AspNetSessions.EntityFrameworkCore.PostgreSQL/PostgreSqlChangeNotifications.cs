@@ -92,11 +92,11 @@ internal static class PostgreSqlChangeNotifications
         return sql.ToString();
     }
 
-    internal static string QualifiedTable(SessionTableLocation table) => Qualified(table.Schema, table.Table);
+    private static string QualifiedTable(SessionTableLocation table) => Qualified(table.Schema, table.Table);
 
     private static string Qualified(string? schema, string name) => schema is null ? Identifier(name) : Identifier(schema) + "." + Identifier(name);
 
-    internal static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

@@ -51,7 +51,8 @@ public static class PostgreSqlSessionAuthBuilderExtensions
     /// EF Core, on a connection pool of its own made from the context's connection string: one auto-prepared statement
     /// per request, which also slides the session when a slide is due, and nothing else on the wire (no pool reset),
     /// whatever the connection string says. Every other call, the model and the migrations stay EF Core's. On another
-    /// database, or a context without a connection string, nothing changes.
+    /// database, or a context without a connection string, nothing changes. It sets
+    /// <see cref="EntityFrameworkCoreSessionStoreOptions.LookupDataSource"/> unless the app has set it.
     /// </summary>
     /// <param name="builder">The result of <c>AddSessionAuth()</c>, after <c>AddEntityFrameworkCoreStore</c>.</param>
     public static SessionAuthBuilder AddPostgreSqlLookups(this SessionAuthBuilder builder)
@@ -62,7 +63,9 @@ public static class PostgreSqlSessionAuthBuilderExtensions
             throw new InvalidOperationException("AddPostgreSqlLookups() runs the lookups of the EF Core session store: call AddEntityFrameworkCoreStore(...) before it.");
         }
 
-        builder.Services.TryAddSingleton<ISessionRowFinderSource, PostgreSqlSessionRowFinderSource>();
+        builder.Services.TryAddSingleton<PostgreSqlLookupDataSources>();
+        builder.Services.AddOptions<EntityFrameworkCoreSessionStoreOptions>()
+            .Configure<PostgreSqlLookupDataSources>(static (options, dataSources) => options.LookupDataSource ??= dataSources.Create);
         return builder;
     }
 }

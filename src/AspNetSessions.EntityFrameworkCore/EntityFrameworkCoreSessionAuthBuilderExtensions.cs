@@ -1,10 +1,8 @@
 using AspNetSessions;
 using AspNetSessions.EntityFrameworkCore;
-using AspNetSessions.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -51,21 +49,21 @@ public static class EntityFrameworkCoreSessionAuthBuilderExtensions
             options.Configure(configure);
         }
 
-        options.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<EntityFrameworkCoreSessionStoreOptions>>(
-            sp => new EntityFrameworkCoreSessionStoreOptionsValidator(path, sp.GetRequiredService<SessionStoreSelection>()));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(static sp => new EntityFrameworkCoreSessionStore<TContext>(
             ContextSource<TContext>(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.EntityFrameworkCore"),
-            sp.GetService<ISessionRowFinderSource>()));
+            sp.GetRequiredService<IOptions<EntityFrameworkCoreSessionStoreOptions>>().Value.LookupDataSource));
         // Non-generic, for provider add-ons (AspNetSessions.EntityFrameworkCore.PostgreSQL) that do not know TContext.
         services.AddSingleton<IEntityFrameworkCoreSessionStore>(static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>());
         services.AddSingleton<SessionPruner<TContext>>();
-        services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SessionPruner<TContext>>());
-        services.AddHostedService<SessionTableCheck<TContext>>();
-        return builder.AddStore(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName,
-            static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>(),
-            static sp => ChangeFeedHint(sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>().GetProviderName()));
+        const string name = EntityFrameworkCoreSessionStoreOptions.StoreName;
+        return builder
+            .ValidateStoreOptions(name, _ => new EntityFrameworkCoreSessionStoreOptionsValidator(path))
+            .AddStoreHostedService(name, static sp => sp.GetRequiredService<SessionPruner<TContext>>())
+            .AddStoreHostedService(name, static sp => new SessionTableCheck<TContext>(sp))
+            .AddStore(name,
+                static sp => sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>(),
+                static sp => ChangeFeedHint(sp.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>().GetProviderName()));
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Linq.Expressions;
 using AspNetSessions.Stores;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +13,7 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// requests never move expiry backwards, never undo a rotation, and never bring back a deleted row. Bulk changes are
 /// single set-based statements. Digests are compared in the app, in constant time.
 /// </summary>
-internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntityFrameworkCoreSessionStore
+internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore, IEntityFrameworkCoreSessionStore
     where TContext : DbContext
 {
     public const string StoreName = "EntityFrameworkCore";
@@ -28,10 +28,13 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
     private readonly Func<SessionContextLease<TContext>> _rent;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Func<TContext, string, string, CancellationToken, Task<SessionRow?>>> _find = new(StringComparer.Ordinal);
-    private readonly ISessionRowFinder? _finder;
+    private readonly SessionLookupStatements? _lookups;
     private int _misconfigurationLogged;
 
-    public EntityFrameworkCoreSessionStore(Func<SessionContextLease<TContext>> rent, ILogger logger, ISessionRowFinderSource? finders = null)
+    /// <param name="rent">A context for one call.</param>
+    /// <param name="logger">The store's logger.</param>
+    /// <param name="lookupDataSource"><see cref="EntityFrameworkCoreSessionStoreOptions.LookupDataSource"/>.</param>
+    public EntityFrameworkCoreSessionStore(Func<SessionContextLease<TContext>> rent, ILogger logger, Func<DbContext, DbDataSource?>? lookupDataSource = null)
     {
         _rent = rent;
         _logger = logger;
@@ -48,9 +51,7 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             _find[table.EntityName] = CompileFind(table.EntityName);
         }
 
-        // The connection string as configured (UseNpgsql(string)), with its password; none for a data source or connection object.
-        var configured = RelationalOptionsExtension.Extract(lease.Context.GetService<IDbContextOptions>()).ConnectionString;
-        _finder = finders?.For(lease.Context.Database.ProviderName, configured, lease.Context.Model, Tables);
+        _lookups = SessionLookupStatements.For(lease.Context, Tables, lookupDataSource);
     }
 
     public string Name => StoreName;
@@ -172,9 +173,9 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             return null;
         }
 
-        if (_finder is not null)
+        if (_lookups is not null)
         {
-            return await FindAndSlideWithFinderAsync(_finder, lookup, cancellationToken).ConfigureAwait(false);
+            return await FindAndSlideBelowEfCoreAsync(_lookups, lookup, cancellationToken).ConfigureAwait(false);
         }
 
         return await RunAsync(nameof(FindAndSlideAsync), async (context, ct) =>
@@ -216,6 +217,24 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The lookup as one statement on the lookup data source (<see cref="SessionLookupStatements"/>), below EF Core.</summary>
+    private async ValueTask<SessionRecord?> FindAndSlideBelowEfCoreAsync(SessionLookupStatements lookups, SessionLookup lookup, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var row = await lookups.FindAndSlideAsync(Tables.For(lookup.Kind), lookup, cancellationToken).ConfigureAwait(false);
+            // The statement slid the row only if it was valid, due and its digest matched; the decision is still made
+            // here, from the row as it came back, in constant time (a damaged row is refused and logged by Decode).
+            return row is not null && Decode(row) is { } record && record.Session.IsValidAt(lookup.Now) && SessionRecord.DigestsMatch(record.Digest, lookup.Digest)
+                ? record
+                : null;
+        }
+        catch (Exception e) when (e is not SessionStoreUnavailableException && DatabaseFailures.IsOutage(e, cancellationToken))
+        {
+            throw Unavailable(nameof(FindAndSlideAsync), e);
+        }
+    }
+
     public async ValueTask<SessionRecord?> UpdateAsync(string kind, string id, SessionPatch patch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
@@ -255,15 +274,48 @@ internal sealed partial class EntityFrameworkCoreSessionStore<TContext> : IEntit
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// A user's page: their rows by the (kind, user id) index, sorted in the app (O(k log k)). A kind-wide page: one
+    /// keyset statement on the (kind, created-at, id) index, <c>WHERE CreatedAt &gt;= @c AND (CreatedAt &gt; @c OR Id &gt; @id)
+    /// ORDER BY CreatedAt, Id LIMIT n</c> (the first conjunct is the index range; ties order by the database's collation
+    /// of the id, the same in the WHERE and the ORDER BY), O(log n + limit); a metadata field that is not a column is
+    /// matched in the app over at most max(4 × limit, 100) rows.
+    /// </summary>
+    public async ValueTask<SessionPage<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await RunAsync<IReadOnlyList<SessionRecord>>(nameof(QueryAsync), async (context, ct) =>
+        var after = SessionCursor.Read(Name, query);
+        return await RunAsync(nameof(QueryAsync), async (context, ct) =>
         {
-            var found = await LoadAsync(context, query, ct).ConfigureAwait(false);
-            // Sorted here rather than in SQL: the tie-break on id must be ordinal whatever the database's collation.
-            found.Sort(SessionRecord.OldestFirst);
-            return found;
+            if (query.UserId is not null)
+            {
+                return SessionCursor.Page(Name, query, await LoadAsync(context, query, ct).ConfigureAwait(false));
+            }
+
+            var rows = Filter(context, query, out var inApp);
+            if (after is { } position)
+            {
+                var createdAt = SessionRowCodec.ToColumn(position.CreatedAt);
+                var id = position.Id;
+                rows = rows.Where(r => r.CreatedAt >= createdAt && (r.CreatedAt > createdAt || string.Compare(r.Id, id) > 0));
+            }
+
+            var examine = inApp ? Math.Max(4 * query.Limit, 100) : query.Limit;
+            var found = await rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(examine + 1).AsNoTracking().ToListAsync(ct).ConfigureAwait(false);
+            var items = new List<SessionRecord>();
+            SessionPosition? last = null;
+            var examined = 0;
+            for (; examined < Math.Min(found.Count, examine) && items.Count < query.Limit; examined++)
+            {
+                var row = found[examined];
+                last = new SessionPosition(SessionRowCodec.FromColumn(row.CreatedAt), row.Id);
+                if (Decode(row) is { } record && (!inApp || query.Matches(record.Session)))
+                {
+                    items.Add(record);
+                }
+            }
+
+            return new SessionPage<SessionRecord>(items, examined < found.Count && last is { } at ? SessionCursor.Issue(Name, query, at) : null);
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,21 +1,13 @@
-using AspNetSessions.Stores;
 using Microsoft.Extensions.Options;
 
 namespace AspNetSessions.EntityFrameworkCore;
 
-/// <summary>Checks the store's options at startup, only when it is the store in use; messages name the configuration keys.</summary>
-internal sealed class EntityFrameworkCoreSessionStoreOptionsValidator(string? configurationPath, SessionStoreSelection selection)
+/// <summary>Checks the store's options at startup (only when it is the store in use: <c>ValidateStoreOptions</c>); messages name the configuration keys.</summary>
+internal sealed class EntityFrameworkCoreSessionStoreOptionsValidator(string? configurationPath)
     : IValidateOptions<EntityFrameworkCoreSessionStoreOptions>
 {
-    public const string StoreName = EntityFrameworkCoreSessionStoreOptions.StoreName;
-
     public ValidateOptionsResult Validate(string? name, EntityFrameworkCoreSessionStoreOptions options)
     {
-        if (!selection.IsSelected(StoreName))
-        {
-            return ValidateOptionsResult.Skip;
-        }
-
         var errors = new List<string>();
         if (options.PruneInterval <= TimeSpan.Zero)
         {

@@ -1,13 +1,11 @@
-using AspNetSessions.Stores;
-
 namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>
-/// The EF Core session store, whatever its context type, as a provider add-on sees it (for example
-/// <c>AspNetSessions.EntityFrameworkCore.PostgreSQL</c>, which adds change notifications to the session tables).
-/// Resolved from the service provider after <c>AddEntityFrameworkCoreStore</c>.
+/// What a provider add-on needs of the EF Core session store, whatever its context type: where its tables are and how
+/// to reach the database (for example <c>AspNetSessions.EntityFrameworkCore.PostgreSQL</c>, which adds change
+/// notifications to the session tables). Not the store itself. Resolved from the service provider after <c>AddEntityFrameworkCoreStore</c>.
 /// </summary>
-public interface IEntityFrameworkCoreSessionStore : ISessionStore
+public interface IEntityFrameworkCoreSessionStore
 {
     /// <summary>Where the model's session tables are in the database, after naming conventions.</summary>
     IReadOnlyList<SessionTableLocation> TableLocations { get; }

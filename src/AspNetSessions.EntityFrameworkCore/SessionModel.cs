@@ -5,7 +5,8 @@ namespace AspNetSessions.EntityFrameworkCore;
 
 /// <summary>
 /// The session tables' layout, in one place: keys, indexes, lengths, the promoted columns. Primary key (kind, id);
-/// index (kind, user id) for a user's sessions; index on expires for the pruner; the nullable columns AuthenticatedAt and
+/// index (kind, user id) for a user's sessions; index (kind, created-at, id) for kind-wide pages (keyset paging);
+/// index on expires for the pruner; the nullable columns AuthenticatedAt and
 /// AuthenticationItems (step-up), Name and Scopes (API keys). A change of layout is a new model version
 /// (<see cref="SessionModelOptions.ModelVersion"/>), built only for apps that ask for it.
 /// </summary>
@@ -55,6 +56,7 @@ internal static class SessionModel
         entity.Property(r => r.Name).HasMaxLength(AspNetSessions.SessionCreateRequest.NameMaxLength);
 
         entity.HasIndex(r => new { r.Kind, r.UserId });
+        entity.HasIndex(r => new { r.Kind, r.CreatedAt, r.Id });
         entity.HasIndex(r => r.ExpiresAt);
         foreach (var column in options.PromotedMetadata.Values)
         {

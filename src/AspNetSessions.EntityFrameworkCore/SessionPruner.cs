@@ -1,4 +1,3 @@
-using AspNetSessions.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +14,6 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// </summary>
 internal sealed class SessionPruner<TContext>(
     IServiceProvider services,
-    SessionStoreSelection selection,
     IOptions<EntityFrameworkCoreSessionStoreOptions> options,
     TimeProvider time,
     ILogger<SessionPruner<TContext>> logger) : BackgroundService
@@ -24,7 +22,7 @@ internal sealed class SessionPruner<TContext>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        if (!o.PruneExpired || !selection.IsSelected(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName))
+        if (!o.PruneExpired)
         {
             return;
         }

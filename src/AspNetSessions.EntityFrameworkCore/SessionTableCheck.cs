@@ -1,4 +1,3 @@
-using AspNetSessions.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,16 +10,11 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// (event 1508, with the fix) before any request meets it; an unreachable database is left to the outage log of the first
 /// call that needs it.
 /// </summary>
-internal sealed class SessionTableCheck<TContext>(IServiceProvider services, SessionStoreSelection selection) : BackgroundService
+internal sealed class SessionTableCheck<TContext>(IServiceProvider services) : BackgroundService
     where TContext : DbContext
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!selection.IsSelected(EntityFrameworkCoreSessionStoreOptionsValidator.StoreName))
-        {
-            return;
-        }
-
         try
         {
             await services.GetRequiredService<EntityFrameworkCoreSessionStore<TContext>>().PingAsync(stoppingToken).ConfigureAwait(false);

@@ -70,11 +70,8 @@ public static class RedisSessionAuthBuilderExtensions
         services.AddSingleton(static sp => new RedisBackend(sp.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("AspNetSessions.Redis"), sp.GetService<TimeProvider>()));
         var path = builder.Configuration is IConfigurationSection section ? $"{section.Path}:Redis" : null;
-        options.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RedisSessionStoreOptions>>(
-            sp => new RedisSessionStoreOptionsValidator(path, sp.GetRequiredService<AspNetSessions.Stores.SessionStoreSelection>()));
-
         return builder
+            .ValidateStoreOptions(RedisSessionStoreOptionsValidator.StoreName, _ => new RedisSessionStoreOptionsValidator(path))
             .AddStore(RedisSessionStoreOptionsValidator.StoreName, static sp => sp.GetRequiredService<RedisBackend>().Store())
             .AddChangeFeed(RedisSessionStoreOptionsValidator.StoreName, static sp => sp.GetRequiredService<RedisBackend>().ChangeFeed());
     }

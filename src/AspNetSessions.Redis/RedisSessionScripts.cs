@@ -27,6 +27,14 @@ internal static class RedisSessionScripts
 
     private static readonly string Common = "local NEVER = 253402300799999\n" + RedisSessionFields.LuaDeclarations + RedisInvalidationMessages.LuaDeclarations + "\n" + """
         local function num(n) return string.format('%.0f', n) end
+        -- Ordinal string order (Lua's < follows the server's locale).
+        local function ordinal(a, b)
+          for i = 1, math.min(#a, #b) do
+            local x, y = a:byte(i), b:byte(i)
+            if x ~= y then return x < y end
+          end
+          return #a < #b
+        end
         -- Mirrors SessionExpiry.Cap: the absolute expiry (nil for none) caps an expiry.
         local function Cap(expiresAt, absoluteExpiresAt)
           if absoluteExpiresAt and absoluteExpiresAt < expiresAt then return absoluteExpiresAt end
@@ -112,14 +120,6 @@ internal static class RedisSessionScripts
     /// without a cap), or nil, writing nothing, when the session key exists already.
     /// </summary>
     public static readonly RedisScript Create = Common + "\n" + """
-        -- Ordinal string order (Lua's < follows the server's locale).
-        local function ordinal(a, b)
-          for i = 1, math.min(#a, #b) do
-            local x, y = a:byte(i), b:byte(i)
-            if x ~= y then return x < y end
-          end
-          return #a < #b
-        end
         -- Mirrors SessionEviction.Choose: the user's other valid sessions beyond max - 1 go, oldest first
         -- (created, ties by ordinal id). A hash that is gone only drops its index entry; a damaged created instant counts as oldest.
         local function Evict(idx, id, now, max, prefix)
@@ -281,25 +281,59 @@ internal static class RedisSessionScripts
     /// <summary>
     /// KEYS: index. ARGV: min score, max score, session key prefix, id to keep ('' for none), change channel, kind,
     /// user id, then optionally the only ids to delete (when metadata narrowed the set). Deletes atomically and
-    /// announces the user when it deleted any; returns how many sessions it deleted.
+    /// announces the user when it deleted any; returns how many sessions it deleted, how many ids it read, and the
+    /// deleted ids (the store then drops them from the kind's listing index).
     /// </summary>
     public static readonly RedisScript DeleteMany = RedisInvalidationMessages.LuaDeclarations + "\n" + """
         local ids
         if #ARGV > 8 then ids = {unpack(ARGV, 9)} else ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, tonumber(ARGV[8])) end
-        -- One ZREM and one DEL per 500 sessions, not two calls per session.
-        local n, members, keys = 0, {}, {}
+        -- One ZREM per 500 sessions, not one per session.
+        local n, members, deleted = 0, {}, {}
         for _, id in ipairs(ids) do
           if id ~= ARGV[4] then
             members[#members + 1] = id
-            keys[#keys + 1] = ARGV[3] .. id
+            if redis.call('DEL', ARGV[3] .. id) == 1 then
+              n = n + 1
+              deleted[#deleted + 1] = id
+            end
           end
         end
-        for i = 1, #members, 500 do
-          local last = math.min(i + 499, #members)
-          redis.call('ZREM', KEYS[1], unpack(members, i, last))
-          n = n + redis.call('DEL', unpack(keys, i, last))
-        end
+        for i = 1, #members, 500 do redis.call('ZREM', KEYS[1], unpack(members, i, math.min(i + 499, #members))) end
         if n > 0 then announce(ARGV[5], ANNOUNCE_USER, ARGV[6], ARGV[7]) end
-        return {n, #ids}
+        return {n, #ids, deleted}
+        """;
+
+    /// <summary>
+    /// KEYS: the kind's listing index. ARGV: created-at (Unix ms), id. Adds the id unless it is there (<c>ZADD NX</c>: a
+    /// refused duplicate create never moves it). A script rather than the command, so that it goes where the session
+    /// scripts go (a replica answers it <c>READONLY</c>, as it answers them).
+    /// </summary>
+    public static readonly RedisScript List = """
+        return redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])
+        """;
+
+    /// <summary>
+    /// KEYS: the kind's listing index (<see cref="RedisSessionStore"/>: every session id of the kind, scored by created-at
+    /// in Unix milliseconds, so Redis orders it by created-at, then by id bytewise). ARGV: the cursor's created-at ('' for
+    /// the first page), the cursor's id, how many entries. Returns a flat array, id then score, of up to that many entries
+    /// strictly after the cursor: the ties at the cursor's millisecond (few: one millisecond's creations), then a ranged
+    /// read, O(log n + count).
+    /// </summary>
+    public static readonly RedisScript ListingPage = Common + "\n" + """
+        local n = tonumber(ARGV[3])
+        if ARGV[1] == '' then return redis.call('ZRANGE', KEYS[1], 0, n - 1, 'WITHSCORES') end
+        local out = {}
+        local ties = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
+        for _, id in ipairs(ties) do
+          if #out < 2 * n and ordinal(ARGV[2], id) then
+            out[#out + 1] = id
+            out[#out + 1] = ARGV[1]
+          end
+        end
+        if #out < 2 * n then
+          local rest = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, n - #out / 2)
+          for _, v in ipairs(rest) do out[#out + 1] = v end
+        end
+        return out
         """;
 }

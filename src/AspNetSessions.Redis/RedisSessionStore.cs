@@ -9,9 +9,28 @@ namespace AspNetSessions.Redis;
 /// The Redis backend, on StackExchange.Redis. One script (one round trip) per operation, each atomic and within
 /// one hash slot; expiry by Redis TTLs (the absolute cap included), so nothing expired is returned and no sweeper
 /// runs. A user's sessions are a sorted set scored by expiry: list, count and revoke-all cost O(log n + k).
-/// Kind-wide queries (no user id: admin and maintenance) walk the kind's user indexes on every primary.
-/// A revocation answers only once replicas hold it (<see cref="RedisReplicaAcknowledgement"/>).
+/// Kind-wide pages walk the kind's listing index; kind-wide counts and deletes (maintenance) walk the kind's user indexes
+/// on every primary. A revocation answers only once replicas hold it (<see cref="RedisReplicaAcknowledgement"/>).
 /// </summary>
+/// <remarks>
+/// <para>
+/// Key layout (the one place it is written down; docs/redis.md shows it to operators): a session is the hash
+/// <c>{prefix}{kind}:{G}:s:{id}</c>, its user's index the sorted set <c>{prefix}{kind}:{G}:u:{user}</c> (ids scored by
+/// expiry), both in the slot of the user group <c>G</c> (<see cref="RedisSessionScripts"/>). The kind's listing index is
+/// the sorted set <c>{prefix}{kind}:{#}:k</c>: every session id of the kind scored by created-at (Unix milliseconds), so
+/// Redis keeps it in listing order (created-at, then id bytewise) and a page starts in O(log n)
+/// (<see cref="RedisSessionScripts.ListingPage"/>). <c>#</c> is no base64url character, so it never names a user group.
+/// </para>
+/// <para>
+/// The listing index lives in one slot of its own, so in a Cluster no script can write it together with a session: it
+/// is written around them instead. A create adds the id first (<see cref="RedisSessionScripts.List"/>, one more round trip) and writes the
+/// session after, so a session is never missing from it; deletes, revoke-alls and evictions remove their ids after the
+/// fact (fire-and-forget). What that leaves behind, the ids of sessions that expired by TTL or whose removal was lost,
+/// a page drops as it passes them (after a minute's grace, which keeps it from dropping the id of a create in flight).
+/// A page reads the index from the cursor on, then each session's hash (pipelined), examining at most
+/// <c>max(4 × limit, 100)</c> ids: O(log n + limit) per page, in a node and across Cluster shards alike.
+/// </para>
+/// </remarks>
 /// <remarks>
 /// Failures: every way Redis can say "not now" (no connection, a timeout, <c>LOADING</c>, <c>BUSY</c>,
 /// <c>READONLY</c>, <c>CLUSTERDOWN</c>, <c>OOM</c>, …) and any other error reply becomes
@@ -47,6 +66,8 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         }
 
         RedisKey[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
+        // The listing index first: a session is never missing from it (an id whose create then fails is dropped by a page).
+        await RunAsync(RedisSessionScripts.List, [ListingKey(session.Kind)], [RedisSessionCodec.Millis(session.CreatedAt), session.Id], cancellationToken).ConfigureAwait(false);
         try
         {
             // Under a cap the script may evict: then it is a revocation, acknowledged by the replicas.
@@ -75,6 +96,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
                 evicted[i] = (string?)items[i] ?? throw UnexpectedReply(reply);
             }
 
+            await Unlist(session.Kind, evicted, cancellationToken).ConfigureAwait(false);
             return evicted;
         }
         catch (RedisWrongTypeException e)
@@ -183,19 +205,120 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         // Acknowledged also when nothing was deleted: a retry after a 503 finds the session gone and must still learn
         // that the replicas hold the first attempt's delete.
         var reply = await RevokeAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id, _channel, kind], cancellationToken).ConfigureAwait(false);
+        await Unlist(kind, [id], cancellationToken).ConfigureAwait(false);
         return Integer(reply) == 1;
     }
 
-    public async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
+    /// <summary>A user's page: their index, sorted (O(k log k)). A kind-wide page: the listing index from the cursor on.</summary>
+    public async ValueTask<SessionPage<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (query.UserId is not null)
+        {
+            return SessionCursor.Page(Name, query, await QueryAllAsync(query, cancellationToken).ConfigureAwait(false));
+        }
+
+        var after = SessionCursor.Read(Name, query);
+        var budget = Math.Max(4 * query.Limit, 100);
+        var items = new List<SessionRecord>();
+        var stale = new List<string>();
+        var (examined, more) = (0, true);
+        SessionPosition? last = null;
+        while (more && items.Count < query.Limit && examined < budget)
+        {
+            // One more than needed, to know whether anything follows.
+            var want = Math.Min(query.Limit - items.Count, budget - examined);
+            var entries = await ListingAsync(query.Kind, last ?? after, want + 1, cancellationToken).ConfigureAwait(false);
+            more = entries.Count > want;
+            var batch = entries.Take(want).ToList();
+            var reads = batch.Select(e => GetAsync(query.Kind, e.Id, DateTimeOffset.MinValue, cancellationToken).AsTask()).ToList();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                examined++;
+                last = batch[i];
+                var record = await reads[i].ConfigureAwait(false);
+                if (record is null)
+                {
+                    // Gone (expired by TTL, or its removal was lost): dropped, unless it may be a create in flight.
+                    if (batch[i].CreatedAt < query.Now - ListingGrace)
+                    {
+                        stale.Add(batch[i].Id);
+                    }
+                }
+                else if (query.Matches(record.Session))
+                {
+                    items.Add(record);
+                }
+            }
+        }
+
+        await Unlist(query.Kind, stale, cancellationToken).ConfigureAwait(false);
+        return new SessionPage<SessionRecord>(items, more && last is { } at ? SessionCursor.Issue(Name, query, at) : null);
+    }
+
+    /// <summary>How long a listed id whose session is missing is left alone: longer than a create's two steps can take.</summary>
+    private static readonly TimeSpan ListingGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>Up to <paramref name="count"/> entries of the kind's listing index strictly after <paramref name="after"/>.</summary>
+    private async Task<List<SessionPosition>> ListingAsync(string kind, SessionPosition? after, int count, CancellationToken cancellationToken)
+    {
+        RedisValue[] args = after is { } p
+            ? [RedisSessionCodec.Millis(p.CreatedAt), p.Id, count]
+            : [RedisValue.EmptyString, RedisValue.EmptyString, count];
+        var key = ListingKey(kind);
+        RedisResult reply;
+        try
+        {
+            reply = await RunAsync(RedisSessionScripts.ListingPage, [key], args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisWrongTypeException e)
+        {
+            Damaged(key, e.Message);
+            return [];
+        }
+
+        if (reply.Resp2Type != ResultType.Array || reply.Length % 2 != 0)
+        {
+            throw UnexpectedReply(reply);
+        }
+
+        var found = new List<SessionPosition>(reply.Length / 2);
+        for (var i = 0; i + 1 < reply.Length; i += 2)
+        {
+            var id = (string?)reply[i];
+            if (id is null || !SessionIds.IsWellFormed(id) || !long.TryParse((string?)reply[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var millis))
+            {
+                Damaged(key, "a listing entry is not a session id with a created-at score");
+                continue;
+            }
+
+            found.Add(new SessionPosition(DateTimeOffset.FromUnixTimeMilliseconds(millis), id));
+        }
+
+        return found;
+    }
+
+    /// <summary>Drops ids from the kind's listing index, fire-and-forget: one that stays is dropped by the next page that passes it.</summary>
+    private async ValueTask Unlist(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var db = await Guard(connection.GetDatabaseAsync(cancellationToken)).ConfigureAwait(false);
+        _ = db.SortedSetRemoveAsync(ListingKey(kind), [.. ids.Select(id => (RedisValue)id)], CommandFlags.FireAndForget);
+    }
+
+    /// <summary>Every session of the query (kind-wide: walking every user index on every primary), for counts.</summary>
+    private async ValueTask<List<SessionRecord>> QueryAllAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
         var found = new List<SessionRecord>();
         foreach (var index in await IndexesAsync(query, cancellationToken).ConfigureAwait(false))
         {
             await QueryIndexAsync(index, query, found, cancellationToken).ConfigureAwait(false);
         }
 
-        found.Sort(SessionRecord.OldestFirst);
         return found;
     }
 
@@ -219,7 +342,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             }
         }
 
-        return (await QueryAsync(query, cancellationToken).ConfigureAwait(false)).Count;
+        return (await QueryAllAsync(query, cancellationToken).ConfigureAwait(false)).Count;
     }
 
     /// <summary>How many sessions one revoke-all script deletes at most (about 10 ms of server time each).</summary>
@@ -258,7 +381,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
                     var reply = query.Status == SessionStatus.Expired
                         ? await RunAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken).ConfigureAwait(false)
                         : await RevokeAsync(RedisSessionScripts.DeleteMany, [index.Key], [.. args], cancellationToken).ConfigureAwait(false);
-                    if (reply.Resp2Type != ResultType.Array || reply.Length != 2)
+                    if (reply.Resp2Type != ResultType.Array || reply.Length != 3 || reply[2].Resp2Type != ResultType.Array)
                     {
                         throw UnexpectedReply(reply);
                     }
@@ -266,6 +389,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
                     var batchDeleted = Integer(reply[0]);
                     read = Integer(reply[1]);
                     deleted += batchDeleted;
+                    await Unlist(query.Kind, [.. ((RedisResult[])reply[2]!).Select(id => (string)id!)], cancellationToken).ConfigureAwait(false);
                     if (batchDeleted == 0)
                     {
                         break;
@@ -557,6 +681,8 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
     private string SessionPrefix(string kind, string group) => string.Concat(keyPrefix, kind, ":{", group, "}:s:");
 
     private string IndexPrefix(string kind, string id) => string.Concat(keyPrefix, kind, ":{", SessionIds.UserGroupOfSession(id), "}:u:");
+
+    private string ListingKey(string kind) => string.Concat(keyPrefix, kind, ":{#}:k");
 
     internal string IndexKey(string kind, string userId) => string.Concat(keyPrefix, kind, ":{", SessionIds.UserGroupOfUser(userId), "}:u:", userId);
 

@@ -1,10 +1,9 @@
-using AspNetSessions.Stores;
 using Microsoft.Extensions.Options;
 
 namespace AspNetSessions.Redis;
 
-/// <summary>Checks the Redis options at startup, when Redis is the store in use; messages name the keys.</summary>
-internal sealed class RedisSessionStoreOptionsValidator(string? configurationPath, SessionStoreSelection selection) : IValidateOptions<RedisSessionStoreOptions>
+/// <summary>Checks the Redis options at startup, when Redis is the store in use (<c>ValidateStoreOptions</c>); messages name the keys.</summary>
+internal sealed class RedisSessionStoreOptionsValidator(string? configurationPath) : IValidateOptions<RedisSessionStoreOptions>
 {
     public const string StoreName = "Redis";
 
@@ -14,11 +13,6 @@ internal sealed class RedisSessionStoreOptionsValidator(string? configurationPat
 
     public ValidateOptionsResult Validate(string? name, RedisSessionStoreOptions options)
     {
-        if (!selection.IsSelected(StoreName))
-        {
-            return ValidateOptionsResult.Skip;
-        }
-
         var errors = new List<string>();
         if (options.ConnectionMultiplexerFactory is null && options.ConfigurationOptions is null)
         {

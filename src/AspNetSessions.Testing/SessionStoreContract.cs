@@ -72,9 +72,14 @@ public abstract class SessionStoreContract
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.CreateAsync(duplicate, 0, T0, None));
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.CreateAsync(duplicate, 1, T0, None));
 
+        // Refused under another created-at too: the listing order keeps the stored one, once.
+        var moved = duplicate with { Session = duplicate.Session with { CreatedAt = T0.AddSeconds(-5) } };
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.CreateAsync(moved, 0, T0, None));
+
         AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, T0, None));
         AssertSameRecord(other, await Store.GetAsync(_kind, other.Session.Id, T0, None));
         Assert.Equal(2, await Store.CountAsync(Query("alice"), None));
+        Assert.Equal([other.Session.Id, record.Session.Id], Ids(await Store.QueryAsync(Query(null), None)));
     }
 
     [Fact]
@@ -231,7 +236,7 @@ public abstract class SessionStoreContract
         await SeedAsync(T0.AddSeconds(2), third, NewRecord("bob"), first, second);
         await Store.CreateAsync(NewRecord("alice") with { Session = NewRecord("alice").Session with { Kind = _kind + "x" } }, 0, T0, None);
 
-        var listed = await Store.QueryAsync(Query("alice", now: T0.AddSeconds(2)), None);
+        var listed = (await Store.QueryAsync(Query("alice", now: T0.AddSeconds(2)), None)).Items;
 
         Assert.Equal([first.Session.Id, second.Session.Id, third.Session.Id], listed.Select(r => r.Session.Id));
         Assert.All(listed, r => Assert.Equal(_kind, r.Session.Kind));
@@ -268,11 +273,11 @@ public abstract class SessionStoreContract
         var both = new Dictionary<string, string> { ["device"] = "laptop", ["ip"] = "10.0.0.1" };
         Assert.Equal([laptop.Session.Id], Ids(await Store.QueryAsync(Query("alice") with { Metadata = both }, None)));
         var none = new Dictionary<string, string> { ["device"] = "phone", ["ip"] = "10.0.0.2" };
-        Assert.Empty(await Store.QueryAsync(Query("alice") with { Metadata = none }, None));
+        Assert.Empty((await Store.QueryAsync(Query("alice") with { Metadata = none }, None)).Items);
         Assert.Equal([laptop.Session.Id], Ids(await Store.QueryAsync(Query("alice") with { ExceptSessionId = phone.Session.Id }, None)));
 
         // Kind-wide (no user): every user's matching sessions.
-        var everyone = await Store.QueryAsync(Query(null) with { Metadata = byDevice }, None);
+        var everyone = (await Store.QueryAsync(Query(null) with { Metadata = byDevice }, None)).Items;
         Assert.Equal(new[] { phone.Session.Id, bobPhone.Session.Id }.Order(), Ids(everyone).Order());
         Assert.Equal(2, await Store.CountAsync(Query(null) with { Metadata = byDevice }, None));
         Assert.Equal(3, await Store.CountAsync(Query(null), None));
@@ -342,7 +347,7 @@ public abstract class SessionStoreContract
         AssertSameRecord(named, await Store.GetAsync(_kind, named.Session.Id, T0, None));
         AssertSameRecord(limitedToNothing, await Store.GetAsync(_kind, limitedToNothing.Session.Id, T0, None));
         AssertSameRecord(unrestricted, await Store.GetAsync(_kind, unrestricted.Session.Id, T0, None));
-        var listed = await Store.QueryAsync(Query("alice"), None);
+        var listed = (await Store.QueryAsync(Query("alice"), None)).Items;
         Assert.Equal(3, listed.Count);
         AssertSameRecord(named, listed[0]);
         AssertSameRecord(limitedToNothing, listed[1]);
@@ -392,6 +397,118 @@ public abstract class SessionStoreContract
 
     // ---------------------------------------------------------------------------------------------------------
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("alice")]
+    public async Task Pages_cover_every_session_exactly_once_while_sessions_are_created_and_revoked_between_pages(string? userId)
+    {
+        // 24 sessions, created in pairs that share a millisecond (ties order by id), of alice and of two others.
+        string[] users = ["alice", "bob", "carol"];
+        var seeded = Enumerable.Range(0, 24)
+            .Select(i => NewRecord(userId ?? users[i % 3], createdAt: T0.AddSeconds(-100 + (i / 2))))
+            .ToList();
+        await SeedAsync(T0, [.. seeded]);
+        var query = Query(userId) with { Limit = 5 };
+        var listed = new List<SessionRecord>();
+        var deletedEarly = new HashSet<string>(StringComparer.Ordinal);
+        var pages = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await Store.QueryAsync(query with { Cursor = cursor }, None);
+            Assert.InRange(page.Items.Count, 0, 5);
+            listed.AddRange(page.Items);
+            cursor = page.Next;
+            pages++;
+            if (pages == 1)
+            {
+                // Between pages: a session older than the cursor and one newer are created; one listed session and one
+                // not yet listed are revoked.
+                await SeedAsync(T0, NewRecord(userId ?? "dave", createdAt: T0.AddSeconds(-200)), NewRecord(userId ?? "dave", createdAt: T0.AddSeconds(-1)));
+                var notYet = seeded.First(r => !listed.Any(l => l.Session.Id == r.Session.Id));
+                Assert.True(await Store.DeleteAsync(Kind, notYet.Session.Id, None));
+                Assert.True(await Store.DeleteAsync(Kind, listed[0].Session.Id, None));
+                deletedEarly.Add(notYet.Session.Id);
+            }
+        }
+        while (cursor is not null && pages < 50);
+
+        Assert.Null(cursor);
+        var ids = Ids(listed);
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.DoesNotContain(ids, deletedEarly.Contains);
+        // Every session that lived through the walk is listed once; the newer one created meanwhile too (it is after the cursor).
+        Assert.Superset(seeded.Select(r => r.Session.Id).Except(deletedEarly).ToHashSet(), ids.ToHashSet());
+        Assert.Equal(seeded.Count - 1 + 1, ids.Count);
+        Assert.Equal(listed.Select(r => r.Session.CreatedAt).Order(), listed.Select(r => r.Session.CreatedAt));
+        Assert.All(listed, r => Assert.Equal(userId ?? r.Session.UserId, r.Session.UserId));
+    }
+
+    [Fact]
+    public async Task Pages_hold_at_most_the_limit_and_the_last_one_says_so()
+    {
+        var records = Enumerable.Range(0, 5).Select(i => NewRecord(i % 2 == 0 ? "alice" : "bob", createdAt: T0.AddSeconds(i - 10))).ToArray();
+        await SeedAsync(T0, records);
+
+        foreach (var userId in new[] { null, "alice" })
+        {
+            var expected = records.Where(r => userId is null || r.Session.UserId == userId).Select(r => r.Session.Id).ToList();
+            var whole = await Store.QueryAsync(Query(userId) with { Limit = expected.Count }, None);
+            Assert.Equal(expected, Ids(whole.Items));
+            Assert.Null(whole.Next);
+
+            var first = await Store.QueryAsync(Query(userId) with { Limit = 2 }, None);
+            Assert.Equal(expected.Take(2), Ids(first.Items));
+            Assert.NotNull(first.Next);
+            var rest = await Store.QueryAsync(Query(userId) with { Limit = SessionQuery.MaxLimit, Cursor = first.Next }, None);
+            Assert.Equal(expected.Skip(2), Ids(rest.Items));
+            Assert.Null(rest.Next);
+        }
+
+        // Filters still decide: a kind-wide page of one user's, of expired or of excepted sessions.
+        var onlyAlice = await Store.QueryAsync(Query(null) with { Limit = 10, Metadata = null, ExceptSessionId = records[0].Session.Id }, None);
+        Assert.Equal(records.Skip(1).Select(r => r.Session.Id), Ids(onlyAlice.Items));
+        Assert.Empty((await Store.QueryAsync(Query(null) with { Status = SessionStatus.Expired }, None)).Items);
+
+        await Assert.ThrowsAnyAsync<ArgumentOutOfRangeException>(async () => await Store.QueryAsync(Query(null) with { Limit = 0 }, None));
+        await Assert.ThrowsAnyAsync<ArgumentOutOfRangeException>(async () => await Store.QueryAsync(Query("alice") with { Limit = SessionQuery.MaxLimit + 1 }, None));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("alice")]
+    public async Task A_forged_or_foreign_cursor_is_refused(string? userId)
+    {
+        var records = Enumerable.Range(0, 3).Select(i => NewRecord("alice", createdAt: T0.AddSeconds(i - 10))).ToArray();
+        await SeedAsync(T0, records);
+        var query = Query(userId) with { Limit = 1 };
+        var cursor = (await Store.QueryAsync(query, None)).Next;
+        Assert.NotNull(cursor);
+
+        // The same listing may change its limit and its instant.
+        Assert.Equal(records[1].Session.Id, Ids((await Store.QueryAsync(query with { Cursor = cursor, Limit = 1, Now = T0.AddSeconds(1) }, None)).Items).Single());
+
+        var flipped = (cursor[10] == 'A' ? "B" : "A") is var c ? cursor[..10] + c + cursor[11..] : cursor;
+        var position = SessionPosition.Of(records[0].Session);
+        string[] refused =
+        [
+            flipped,
+            "not-a-cursor",
+            cursor + "A",
+            SessionCursor.Issue(Store.Name + "Other", query, position),
+            SessionCursor.Issue(Store.Name, query with { Kind = Kind + "x" }, position),
+            SessionCursor.Issue(Store.Name, query with { UserId = userId is null ? "alice" : null }, position),
+            SessionCursor.Issue(Store.Name, query with { Status = SessionStatus.All }, position),
+            SessionCursor.Issue(Store.Name, query with { Metadata = new Dictionary<string, string> { ["device"] = "phone" } }, position),
+            SessionCursor.Issue(Store.Name, query with { ExceptSessionId = records[2].Session.Id }, position),
+        ];
+        foreach (var bad in refused)
+        {
+            var error = await Assert.ThrowsAsync<SessionCursorException>(async () => await Store.QueryAsync(query with { Cursor = bad }, None));
+            Assert.Equal("cursor", error.ParamName);
+        }
+    }
+
     [Fact]
     public async Task Ping_answers()
     {
@@ -412,7 +529,7 @@ public abstract class SessionStoreContract
         Assert.NotNull(found);
         Assert.Equal(record.Session.AuthenticatedAt, found.Session.AuthenticatedAt);
         AssertSameItems(record.Session.AuthenticationItems, found.Session.AuthenticationItems);
-        var listed = Assert.Single(await Store.QueryAsync(Query("alice", later), None));
+        var listed = Assert.Single((await Store.QueryAsync(Query("alice", later), None)).Items);
         AssertSameRecord(found, listed);
     }
 
@@ -535,6 +652,8 @@ public abstract class SessionStoreContract
         record with { Session = record.Session with { Metadata = fields.ToDictionary(f => f.Key, f => f.Value) } };
 
     private static List<string> Ids(IReadOnlyList<SessionRecord> records) => [.. records.Select(r => r.Session.Id)];
+
+    private static List<string> Ids(SessionPage<SessionRecord> page) => Ids(page.Items);
 
     protected static void AssertSameRecord(SessionRecord expected, SessionRecord? actual)
     {

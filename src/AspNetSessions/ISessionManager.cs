@@ -36,10 +36,27 @@ public interface ISessionManager
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<Session?> FindByIdAsync(string sessionId, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists the sessions matching a filter (valid ones unless the filter says otherwise), oldest first.</summary>
+    /// <summary>
+    /// Lists every session matching a filter (valid ones unless the filter says otherwise), oldest first: meant for one
+    /// user's sessions, which are few. Listing a whole kind reads it all; page through it with <see cref="ListPageAsync"/>.
+    /// </summary>
     /// <param name="filter">What to match; <see langword="null"/> matches every valid session of the kind.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<IReadOnlyList<Session>> ListAsync(SessionFilter? filter = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of the sessions matching a filter (valid ones unless the filter says otherwise), oldest first (created-at,
+    /// then id), for listings too large for <see cref="ListAsync"/>: an admin's view of every session of the kind. Pass
+    /// the returned <see cref="SessionPage{T}.Next"/> back, with the same filter, for the page after; each page costs
+    /// the store a bounded amount of work whatever the total. A page may hold fewer than <paramref name="limit"/>
+    /// sessions while <see cref="SessionPage{T}.Next"/> is not <see langword="null"/>.
+    /// </summary>
+    /// <param name="filter">What to match; <see langword="null"/> matches every valid session of the kind.</param>
+    /// <param name="limit">The most sessions on the page: 1 to 1000 (<c>SessionQuery.MaxLimit</c>).</param>
+    /// <param name="cursor">The previous page's <see cref="SessionPage{T}.Next"/>, or <see langword="null"/> for the first page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="SessionCursorException">The cursor was not issued by this kind's manager for this filter (forged, damaged, foreign).</exception>
+    Task<SessionPage<Session>> ListPageAsync(SessionFilter? filter, int limit, string? cursor = null, CancellationToken cancellationToken = default);
 
     /// <summary>Counts the sessions matching a filter.</summary>
     /// <param name="filter">What to match; <see langword="null"/> counts every valid session of the kind.</param>

@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text;
 using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
 using Microsoft.AspNetCore.DataProtection;
@@ -28,6 +30,7 @@ internal sealed partial class SessionManager : ISessionManager
     private readonly string[] _kindScopes;
     private readonly int _maxSessionsPerUser;
     private readonly SessionSecrets _secrets;
+    private readonly IDataProtector _cursors;
 
     public SessionManager(string scheme, SessionAuthenticationOptions options, ISessionStore store, TimeProvider time, ILogger<SessionManager> logger, SessionMetrics? metrics = null, SessionEventDispatcher? events = null, IDataProtectionProvider? dataProtection = null)
     {
@@ -46,7 +49,9 @@ internal sealed partial class SessionManager : ISessionManager
         _kindScopes = options.Scopes ?? [];
         _maxSessionsPerUser = Math.Max(options.MaxSessionsPerUser, 0);
         // The application's provider in every app (AddSession registers it); an ephemeral one for a manager built by hand.
-        _secrets = new SessionSecrets(dataProtection ?? new EphemeralDataProtectionProvider(), Kind, options.SecretClaimTypes, options.SecretDataKeys);
+        dataProtection ??= new EphemeralDataProtectionProvider();
+        _secrets = new SessionSecrets(dataProtection, Kind, options.SecretClaimTypes, options.SecretDataKeys);
+        _cursors = dataProtection.CreateProtector("AspNetSessions.SessionCursor", Kind);
     }
 
     public string Kind { get; }
@@ -193,13 +198,53 @@ internal sealed partial class SessionManager : ISessionManager
         return Reveal(await _store.GetAsync(Kind, sessionId, Now(), cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Every page of the filter, in order: for a user's few sessions (a kind-wide list pages through everything).</summary>
     public async Task<IReadOnlyList<Session>> ListAsync(SessionFilter? filter = null, CancellationToken cancellationToken = default)
     {
-        var records = await _store.QueryAsync(ToQuery(filter, SessionStatus.Valid), cancellationToken).ConfigureAwait(false);
+        var sessions = new List<Session>();
+        var query = ToQuery(filter, SessionStatus.Valid) with { Limit = SessionQuery.MaxLimit };
+        do
+        {
+            var page = await _store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+            sessions.AddRange(Reveal(page.Items));
+            query = query with { Cursor = page.Next };
+        }
+        while (query.Cursor is not null);
+
+        return sessions;
+    }
+
+    /// <summary>
+    /// One store page. The store's cursor goes out protected by Data Protection (purpose: this kind), so a client can
+    /// neither read the position it holds nor forge one; one that does not unprotect is refused like a foreign one.
+    /// </summary>
+    public async Task<SessionPage<Session>> ListPageAsync(SessionFilter? filter, int limit, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, SessionQuery.MaxLimit);
+        var query = ToQuery(filter, SessionStatus.Valid) with { Limit = limit, Cursor = cursor is null ? null : UnprotectCursor(cursor) };
+        var page = await _store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        return new SessionPage<Session>(Reveal(page.Items), page.Next is { } next ? Base64Url.EncodeToString(_cursors.Protect(Encoding.UTF8.GetBytes(next))) : null);
+    }
+
+    private string UnprotectCursor(string cursor)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(_cursors.Unprotect(Base64Url.DecodeFromChars(cursor)));
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            throw new SessionCursorException($"The cursor was not issued for a listing of {Kind} sessions by this application (it is damaged, forged or foreign); start again without a cursor.", e);
+        }
+    }
+
+    /// <summary>The sessions of stored records as apps see them; one that does not decrypt is left out (and logged), as a store leaves out a damaged record.</summary>
+    private List<Session> Reveal(IReadOnlyList<SessionRecord> records)
+    {
         var sessions = new List<Session>(records.Count);
         foreach (var record in records)
         {
-            // One that does not decrypt is left out (and logged), as a store leaves out a damaged record.
             if (Reveal(record.Session) is { } session)
             {
                 sessions.Add(session);

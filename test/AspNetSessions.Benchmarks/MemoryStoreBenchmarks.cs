@@ -58,7 +58,7 @@ public class MemoryStoreBenchmarks
             _lists[i] = new SessionQuery { Kind = Fixtures.Kind, Now = Fixtures.Now, UserId = Fixtures.UserId(random.Next(users)) };
         }
 
-        if (_store.FindAndSlideAsync(_reads[0], default).Result is null || _store.QueryAsync(_lists[0], default).Result.Count != Fixtures.SessionsPerUser)
+        if (_store.FindAndSlideAsync(_reads[0], default).Result is null || _store.QueryAsync(_lists[0], default).Result.Items.Count != Fixtures.SessionsPerUser)
         {
             throw new InvalidOperationException("The store does not hold what was loaded.");
         }
@@ -77,8 +77,8 @@ public class MemoryStoreBenchmarks
     public ValueTask<SessionRecord?> FindAndSlideHot() => _store.FindAndSlideAsync(_reads[0], default);
 
     [Benchmark(Description = "List one user's 10 sessions")]
-    public ValueTask<IReadOnlyList<SessionRecord>> ListUser() => _store.QueryAsync(_lists[_next++ & (Probes - 1)], default);
+    public ValueTask<SessionPage<SessionRecord>> ListUser() => _store.QueryAsync(_lists[_next++ & (Probes - 1)], default);
 
     [Benchmark(Description = "List one user's 10 sessions, same user every call")]
-    public ValueTask<IReadOnlyList<SessionRecord>> ListUserHot() => _store.QueryAsync(_lists[0], default);
+    public ValueTask<SessionPage<SessionRecord>> ListUserHot() => _store.QueryAsync(_lists[0], default);
 }

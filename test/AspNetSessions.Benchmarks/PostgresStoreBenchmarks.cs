@@ -34,12 +34,26 @@ public class PostgresFindAndSlideBenchmarks
     {
         _server = await PostgresServerProcess.StartAsync("", lookupsBelowEfCore: Lookups == "BelowEfCore");
         _store = _server.Store;
+        try
+        {
+            await SeedAsync();
+        }
+        catch
+        {
+            await _server.DisposeAsync(); // BenchmarkDotNet runs no cleanup after a failed setup: the server must not outlive it
+            throw;
+        }
+    }
+
+    /// <summary>Loads <see cref="Stored"/> sessions and picks the lookups among them.</summary>
+    private async Task SeedAsync()
+    {
         await using var connection = new NpgsqlConnection(_server.ConnectionString);
         await connection.OpenAsync();
         await Execute(connection, $$"""
-            INSERT INTO "Sessions" ("Kind", "Id", "UserId", "Digest", "CreatedAt", "LastSeenAt", "ExpiresAt", "AbsoluteExpiresAt", "Claims", "Data", "Metadata", "Version")
+            INSERT INTO "Sessions" ("Kind", "Id", "UserId", "Digest", "CreatedAt", "LastSeenAt", "ExpiresAt", "AbsoluteExpiresAt", "Claims", "Data", "Metadata", "AuthenticatedAt", "Version")
             SELECT 'Session', id, 'user' || (i % 100000), sha256(convert_to(id, 'UTF8')), now(), now(), now() + interval '1 day', NULL,
-                   '[["role","user"]]', '{}', '{"ua":"bench/1.0","ip":"127.0.0.1"}', 1
+                   '[["role","user"]]', '{}', '{"ua":"bench/1.0","ip":"127.0.0.1"}', now(), 1
             FROM (SELECT i, substr(translate(encode(decode(md5(i::text), 'hex'), 'base64'), '+/', '-_'), 1, 22) AS id
                   FROM generate_series(1, {{Stored}}) AS i) AS rows
             """);

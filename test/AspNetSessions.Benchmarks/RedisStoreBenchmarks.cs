@@ -87,7 +87,7 @@ public class RedisListBenchmarks
         _server = await RedisServerProcess.StartAsync();
         _store = _server.CreateStore("bench:");
         (_, _queries) = await RedisFixtures.LoadAsync(_store, Sessions, TimeSpan.FromMinutes(1));
-        if ((await _store.QueryAsync(_queries[0], default)).Count != Fixtures.SessionsPerUser)
+        if ((await _store.QueryAsync(_queries[0], default)).Items.Count != Fixtures.SessionsPerUser)
         {
             throw new InvalidOperationException("The loaded sessions are not listed.");
         }
@@ -101,7 +101,7 @@ public class RedisListBenchmarks
     }
 
     [Benchmark(Description = "List one user's 10 sessions")]
-    public ValueTask<IReadOnlyList<SessionRecord>> ListUser() => _store.QueryAsync(_queries[_next++ % _queries.Length], default);
+    public ValueTask<SessionPage<SessionRecord>> ListUser() => _store.QueryAsync(_queries[_next++ % _queries.Length], default);
 }
 
 internal static class RedisFixtures

@@ -152,7 +152,16 @@ public sealed class AtRestScenario : IAsyncDisposable
     /// <summary>Every record of the memory store (or any store read through the SPI), each as one text of all its strings.</summary>
     public async Task<IReadOnlyCollection<string>> DumpThroughTheStoreAsync()
     {
-        var records = await Store.QueryAsync(new SessionQuery { Kind = SessionAuthenticationDefaults.AuthenticationScheme, Now = DateTimeOffset.UtcNow, Status = SessionStatus.All }, default);
+        var records = new List<SessionRecord>();
+        var query = new SessionQuery { Kind = SessionAuthenticationDefaults.AuthenticationScheme, Now = DateTimeOffset.UtcNow, Status = SessionStatus.All, Limit = SessionQuery.MaxLimit };
+        do
+        {
+            var page = await Store.QueryAsync(query, default);
+            records.AddRange(page.Items);
+            query = query with { Cursor = page.Next };
+        }
+        while (query.Cursor is not null);
+
         return [.. records.Select(r => string.Join("\n",
             new[] { r.Session.Id, r.Session.UserId, r.Session.Name ?? "", Convert.ToHexString(r.Digest) }
                 .Concat(r.Session.Claims.Select(c => c.Type + "=" + c.Value))

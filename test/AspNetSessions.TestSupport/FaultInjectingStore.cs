@@ -31,7 +31,7 @@ public sealed class FaultInjectingStore(ISessionStore inner) : DelegatingSession
     public override ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken) =>
         Enter() ? base.DeleteAsync(kind, id, cancellationToken) : default;
 
-    public override ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken) =>
+    public override ValueTask<SessionPage<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken) =>
         Enter() ? base.QueryAsync(query, cancellationToken) : default;
 
     public override ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken) =>

@@ -141,8 +141,49 @@
     setStatus('');
     signedOut.hidden = true;
     signedIn.hidden = false;
+    await loadAdmin(false);
     return true;
   }
+
+  // --- Admin view (issue #27): every session, a page at a time ------------------------------------------------
+
+  const adminPageSize = 20;
+  let adminNext = null;
+
+  function adminRow(session) {
+    const metadata = session.metadata ?? {};
+    const row = element('tr');
+    row.append(element('td', session.userId), element('td', session.kind), element('td', deviceName(metadata.userAgent)),
+      timeCell(session.createdAt), timeCell(session.lastSeenAt));
+    return row;
+  }
+
+  /** The first page of every session (more = false) or the next one; hidden for a caller who is not an admin (403). */
+  async function loadAdmin(more) {
+    const cursor = more && adminNext ? `&cursor=${encodeURIComponent(adminNext)}` : '';
+    const response = await request('GET', `/api/admin/sessions?limit=${adminPageSize}${cursor}`);
+    const section = byId('admin');
+    if (response.status === 401 || response.status === 403) {
+      section.hidden = true;
+      return;
+    }
+    if (!response.ok) {
+      setStatus(problem(response));
+      return;
+    }
+    const page = await response.json();
+    const rows = page.items.map(adminRow);
+    if (more) {
+      byId('admin-sessions').append(...rows);
+    } else {
+      byId('admin-sessions').replaceChildren(...rows);
+    }
+    adminNext = page.next;
+    byId('admin-more').hidden = page.next === null;
+    section.hidden = false;
+  }
+
+  byId('admin-more').addEventListener('click', () => loadAdmin(true).catch(() => setStatus('The server could not be reached.')));
 
   /** Sends an unsafe request (same-origin, so the server's CSRF check passes), then reloads the list. */
   async function act(method, path, done) {

@@ -16,6 +16,12 @@ namespace AspNetSessions;
 /// <para>Races: every invalidation bumps a generation counter before it evicts. A fill records the generation before
 /// asking the store and re-checks it after inserting; if anything was invalidated meanwhile it takes its entry back
 /// out, so an invalidation racing a fill can never leave a revoked session cached.</para>
+/// <para>Single flight: concurrent misses for one session on this instance share one store call (when a slide falls
+/// due, every in-flight request for a busy token misses at once). A miss joins the call in flight only when it
+/// presents the same secret (constant time; any other secret asks the store itself, so a wrong guess can neither
+/// spoil nor learn the right one's answer) and nothing was invalidated since that call began (the generation), so
+/// a lookup that starts after a revocation never gets an answer read before it. A joiner whose leader was cancelled
+/// asks the store itself.</para>
 /// </remarks>
 internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionChangeListener
 {
@@ -24,6 +30,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionCh
     private readonly int _sizeLimit;
     private readonly TimeSpan _maxStaleness;
     private readonly ConcurrentDictionary<(string Kind, string Id), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(string Kind, string Id), Flight> _flights = new();
     private readonly IDisposable _subscription;
     private long _generation;
     private long _epoch;
@@ -56,7 +63,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionCh
         }
 
         _metrics.Miss();
-        return FindInStoreAsync(key, lookup, cancellationToken);
+        return FindOnceAsync(key, lookup, cancellationToken);
     }
 
     public override async ValueTask<IReadOnlyList<string>> CreateAsync(SessionRecord record, int maxSessionsPerUser, DateTimeOffset now, CancellationToken cancellationToken)
@@ -172,6 +179,47 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionCh
             && SessionRecord.DigestsMatch(entry.Record.Digest, lookup.Digest);
     }
 
+    /// <summary>A miss: joins the store call in flight for this session when it may (see the remarks), else makes it.</summary>
+    private async ValueTask<SessionRecord?> FindOnceAsync((string Kind, string Id) key, SessionLookup lookup, CancellationToken cancellationToken)
+    {
+        var flight = new Flight(lookup.Digest, Volatile.Read(ref _generation));
+        var current = _flights.GetOrAdd(key, flight);
+        if (current != flight)
+        {
+            if (current.Generation == Volatile.Read(ref _generation) && SessionRecord.DigestsMatch(current.Digest, lookup.Digest))
+            {
+                try
+                {
+                    var shared = await current.Answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    return shared is not null && shared.Session.IsValidAt(lookup.Now) ? shared : null;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // the leader's request was cancelled, not this one: ask the store below
+                }
+            }
+
+            return await FindInStoreAsync(key, lookup, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var found = await FindInStoreAsync(key, lookup, cancellationToken).ConfigureAwait(false);
+            flight.Answer.TrySetResult(found);
+            return found;
+        }
+        catch (Exception e)
+        {
+            flight.Answer.TrySetException(e); // joiners see the same outage (or ask again after a cancellation)
+            _ = flight.Answer.Task.Exception; // observed, when nobody joined
+            throw;
+        }
+        finally
+        {
+            _flights.TryRemove(new KeyValuePair<(string, string), Flight>(key, flight));
+        }
+    }
+
     private async ValueTask<SessionRecord?> FindInStoreAsync((string Kind, string Id) key, SessionLookup lookup, CancellationToken cancellationToken)
     {
         var generation = Volatile.Read(ref _generation);
@@ -229,4 +277,14 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionCh
     }
 
     private sealed record Entry(SessionRecord Record, long CachedAt, long Epoch);
+
+    /// <summary>A store call in flight for one session: the secret it presents, the generation it began in, its answer.</summary>
+    private sealed class Flight(byte[] digest, long generation)
+    {
+        public byte[] Digest { get; } = digest;
+
+        public long Generation { get; } = generation;
+
+        public TaskCompletionSource<SessionRecord?> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

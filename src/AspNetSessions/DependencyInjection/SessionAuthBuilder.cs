@@ -2,6 +2,8 @@ using AspNetSessions.Stores;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AspNetSessions;
 
@@ -55,6 +57,39 @@ public sealed class SessionAuthBuilder
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
         Services.AddSingleton(new SessionStoreRegistration(name, factory, changeFeedHint));
+        return this;
+    }
+
+    /// <summary>
+    /// Validates <typeparamref name="TOptions"/> at startup with <paramref name="validator"/>, only when the backend named
+    /// <paramref name="storeName"/> is the one in use, so an app can reference several store packages and configure
+    /// only the one it runs on.
+    /// </summary>
+    /// <typeparam name="TOptions">The backend's options.</typeparam>
+    /// <param name="storeName">The backend's name, as given to <see cref="AddStore"/>.</param>
+    /// <param name="validator">Creates the validator, from the app's services.</param>
+    public SessionAuthBuilder ValidateStoreOptions<TOptions>(string storeName, Func<IServiceProvider, IValidateOptions<TOptions>> validator)
+        where TOptions : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(storeName);
+        ArgumentNullException.ThrowIfNull(validator);
+        Services.AddOptions<TOptions>().ValidateOnStart();
+        Services.AddSingleton<IValidateOptions<TOptions>>(sp =>
+            new SelectedStoreOptionsValidator<TOptions>(storeName, sp.GetRequiredService<SessionStoreSelection>(), validator(sp)));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a background service of the backend named <paramref name="storeName"/> (for example a pruner of expired
+    /// rows), started only when that backend is the one in use.
+    /// </summary>
+    /// <param name="storeName">The backend's name, as given to <see cref="AddStore"/>.</param>
+    /// <param name="service">Gets the service, from the app's services.</param>
+    public SessionAuthBuilder AddStoreHostedService(string storeName, Func<IServiceProvider, IHostedService> service)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(storeName);
+        ArgumentNullException.ThrowIfNull(service);
+        Services.AddSingleton<IHostedService>(sp => new SelectedStoreHostedService(storeName, sp.GetRequiredService<SessionStoreSelection>(), service(sp)));
         return this;
     }
 

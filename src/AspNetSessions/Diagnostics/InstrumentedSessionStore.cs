@@ -79,7 +79,7 @@ internal sealed class InstrumentedSessionStore(ISessionStore inner, SessionMetri
         return call.Succeeded(await InnerStore.DeleteAsync(kind, id, cancellationToken).ConfigureAwait(false));
     }
 
-    public override async ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
+    public override async ValueTask<SessionPage<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
     {
         using var call = Begin("query");
         return call.Succeeded(await InnerStore.QueryAsync(query, cancellationToken).ConfigureAwait(false));

@@ -4,6 +4,7 @@ namespace AspNetSessions;
 
 /// <summary>A session as the admin endpoints list it: never the token or its digest.</summary>
 /// <param name="Id">The session id.</param>
+/// <param name="UserId">The user the session belongs to.</param>
 /// <param name="Kind">The session kind (e.g. <c>Session</c>, <c>ApiKey</c>).</param>
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="LastSeenAt">When it last authenticated a request.</param>
@@ -11,6 +12,7 @@ namespace AspNetSessions;
 /// <param name="Metadata">Its metadata (user agent, IP address, ...).</param>
 public sealed record AdminSessionInfo(
     string Id,
+    string UserId,
     string Kind,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastSeenAt,
@@ -22,7 +24,7 @@ public sealed record AdminSessionInfo(
     public static AdminSessionInfo From(Session session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return new(session.Id, session.Kind, session.CreatedAt, session.LastSeenAt, session.ExpiresAt, session.Metadata)
+        return new(session.Id, session.UserId, session.Kind, session.CreatedAt, session.LastSeenAt, session.ExpiresAt, session.Metadata)
         {
             Name = session.Name,
             Scopes = session.Scopes,

@@ -42,7 +42,7 @@ public abstract class DelegatingSessionStore : ISessionStore, IAsyncDisposable, 
         InnerStore.DeleteAsync(kind, id, cancellationToken);
 
     /// <inheritdoc />
-    public virtual ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken) =>
+    public virtual ValueTask<SessionPage<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken) =>
         InnerStore.QueryAsync(query, cancellationToken);
 
     /// <inheritdoc />

@@ -63,10 +63,17 @@ public interface ISessionStore
     /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken);
 
-    /// <summary>All sessions matching the query, oldest first.</summary>
-    /// <param name="query">What to match.</param>
+    /// <summary>
+    /// One page of the sessions matching the query, in listing order (created-at, then id), starting after the query's
+    /// <see cref="SessionQuery.Cursor"/>: at most <see cref="SessionQuery.Limit"/> sessions and the cursor of the next
+    /// page (issued and checked with <see cref="SessionCursor"/>; a cursor it did not issue for this query is refused
+    /// with <see cref="SessionCursorException"/>). The cost of a page is bounded whatever the total: the store walks
+    /// an index in listing order (kind-wide) or the user's own index (user-scoped), never every session. A session
+    /// that exists for the whole walk is on exactly one page; one created or deleted meanwhile is on at most one.
+    /// </summary>
+    /// <param name="query">What to match, how many, and from where.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken);
+    ValueTask<SessionPage<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken);
 
     /// <summary>How many sessions match the query.</summary>
     /// <param name="query">What to match.</param>

@@ -166,13 +166,45 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         return ValueTask.FromResult(Remove(kind, id));
     }
 
-    public ValueTask<IReadOnlyList<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// A user's page: their index, sorted (O(k log k) for k sessions). A kind-wide page: the kind's ordered index from the
+    /// cursor on, O(log n) to start, examining at most <see cref="PageBudget"/> entries whatever the filters.
+    /// </summary>
+    public ValueTask<SessionPage<SessionRecord>> QueryAsync(SessionQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
-        var found = Find(query);
-        found.Sort(SessionRecord.OldestFirst);
-        return ValueTask.FromResult<IReadOnlyList<SessionRecord>>(found);
+        if (query.UserId is not null)
+        {
+            return ValueTask.FromResult(SessionCursor.Page(Name, query, Find(query)));
+        }
+
+        var after = SessionCursor.Read(Name, query);
+        if (!_kinds.TryGetValue(query.Kind, out var table))
+        {
+            return ValueTask.FromResult(new SessionPage<SessionRecord>([], Next: null));
+        }
+
+        var (positions, more) = table.Ordered.After(after, PageBudget(query.Limit));
+        var items = new List<SessionRecord>();
+        SessionPosition? last = null;
+        var examined = 0;
+        for (; examined < positions.Count && items.Count < query.Limit; examined++)
+        {
+            var position = positions[examined];
+            last = new SessionPosition(new DateTimeOffset(position.CreatedAtTicks, TimeSpan.Zero), position.Id);
+            if (table.Sessions.TryGetValue(position.Id, out var entry) && entry.ToRecord(table.Kind, position.Id) is var record && query.Matches(record.Session))
+            {
+                items.Add(record);
+            }
+        }
+
+        more |= examined < positions.Count;
+        return ValueTask.FromResult(new SessionPage<SessionRecord>(items, more && last is { } at ? SessionCursor.Issue(Name, query, at) : null));
     }
+
+    /// <summary>The most index entries one kind-wide page examines: a page of a narrow filter may end early, its cost stays bounded.</summary>
+    internal static int PageBudget(int limit) => Math.Max(4 * limit, 100);
 
     public ValueTask<long> CountAsync(SessionQuery query, CancellationToken cancellationToken)
     {
@@ -212,6 +244,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
                 if (!pair.Value.IsValidAt(now) && table.Sessions.TryRemove(pair))
                 {
                     RemoveFromIndex(table, pair.Value.UserId, pair.Key);
+                    table.Ordered.Remove(new OrderedIds.Position(pair.Value.CreatedAtTicks, pair.Key));
                     removed++;
                 }
             }
@@ -231,10 +264,17 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     {
         var session = record.Session;
         var table = Table(session.Kind);
-        // Index first: a record is never reachable by id while missing from its user's index.
+        // Indexes first: a record is never reachable by id while missing from its user's index or the listing order.
         AddToIndex(table, session.UserId, session.Id);
+        var position = new OrderedIds.Position(session.CreatedAt.UtcTicks, session.Id);
+        var listed = table.Ordered.Add(position);
         if (!table.Sessions.TryAdd(session.Id, new Entry(record)))
         {
+            if (listed)
+            {
+                table.Ordered.Remove(position); // the refused record's own position, never the stored one's
+            }
+
             throw Exists(session);
         }
     }
@@ -250,6 +290,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         }
 
         RemoveFromIndex(table, entry.UserId, id);
+        table.Ordered.Remove(new OrderedIds.Position(entry.CreatedAtTicks, id));
         return true;
     }
 
@@ -366,6 +407,73 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
         /// <summary>User id → a <c>string[]</c> of session ids (a few) or a <see cref="UserIds"/> (more).</summary>
         public ConcurrentDictionary<string, object> Users { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Every id in listing order, for kind-wide pages.</summary>
+        public OrderedIds Ordered { get; } = new();
+    }
+
+    /// <summary>
+    /// A kind's ids in listing order (created-at ticks, then ordinal id): a red-black tree under a lock, O(log n) to add,
+    /// remove or find where a page starts (about 56 bytes per session). A duplicate add is refused by the table anyway.
+    /// </summary>
+    private sealed class OrderedIds
+    {
+        private static readonly Comparer<Position> Order = Comparer<Position>.Create(static (x, y) =>
+        {
+            var byTime = x.CreatedAtTicks.CompareTo(y.CreatedAtTicks);
+            return byTime != 0 ? byTime : string.CompareOrdinal(x.Id, y.Id);
+        });
+
+        // Above every base64url id: the open upper end of a view.
+        private static readonly Position End = new(long.MaxValue, "~");
+
+        private readonly SortedSet<Position> _set = new(Order);
+
+        /// <summary>Adds a position; <see langword="false"/> if it is there already.</summary>
+        public bool Add(Position position)
+        {
+            lock (_set)
+            {
+                return _set.Add(position);
+            }
+        }
+
+        public void Remove(Position position)
+        {
+            lock (_set)
+            {
+                _set.Remove(position);
+            }
+        }
+
+        /// <summary>Up to <paramref name="count"/> positions strictly after <paramref name="after"/>, and whether more follow.</summary>
+        public (List<Position> Positions, bool More) After(SessionPosition? after, int count)
+        {
+            var found = new List<Position>(Math.Min(count, 1024));
+            lock (_set)
+            {
+                var start = after is { } p ? new Position(p.CreatedAt.UtcTicks, p.Id) : default;
+                var view = after is null ? _set : _set.GetViewBetween(start, End);
+                foreach (var position in view)
+                {
+                    if (after is not null && Order.Compare(position, start) == 0)
+                    {
+                        continue;
+                    }
+
+                    if (found.Count == count)
+                    {
+                        return (found, true);
+                    }
+
+                    found.Add(position);
+                }
+            }
+
+            return (found, false);
+        }
+
+        public readonly record struct Position(long CreatedAtTicks, string Id);
     }
 
     /// <summary>
@@ -397,6 +505,8 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         private readonly IReadOnlyList<string>? _scopes = record.Session.Scopes;
 
         public string UserId { get; } = record.Session.UserId;
+
+        public long CreatedAtTicks => _createdAt;
 
         public byte[] Digest { get; } = record.Digest;
 

@@ -24,6 +24,22 @@ public sealed record SessionQuery
     /// <summary>A session id to leave out of the result (e.g. the caller's own session in "revoke all others").</summary>
     public string? ExceptSessionId { get; init; }
 
+    /// <summary>The most sessions <see cref="ISessionStore.QueryAsync"/> may return in one page.</summary>
+    public const int MaxLimit = 1000;
+
+    /// <summary>
+    /// How many sessions one page of <see cref="ISessionStore.QueryAsync"/> holds at most: 1 to <see cref="MaxLimit"/>,
+    /// 100 unless set. <see cref="ISessionStore.CountAsync"/> and <see cref="ISessionStore.DeleteManyAsync"/> ignore it.
+    /// </summary>
+    public int Limit { get; init; } = 100;
+
+    /// <summary>
+    /// Where a page starts: <see langword="null"/> for the first page, else the <see cref="SessionPage{T}.Next"/> of the
+    /// previous page of the same query from the same store (<see cref="SessionCursor"/>). Only the query's own filters
+    /// decide what matches; the cursor is a position, never a filter.
+    /// </summary>
+    public string? Cursor { get; init; }
+
     /// <summary>Whether <paramref name="session"/> matches every field of this query (kind, status at <see cref="Now"/>, user, metadata, exclusion).</summary>
     /// <param name="session">A stored session.</param>
     public bool Matches(Session session)

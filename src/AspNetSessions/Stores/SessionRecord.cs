@@ -11,7 +11,11 @@ namespace AspNetSessions.Stores;
 /// <param name="Digest">The digest of the token's secret (32 bytes), compared in constant time on lookup (<see cref="DigestsMatch"/>).</param>
 public sealed record SessionRecord(Session Session, byte[] Digest)
 {
-    /// <summary>The order every store lists sessions in: oldest first, ties broken by id so it is the same on every backend.</summary>
+    /// <summary>
+    /// The order stores list sessions in: oldest first, ties broken by ordinal id (<see cref="SessionPosition"/>). A
+    /// database store's kind-wide pages order ties within one instant by its own collation of the id instead, the same in
+    /// its keyset condition and its ORDER BY, which is what paging needs.
+    /// </summary>
     public static IComparer<SessionRecord> OldestFirst { get; } = Comparer<SessionRecord>.Create(static (x, y) =>
     {
         var byTime = x.Session.CreatedAt.CompareTo(y.Session.CreatedAt);

@@ -5,15 +5,15 @@ namespace AspNetSessions.Stores;
 
 /// <summary>
 /// Which registered store backend the app uses: <c>SessionAuth:Store</c> when set, else the backend added last
-/// (the in-memory one is added first). A store package resolves this to validate its own options only when it is
-/// the backend in use, so an app can reference several store packages and configure only the one it runs on.
+/// (the in-memory one is added first). Store packages reach it through <see cref="SessionAuthBuilder.ValidateStoreOptions"/>
+/// and <see cref="SessionAuthBuilder.AddStoreHostedService"/>, which act only for the backend in use.
 /// </summary>
-public sealed class SessionStoreSelection
+internal sealed class SessionStoreSelection
 {
     private readonly IServiceProvider _services;
     private readonly Lazy<ISessionChangeFeed?> _changeFeed;
 
-    internal SessionStoreSelection(IServiceProvider services)
+    public SessionStoreSelection(IServiceProvider services)
     {
         _services = services;
         _changeFeed = new(() => Choose(services, out _) is { } chosen ? ChangeFeedOf(services, chosen) : null);

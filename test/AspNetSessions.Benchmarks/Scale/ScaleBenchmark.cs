@@ -23,6 +23,8 @@ internal static class ScaleBenchmark
     private const int RevokeRuns = 5;
     private const int RevokedSessions = 10_000;
     private const int Listings = 1_000;
+    private const int Pages = 500;
+    private const int PageSize = 50;
     private static readonly TimeSpan Round = TimeSpan.FromSeconds(4);
 
     private static readonly Dictionary<string, Func<Task<ScaleStore>>> Factories = new(StringComparer.OrdinalIgnoreCase)
@@ -95,6 +97,8 @@ internal static class ScaleBenchmark
         var lookupCost = await large.ServerCostAsync();
         var listing = await ListingAsync(large, largeProbes.Users);
         Progress($"{name}: a user's listing p99 {listing.P99:F2} ms");
+        var pages = await AdminPagesAsync(large);
+        Progress($"{name}: admin listing p99 {pages.P99:F2} ms per page");
 
         var revokes = new List<double>();
         for (var run = 0; run < RevokeRuns; run++)
@@ -103,7 +107,7 @@ internal static class ScaleBenchmark
             Progress($"{name}: revoke-all of {RevokedSessions:N0} sessions: {revokes[^1]:F1} ms");
         }
 
-        return new Result(name, smallBytes, checkpoints, largeProbes.LoadTime, description, claimOnly, large.Callers, Median(rates[0]), Median(rates[1]), Median(rates[2]), largeProbes.Lookups.Length, lookupCost, listing, revokes);
+        return new Result(name, smallBytes, checkpoints, largeProbes.LoadTime, description, claimOnly, large.Callers, Median(rates[0]), Median(rates[1]), Median(rates[2]), largeProbes.Lookups.Length, lookupCost, listing, pages, revokes);
     }
 
     /// <summary>The growth of a fresh store by <see cref="ClaimOnly"/> sessions with a role claim and no metadata.</summary>
@@ -148,9 +152,9 @@ internal static class ScaleBenchmark
             var query = new SessionQuery { Kind = Fixtures.Kind, Now = Fixtures.Now, UserId = users[random.Next(users.Length)] };
             var clock = Stopwatch.StartNew();
             var found = await target.Store.QueryAsync(query, default);
-            if (found.Count != Fixtures.SessionsPerUser)
+            if (found.Items.Count != Fixtures.SessionsPerUser)
             {
-                throw new InvalidOperationException($"Listed {found.Count} sessions of a user with {Fixtures.SessionsPerUser}.");
+                throw new InvalidOperationException($"Listed {found.Items.Count} sessions of a user with {Fixtures.SessionsPerUser}.");
             }
 
             if (i >= 0)
@@ -159,8 +163,36 @@ internal static class ScaleBenchmark
             }
         }
 
-        times.Sort();
-        return new Latency(times[times.Count / 2], times[(int)(times.Count * 0.99)]);
+        return Latency.Of(times);
+    }
+
+    /// <summary>
+    /// The admin listing: every session of the kind in pages of <see cref="PageSize"/> (the admin endpoint's default),
+    /// <see cref="Pages"/> pages from the first, each following the previous page's cursor: milliseconds per page.
+    /// </summary>
+    private static async Task<Latency> AdminPagesAsync(ScaleStore target)
+    {
+        var times = new List<double>(Pages);
+        string? cursor = null;
+        for (var i = -10; i < Pages; i++)
+        {
+            var query = new SessionQuery { Kind = Fixtures.Kind, Now = Fixtures.Now, Limit = PageSize, Cursor = cursor };
+            var clock = Stopwatch.StartNew();
+            var page = await target.Store.QueryAsync(query, default);
+            if (page.Items.Count != PageSize || page.Next is null)
+            {
+                throw new InvalidOperationException($"A page of {page.Items.Count} sessions of {PageSize}.");
+            }
+
+            if (i >= 0)
+            {
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            cursor = page.Next;
+        }
+
+        return Latency.Of(times);
     }
 
     /// <summary>Stores <see cref="RevokedSessions"/> sessions of one user (not measured), then times one revoke-all.</summary>
@@ -218,13 +250,13 @@ internal static class ScaleBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"**A user's listing** (one user's {Fixtures.SessionsPerUser} sessions, {Listings} calls one at a time with {n} stored) and **revoke-all** (one user with {RevokedSessions:N0} sessions among {n}; {RevokeRuns} runs; target ≤ 100 ms):"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"**Admin listing** (every session of the kind, {Pages} pages of {PageSize} from the first, each after the previous page's cursor; target: p99 ≤ 50 ms per page), **a user's listing** (one user's {Fixtures.SessionsPerUser} sessions, {Listings} calls), one call at a time with {n} stored, and **revoke-all** (one user with {RevokedSessions:N0} sessions among {n}; {RevokeRuns} runs; target ≤ 100 ms):"));
         Console.WriteLine();
-        Console.WriteLine("| Store | listing p50 | listing p99 | revoke-all median | revoke-all max |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine("| Store | admin page p50 | admin page p99 | user listing p50 | user listing p99 | revoke-all median | revoke-all max |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Store} | {r.Listing.P50:F2} ms | {r.Listing.P99:F2} ms | {Median(r.Revokes):F1} ms | {r.Revokes.Max():F1} ms |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Store} | {r.Pages.P50:F2} ms | {r.Pages.P99:F2} ms | {r.Listing.P50:F2} ms | {r.Listing.P99:F2} ms | {Median(r.Revokes):F1} ms | {r.Revokes.Max():F1} ms |"));
         }
     }
 
@@ -236,11 +268,18 @@ internal static class ScaleBenchmark
 
     private static void Progress(string line) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
 
-    private readonly record struct Latency(double P50, double P99);
+    private readonly record struct Latency(double P50, double P99)
+    {
+        public static Latency Of(List<double> times)
+        {
+            times.Sort();
+            return new Latency(times[times.Count / 2], times[(int)(times.Count * 0.99)]);
+        }
+    }
 
     private sealed record Result(
         string Store, long SmallBytes, SortedDictionary<int, long> Checkpoints, TimeSpan LoadTime, string? Description,
-        long ClaimOnlyBytes, int Callers, double SmallRate, double LargeRate, double LargeWideRate, int Wide, string? LookupCost, Latency Listing, List<double> Revokes);
+        long ClaimOnlyBytes, int Callers, double SmallRate, double LargeRate, double LargeWideRate, int Wide, string? LookupCost, Latency Listing, Latency Pages, List<double> Revokes);
 
     /// <summary>
     /// What a load needs and leaves for the measurements, allocated before the store's base size is taken, so a memory

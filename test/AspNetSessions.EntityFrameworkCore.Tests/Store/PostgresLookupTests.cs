@@ -100,6 +100,23 @@ public sealed class PostgresLookupTests(PostgresServer server)
         Assert.DoesNotContain(await scenario.StatementsAsync(), s => s.Query.Contains("WITH slid", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_data_source_given_in_the_store_options_carries_the_lookups_without_the_add_on()
+    {
+        // The public SPI on its own (EntityFrameworkCoreSessionStoreOptions.LookupDataSource, no AddPostgreSqlLookups()):
+        // an app whose context is built on a data source hands the store one for the lookup.
+        await using var scenario = await Scenario.StartAsync(server, onDataSource: true, lookupsOnThatDataSource: true);
+        var (id, digest) = await scenario.CreateAsync(T0);
+        await scenario.ResetStatementsAsync();
+
+        var now = T0.AddMinutes(6);
+        var slid = await scenario.Store.FindAndSlideAsync(new SessionLookup("Session", id, digest, now, now.AddMinutes(30), TimeSpan.FromMinutes(5)), default);
+
+        Assert.Equal((now, now.AddMinutes(30)), (slid?.Session.LastSeenAt, slid?.Session.ExpiresAt));
+        var lookup = Assert.Single(await scenario.StatementsAsync(), s => s.Query.Contains("WITH slid", StringComparison.Ordinal));
+        Assert.Equal(1, lookup.Calls);
+    }
+
     private sealed record Statement(string Query, long Calls, long Plans);
 
     /// <summary>A store on a database of its own, and a connection of the test's that reads pg_stat_statements for that database.</summary>
@@ -107,11 +124,17 @@ public sealed class PostgresLookupTests(PostgresServer server)
     {
         public ISessionStore Store => host.SessionStore;
 
-        public static async Task<Scenario> StartAsync(PostgresServer server, bool onDataSource = false)
+        /// <param name="server">The test server.</param>
+        /// <param name="onDataSource">Whether the context is built on a data source rather than a connection string.</param>
+        /// <param name="lookupsOnThatDataSource">Whether the store's options give it that data source for lookups (instead of <c>AddPostgreSqlLookups()</c>).</param>
+        public static async Task<Scenario> StartAsync(PostgresServer server, bool onDataSource = false, bool lookupsOnThatDataSource = false)
         {
             var connectionString = await server.CreateDatabaseAsync("lookups");
             var dataSource = onDataSource ? NpgsqlDataSource.Create(connectionString) : null;
-            var host = await StoreHost.StartAsync(db => _ = dataSource is null ? db.UseNpgsql(connectionString) : db.UseNpgsql(dataSource));
+            var host = await StoreHost.StartAsync(
+                db => _ = dataSource is null ? db.UseNpgsql(connectionString) : db.UseNpgsql(dataSource),
+                store: lookupsOnThatDataSource ? o => o.LookupDataSource = _ => dataSource : null,
+                efCoreOnly: lookupsOnThatDataSource);
             var monitor = new NpgsqlConnection(connectionString + ";Pooling=false");
             await monitor.OpenAsync();
             await Execute(monitor, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");

@@ -39,7 +39,7 @@ public sealed class RedisClusterFailoverTests
         var keys = new Dictionary<RedisServer, long>();
         foreach (var primary in primaries)
         {
-            keys[primary] = long.Parse((await primary.ExecuteAsync("EVAL", "return #redis.call('KEYS', ARGV[1])", "0", prefix + "*"))!, CultureInfo.InvariantCulture);
+            keys[primary] = long.Parse((await primary.ExecuteAsync("EVAL", "return #redis.call('KEYS', ARGV[1])", "0", prefix + "*:s:*"))!, CultureInfo.InvariantCulture);
         }
 
         Assert.Equal(3, primaries.Count);

@@ -153,7 +153,7 @@ public sealed class RedisDurableRevocationTests
         await pair.Replica.SignalAsync("STOP");
         try
         {
-            var key = (await pair.Primary.ExecuteAsync("EVAL", "return redis.call('KEYS', ARGV[1])[1]", "0", prefix + "*"))!;
+            var key = (await pair.Primary.ExecuteAsync("EVAL", "return redis.call('KEYS', ARGV[1])[1]", "0", prefix + "*:s:*"))!;
             var tag = key[key.IndexOf('{', StringComparison.Ordinal)..(key.IndexOf('}', StringComparison.Ordinal) + 1)];
             for (var written = 0; written < FillerBytes; written += FillerChunk)
             {
@@ -224,7 +224,7 @@ public sealed class RedisDurableRevocationTests
         string? key = null;
         foreach (var node in await cluster.PrimariesAsync())
         {
-            key ??= await node.ExecuteAsync("EVAL", "return redis.call('KEYS', ARGV[1])[1]", "0", prefix + "*");
+            key ??= await node.ExecuteAsync("EVAL", "return redis.call('KEYS', ARGV[1])[1]", "0", prefix + "*:s:*");
         }
 
         Assert.NotNull(key);

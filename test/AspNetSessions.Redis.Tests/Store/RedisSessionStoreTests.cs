@@ -1,6 +1,7 @@
 using System.Globalization;
 using AspNetSessions.Redis.Tests.Infrastructure;
 using AspNetSessions.Stores;
+using AspNetSessions.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -123,6 +124,39 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
     }
 
     [Fact]
+    public async Task The_kind_listing_index_pages_without_scanning_and_drops_what_is_gone_after_its_grace()
+    {
+        var manager = Manager();
+        var a = await manager.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        var b = await manager.CreateAsync(new SessionCreateRequest { UserId = "bob" });
+        var c = await manager.CreateAsync(new SessionCreateRequest { UserId = "carol" });
+        var listing = $"{_store.KeyPrefix}Session:{{#}}:k";
+        Assert.Equal("zset", await Server.ExecuteAsync("TYPE", listing));
+        Assert.Equal(a.Session.CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), await Server.ExecuteAsync("ZSCORE", listing, a.Session.Id));
+
+        // A revocation takes its id out (after the fact, fire-and-forget).
+        Assert.True(await manager.RevokeAsync(c.Session.Id));
+        await Eventually.ReturnsAsync(() => Server.ExecuteAsync("ZSCORE", listing, c.Session.Id), null);
+
+        // As if Redis had expired a's hash by its TTL, and a create were between its two steps (id listed, no hash yet).
+        await Server.ExecuteAsync("DEL", $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{a.Session.Id}");
+        var inFlight = SessionIds.New("dave");
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await Server.ExecuteAsync("ZADD", listing, _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), inFlight);
+        var scans = await CommandCallsAsync("scan");
+
+        var page = await manager.ListPageAsync(filter: null, limit: 10);
+
+        Assert.Equal([b.Session.Id], page.Items.Select(s => s.Id));
+        Assert.Null(page.Next);
+        Assert.Equal(scans, await CommandCallsAsync("scan"));
+        // a's id is older than the grace: dropped; the create in flight is not.
+        await Eventually.ReturnsAsync(() => Server.ExecuteAsync("ZSCORE", listing, a.Session.Id), null);
+        Assert.NotNull(await Server.ExecuteAsync("ZSCORE", listing, inFlight));
+    }
+
+    [Fact]
     public async Task No_token_or_secret_is_ever_written_to_redis()
     {
         var manager = Manager();
@@ -201,7 +235,7 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         var read = await _store.Store.GetAsync("Session", record.Session.Id, now, default);
         Assert.Equal(user, read!.Session.UserId);
         Assert.Equal(data, read.Session.Data);
-        Assert.Single(await _store.Store.QueryAsync(new SessionQuery { Kind = "Session", UserId = user, Now = now }, default));
+        Assert.Single((await _store.Store.QueryAsync(new SessionQuery { Kind = "Session", UserId = user, Now = now }, default)).Items);
 
         var updated = await _store.Store.UpdateAsync("Session", record.Session.Id, new SessionPatch { Data = new Dictionary<string, string> { ["note"] = "short" } }, now, default);
 

@@ -76,7 +76,46 @@ public sealed class AdminEndpointsTests
         Assert.Equal("[]", await list.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task An_admin_pages_through_every_session_at_api_admin_sessions()
+    {
+        using var app = new SampleApp();
+        using var client = app.Client();
+        var alice = await client.LoginAsync("alice");
+        var bob = await client.LoginAsync("bob");
+        var bobKey = await client.CreateKeyAsync(bob.Token);
+
+        var listed = new List<JsonElement>();
+        var url = "/api/admin/sessions?limit=1";
+        for (var pages = 0; url is not null && pages < 10; pages++)
+        {
+            using var response = await client.SendAsync(HttpMethod.Get, url, alice.Token);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.DoesNotContain(bob.Token, body, StringComparison.Ordinal);
+            using var json = JsonDocument.Parse(body);
+            listed.AddRange(json.RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone()));
+            var next = json.RootElement.GetProperty("next");
+            url = next.ValueKind == JsonValueKind.Null ? null : "/api/admin/sessions?limit=1&cursor=" + Uri.EscapeDataString(next.GetString()!);
+        }
+
+        Assert.Null(url);
+        Assert.Equal(new[] { alice.SessionId, bob.SessionId, bobKey.SessionId }.Order(), listed.Select(s => s.GetProperty("id").GetString()).Order());
+        foreach (var session in listed)
+        {
+            foreach (var field in new[] { "id", "userId", "kind", "createdAt", "lastSeenAt", "expiresAt", "metadata" })
+            {
+                Assert.True(session.TryGetProperty(field, out _), field);
+            }
+        }
+
+        Assert.Equal("bob", listed.Single(s => s.GetProperty("id").GetString() == bobKey.SessionId).GetProperty("userId").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, await client.StatusAsync(HttpMethod.Get, "/api/admin/sessions?limit=501", alice.Token));
+        Assert.Equal(HttpStatusCode.BadRequest, await client.StatusAsync(HttpMethod.Get, "/api/admin/sessions?cursor=forged", alice.Token));
+    }
+
     [Theory]
+    [InlineData("GET", "/api/admin/sessions")]
     [InlineData("GET", "/api/admin/users/alice/sessions")]
     [InlineData("DELETE", "/api/admin/users/alice/sessions")]
     [InlineData("DELETE", "/api/admin/users/alice/sessions/x")]

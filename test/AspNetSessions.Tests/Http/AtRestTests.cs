@@ -25,7 +25,7 @@ public sealed class AtRestTests
     {
         await using var app = await AtRestScenario.StartAsync();
         var token = await app.SignInAsync();
-        var record = Assert.Single(await app.Store.QueryAsync(new SessionQuery { Kind = "Session", Now = DateTimeOffset.UtcNow, UserId = AtRestScenario.UserId }, default));
+        var record = Assert.Single((await app.Store.QueryAsync(new SessionQuery { Kind = "Session", Now = DateTimeOffset.UtcNow, UserId = AtRestScenario.UserId }, default)).Items);
         var items = record.Session.AuthenticationItems;
         var (key, value) = Assert.Single(items);
         await app.Store.DeleteAsync("Session", record.Session.Id, default);

@@ -34,7 +34,8 @@ public sealed class MemorySessionStoreTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, store.Count);
         var query = new SessionQuery { Kind = "k", UserId = "alice", Now = time.GetUtcNow(), Status = SessionStatus.All };
-        Assert.Single(await store.QueryAsync(query, default));
+        Assert.Single((await store.QueryAsync(query, default)).Items);
+        Assert.Single((await store.QueryAsync(query with { UserId = null }, default)).Items);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class MemorySessionStoreTests
         await store.CreateAsync(second, 0, now, default);
 
         var listed = await store.QueryAsync(new SessionQuery { Kind = "k", UserId = "alice", Now = now }, default);
-        Assert.Equal(second.Session.Id, Assert.Single(listed).Session.Id);
+        Assert.Equal(second.Session.Id, Assert.Single(listed.Items).Session.Id);
     }
 
     [Fact]
@@ -71,8 +72,21 @@ public sealed class MemorySessionStoreTests
         });
 
         var expected = records.Where(r => r.Session.Id[^1] % 2 != 0).Select(r => r.Session.Id).Order();
-        var listed = await store.QueryAsync(new SessionQuery { Kind = "k", UserId = "alice", Now = now }, default);
-        Assert.Equal(expected, listed.Select(r => r.Session.Id).Order());
+        foreach (var userId in new[] { "alice", null })
+        {
+            // The user's index and the kind's listing order alike.
+            var listed = new List<string>();
+            var query = new SessionQuery { Kind = "k", UserId = userId, Now = now, Limit = 300 };
+            do
+            {
+                var page = await store.QueryAsync(query, default);
+                listed.AddRange(page.Items.Select(r => r.Session.Id));
+                query = query with { Cursor = page.Next };
+            }
+            while (query.Cursor is not null);
+
+            Assert.Equal(expected, listed.Order());
+        }
     }
 
     [Fact]

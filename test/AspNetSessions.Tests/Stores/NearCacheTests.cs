@@ -196,6 +196,45 @@ public sealed class NearCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_misses_for_one_session_share_one_store_call()
+    {
+        var (record, _) = await _a.CreateAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _a.Shared.DuringLookup = () => release.Task; // the first store call stays in flight until released
+        var lookups = _a.Shared.Lookups;
+
+        var found = Enumerable.Range(0, 8).Select(_ => _a.Store.FindAndSlideAsync(_a.Lookup(record), default).AsTask()).ToArray();
+        release.SetResult();
+
+        Assert.All(await Task.WhenAll(found), r => Assert.Equal(record.Session.Id, r?.Session.Id));
+        Assert.Equal(lookups + 1, _a.Shared.Lookups);
+    }
+
+    [Fact]
+    public async Task A_concurrent_miss_with_another_secret_or_after_a_revocation_asks_the_store_itself()
+    {
+        var (record, _) = await _a.CreateAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void HoldNextLookup() => _a.Shared.DuringLookup = () =>
+        {
+            _a.Shared.DuringLookup = null;
+            return release.Task;
+        };
+
+        HoldNextLookup();
+        var wrong = _a.Store.FindAndSlideAsync(_a.Lookup(record) with { Digest = RandomNumberGenerator.GetBytes(32) }, default).AsTask(); // in flight
+        Assert.NotNull(await _a.Store.FindAndSlideAsync(_a.Lookup(record), default)); // not the wrong guess's answer
+        HoldNextLookup();
+        var before = _b.Store.FindAndSlideAsync(_b.Lookup(record), default).AsTask(); // in flight, read before the revocation
+        await _b.Store.DeleteAsync(record.Session.Kind, record.Session.Id, default);
+        Assert.Null(await _b.Store.FindAndSlideAsync(_b.Lookup(record), default)); // began after it: never the older answer
+        release.SetResult();
+
+        Assert.Null(await wrong);
+        Assert.NotNull(await before);
+    }
+
+    [Fact]
     public async Task A_wrong_secret_is_never_answered_from_the_cache_and_evicts_nothing()
     {
         var (record, _) = await _a.CreateAsync();
