@@ -339,6 +339,10 @@ internal static class ScaleBenchmark
             for (var i = 0; i < plan.Count; i++)
             {
                 var record = Fixtures.NewRecord(plan.Users[i % plan.Users.Length], _hasher, _keyMaterial, out var digest, plan.Metadata ? Fixtures.SignInMetadata(_next++) : null);
+                // Created one millisecond apart, the last at the fixtures' instant, as sign-ins over time are (created-at
+                // orders the admin listing; a million in one millisecond would be one tie).
+                var created = Fixtures.Now.AddMilliseconds(i - plan.Count);
+                record = record with { Session = record.Session with { CreatedAt = created, AuthenticatedAt = created } };
                 plan.First ??= record;
                 plan.Batch.Add(record);
                 if (plan.ProbeAt.Contains(i))
