@@ -58,7 +58,9 @@ builder.Services.AddAuthorizationBuilder().AddPolicy("Admin", policy => policy.R
     .AddPolicy(ApiKeyEndpoints.OrdersReadPolicy, policy => policy
         .AddAuthenticationSchemes(SessionAuthenticationDefaults.AuthenticationScheme, DemoUsers.ApiKeyScheme)
         .RequireAuthenticatedUser()
-        .RequireSessionScope("orders:read"));
+        .RequireSessionScope("orders:read"))
+    // Device-bound sessions (issue #26, DBSC): only a session whose browser bound it to a device key.
+    .AddPolicy("DeviceBound", policy => policy.RequireDeviceBoundSession());
 
 // Step-up (RFC 9470): POST /api/account/sensitive needs an authentication within Sample:StepUpMaxAge (default 00:05:00),
 // checked at startup. The policy is built when first used, from the validated options.
@@ -273,6 +275,16 @@ app.MapGet("/account", (ClaimsPrincipal user) => Results.Content(
     <body><main><h1>Your account</h1><p>Signed in as <strong>{System.Net.WebUtility.HtmlEncode(user.FindFirstValue(ClaimTypes.NameIdentifier))}</strong>.</p>
     <p><a href="/">Your sessions</a></p></main></body></html>
     """, "text/html; charset=utf-8")).RequireAuthorization();
+
+// A page only a device-bound session may open (SessionAuth:DeviceBound:Enabled): a browser with DBSC registers its key
+// right after sign-in; one without it (or before registering) gets 403, and a stolen cookie stops working within minutes.
+app.MapGet("/account/device", (ClaimsPrincipal user) => Results.Content(
+    $"""
+    <!doctype html>
+    <html lang="en"><head><meta charset="utf-8"><title>Device-bound</title><link rel="stylesheet" href="/app.css"></head>
+    <body><main><h1>Device-bound session</h1><p><strong>{System.Net.WebUtility.HtmlEncode(user.FindFirstValue(ClaimTypes.NameIdentifier))}</strong>, this session is bound to a key this device holds.</p>
+    <p><a href="/">Your sessions</a></p></main></body></html>
+    """, "text/html; charset=utf-8")).RequireAuthorization("DeviceBound");
 
 // The session store's health (memory: always healthy; Redis: a PING with a timeout).
 app.MapHealthChecks("/healthz");

@@ -248,13 +248,14 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore,
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
                 var (record, version) = await ReadAsync(context, kind, id, ct).ConfigureAwait(false);
-                if (record is null || !record.Session.IsValidAt(now))
+                if (record is null || !record.Session.IsValidAt(now) || !patch.Holds(record.Session))
                 {
                     return null;
                 }
 
                 // SessionPatch.ApplyTo decides the new values; the UPDATE writes only the fields the patch names, and
-                // compares-and-swaps on the version (and on last seen/expiry when it writes those, since slides do not bump it).
+                // compares-and-swaps on the version (and on last seen/expiry when it writes those, since slides do not bump it); the
+                // precondition (SessionPatch.Holds) is checked on the version read, so it still holds when the UPDATE matches.
                 var patched = patch.ApplyTo(record);
                 if (await WritePatchAsync(context, record, version, patch, patched, ct).ConfigureAwait(false))
                 {
@@ -513,6 +514,16 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore,
             if (patch.AuthenticationItems is not null)
             {
                 setters.SetProperty(r => r.AuthenticationItems, SessionRowCodec.ItemsColumn(s.AuthenticationItems));
+            }
+
+            if (patch.DeviceKey is not null)
+            {
+                setters.SetProperty(r => r.DeviceKey, SessionRowCodec.DeviceKeyColumn(s.DeviceKey));
+            }
+
+            if (patch.DeviceChallenge is not null)
+            {
+                setters.SetProperty(r => r.DeviceChallenge, s.DeviceChallenge);
             }
         }, cancellationToken).ConfigureAwait(false);
         return written == 1;

@@ -7,7 +7,7 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// The session tables' layout, in one place: keys, indexes, lengths, the promoted columns. Primary key (kind, id);
 /// index (kind, user id) for a user's sessions; index (kind, created-at, id) for kind-wide pages (keyset paging);
 /// index on expires for the pruner; the nullable columns AuthenticatedAt and
-/// AuthenticationItems (step-up), Name and Scopes (API keys). A change of layout is a new model version
+/// AuthenticationItems (step-up), Name and Scopes (API keys), DeviceKey and DeviceChallenge (DBSC). A change of layout is a new model version
 /// (<see cref="SessionModelOptions.ModelVersion"/>), built only for apps that ask for it.
 /// </summary>
 internal static class SessionModel
@@ -15,6 +15,7 @@ internal static class SessionModel
     public const int KindMaxLength = 64;
     public const int UserIdMaxLength = 256;
     public const int DigestMaxLength = 64;
+    public const int DeviceChallengeMaxLength = 64;
 
     public static void Build(ModelBuilder modelBuilder, SessionModelOptions options)
     {
@@ -54,6 +55,7 @@ internal static class SessionModel
         entity.Property(r => r.Data).IsRequired();
         entity.Property(r => r.Metadata).IsRequired();
         entity.Property(r => r.Name).HasMaxLength(AspNetSessions.SessionCreateRequest.NameMaxLength);
+        entity.Property(r => r.DeviceChallenge).HasMaxLength(DeviceChallengeMaxLength);
 
         entity.HasIndex(r => new { r.Kind, r.UserId });
         entity.HasIndex(r => new { r.Kind, r.CreatedAt, r.Id });

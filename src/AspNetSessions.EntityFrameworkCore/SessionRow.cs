@@ -45,6 +45,12 @@ internal sealed class SessionRow
     /// <summary>JSON array of scopes; null for an unrestricted session.</summary>
     public string? Scopes { get; set; }
 
+    /// <summary>The bound device key (DBSC), <c>SessionJson.WriteDeviceKey</c>'s array; null: not bound.</summary>
+    public string? DeviceKey { get; set; }
+
+    /// <summary>The outstanding DBSC challenge; null: none. A patch may expect it (compare-and-swap through <see cref="Version"/>).</summary>
+    public string? DeviceChallenge { get; set; }
+
     /// <summary>Bumped by every change except a touch (a slide), so that patches compare-and-swap on it.</summary>
     public long Version { get; set; }
 }

@@ -30,6 +30,8 @@ internal static class SessionRowCodec
             AuthenticationItems = ItemsColumn(s.AuthenticationItems),
             Name = s.Name,
             Scopes = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : null,
+            DeviceKey = DeviceKeyColumn(s.DeviceKey),
+            DeviceChallenge = s.DeviceChallenge,
             Version = version,
         };
     }
@@ -38,6 +40,9 @@ internal static class SessionRowCodec
 
     /// <summary>The authentication properties items column: null when there are none.</summary>
     public static string? ItemsColumn(IReadOnlyDictionary<string, string> items) => items.Count == 0 ? null : SessionJson.WriteMap(items);
+
+    /// <summary>The device key column: null when the session is not bound.</summary>
+    public static string? DeviceKeyColumn(SessionDeviceKey? key) => key is null ? null : SessionJson.WriteDeviceKey(key);
 
     public static DateTimeOffset FromColumn(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc), TimeSpan.Zero);
 
@@ -81,6 +86,8 @@ internal static class SessionRowCodec
                 AuthenticationItems = SessionJson.ReadMap(row.AuthenticationItems),
                 Name = row.Name is { Length: > 0 } name ? name : null,
                 Scopes = row.Scopes is { } scopes ? SessionJson.ReadScopes(scopes) : null,
+                DeviceKey = SessionJson.ReadDeviceKey(row.DeviceKey),
+                DeviceChallenge = row.DeviceChallenge is { Length: > 0 } challenge ? challenge : null,
             };
             record = new SessionRecord(session, row.Digest);
             problem = null;
@@ -88,7 +95,7 @@ internal static class SessionRowCodec
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or ArgumentException)
         {
-            problem = "claims, data, metadata, authentication items or scopes are not valid JSON of the expected shape";
+            problem = "claims, data, metadata, authentication items, scopes or the device key are not valid JSON of the expected shape";
             return false;
         }
     }

@@ -30,6 +30,8 @@ internal static class RedisSessionCodec
         destination[(int)RedisSessionField.AuthenticationItems] = Map(s.AuthenticationItems);
         destination[(int)RedisSessionField.Name] = s.Name ?? string.Empty;
         destination[(int)RedisSessionField.Scopes] = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : string.Empty;
+        destination[(int)RedisSessionField.DeviceKey] = DeviceKey(s.DeviceKey);
+        destination[(int)RedisSessionField.DeviceChallenge] = s.DeviceChallenge ?? string.Empty;
     }
 
     /// <summary>
@@ -81,6 +83,8 @@ internal static class RedisSessionCodec
                 Metadata = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.Metadata]).Span),
                 Name = (string?)f[(int)RedisSessionField.Name] is { Length: > 0 } name ? name : null,
                 Scopes = (string?)f[(int)RedisSessionField.Scopes] is { Length: > 0 } scopes ? SessionJson.ReadScopes(scopes) : null,
+                DeviceKey = SessionJson.ReadDeviceKey((string?)f[(int)RedisSessionField.DeviceKey]),
+                DeviceChallenge = (string?)f[(int)RedisSessionField.DeviceChallenge] is { Length: > 0 } challenge ? challenge : null,
             };
             session = session with
             {
@@ -104,6 +108,9 @@ internal static class RedisSessionCodec
 
     /// <summary>Data or metadata as stored in their hash field: '' when empty, else <see cref="SessionJson.WriteMap"/>.</summary>
     public static string Map(IReadOnlyDictionary<string, string> map) => map.Count == 0 ? string.Empty : SessionJson.WriteMap(map);
+
+    /// <summary>A device key as stored in its hash field: '' for none, else <see cref="SessionJson.WriteDeviceKey"/>.</summary>
+    public static string DeviceKey(SessionDeviceKey? key) => key is null ? string.Empty : SessionJson.WriteDeviceKey(key);
 
     private static DateTimeOffset Instant(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
     {

@@ -46,4 +46,10 @@ internal enum RedisSessionField
 
     /// <summary><c>sc</c>: the scopes, a JSON array of strings; '' for an unrestricted session (API keys).</summary>
     Scopes,
+
+    /// <summary><c>dk</c>: the bound device key (DBSC), <c>SessionJson.WriteDeviceKey</c>'s array, or '' for none.</summary>
+    DeviceKey,
+
+    /// <summary><c>dc</c>: the outstanding DBSC challenge, or '' for none; <c>SessionPatch.IfDeviceChallenge</c> compares it.</summary>
+    DeviceChallenge,
 }

@@ -210,15 +210,17 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>
-    /// KEYS: session. ARGV: now, index key prefix (<c>{prefix}{kind}:{G}:u:</c>), id, change channel, kind, then (field
-    /// position, value) pairs. Returns the fields after the change, or nil for no valid session; a change is announced.
+    /// KEYS: session. ARGV: now, index key prefix (<c>{prefix}{kind}:{G}:u:</c>), id, change channel, kind, the precondition
+    /// ('' for none, or '=' and the device challenge the stored one must equal), then (field position, value) pairs. Returns
+    /// the fields after the change, or nil for no valid session or a failed precondition (nothing written or announced);
+    /// a change is announced.
     /// </summary>
     public static readonly RedisScript Update = Common + "\n" + """
         -- Mirrors SessionPatch.ApplyTo: given fields replace stored ones; a new expiry is capped by the absolute one
         -- and moves the TTL and the index score. A value in fewer chunks than before drops the rest.
         local function ApplyTo(key, h, chunks, now, indexKey, id)
           local changes, stale, expiresAt = {}, {}, nil
-          for i = 6, #ARGV, 2 do
+          for i = 7, #ARGV, 2 do
             local f, v = tonumber(ARGV[i]), ARGV[i + 1]
             if f == EXPIRES_AT then
               expiresAt = Cap(tonumber(v), absolute(h))
@@ -237,6 +239,8 @@ internal static class RedisSessionScripts
         if not present(KEYS[1], h) then return nil end
         if not intact(h) then return h end
         if tonumber(h[EXPIRES_AT]) <= now then return nil end
+        -- Mirrors SessionPatch.Holds: checked in the same script as the write, so one of concurrent consumers wins.
+        if ARGV[6] ~= '' and h[DEVICE_CHALLENGE] ~= string.sub(ARGV[6], 2) then return nil end
         ApplyTo(KEYS[1], h, chunks, now, ARGV[2] .. h[USER_ID], ARGV[3])
         announce(ARGV[4], ANNOUNCE_SESSION, ARGV[5], ARGV[3])
         return h

@@ -144,7 +144,8 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             return null;
         }
 
-        var args = new List<RedisValue> { RedisSessionCodec.Millis(now), IndexPrefix(kind, id), id, _channel, kind };
+        // ARGV[6]: the precondition, '' for none or '=' and the challenge the stored one must equal (SessionPatch.Holds).
+        var args = new List<RedisValue> { RedisSessionCodec.Millis(now), IndexPrefix(kind, id), id, _channel, kind, patch.IfDeviceChallenge is { } expected ? "=" + expected : RedisValue.EmptyString };
         void Add(RedisSessionField field, RedisValue value)
         {
             args.Add(RedisSessionFields.LuaIndex(field));
@@ -189,6 +190,16 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         if (patch.AuthenticationItems is { } items)
         {
             Add(RedisSessionField.AuthenticationItems, RedisSessionCodec.Map(items));
+        }
+
+        if (patch.DeviceKey is { } deviceKey)
+        {
+            Add(RedisSessionField.DeviceKey, RedisSessionCodec.DeviceKey(deviceKey));
+        }
+
+        if (patch.DeviceChallenge is { } challenge)
+        {
+            Add(RedisSessionField.DeviceChallenge, challenge);
         }
 
         // A new digest revokes the old token: acknowledged by the replicas like any revocation.

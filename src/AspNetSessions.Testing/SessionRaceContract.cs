@@ -16,6 +16,38 @@ public abstract class SessionRaceContract
     protected abstract ISessionStore Store { get; }
 
     [Fact]
+    public async Task A_device_challenge_is_consumed_exactly_once_by_concurrent_updates()
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var kind = "dbsc" + Guid.NewGuid().ToString("N")[..8];
+        var challenge = "c0." + now.AddMinutes(5).ToUnixTimeSeconds();
+        var id = SessionIds.New("racer");
+        await Store.CreateAsync(new SessionRecord(
+            new Session { Id = id, Kind = kind, UserId = "racer", CreatedAt = now, LastSeenAt = now, ExpiresAt = now.AddHours(1), AuthenticatedAt = now, DeviceChallenge = challenge },
+            System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), 0, now, CancellationToken.None);
+
+        for (var round = 1; round <= 5; round++)
+        {
+            // Sixteen refreshes answer the same challenge, each replacing it with its own next one and a new digest.
+            var expected = challenge;
+            var winners = new ConcurrentBag<string>();
+            await Parallel.ForEachAsync(Enumerable.Range(0, 16), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            {
+                var next = $"c{round}-{i}." + now.AddMinutes(5).ToUnixTimeSeconds();
+                var patch = new SessionPatch { IfDeviceChallenge = expected, DeviceChallenge = next, Digest = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32) };
+                if (await Store.UpdateAsync(kind, id, patch, now, ct) is { } won)
+                {
+                    Assert.Equal(next, won.Session.DeviceChallenge);
+                    winners.Add(next);
+                }
+            });
+
+            challenge = Assert.Single(winners);
+            Assert.Equal(challenge, (await Store.GetAsync(kind, id, now, CancellationToken.None))!.Session.DeviceChallenge);
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_sign_ins_slides_rotations_and_revocations_leave_a_consistent_user()
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));

@@ -594,6 +594,71 @@ public abstract class SessionStoreContract
     private static void AssertSameItems(IReadOnlyDictionary<string, string> expected, IReadOnlyDictionary<string, string> actual) =>
         Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), actual.OrderBy(p => p.Key, StringComparer.Ordinal));
 
+    [Fact]
+    public async Task A_device_key_and_challenge_round_trip_through_get_find_query_and_rotation()
+    {
+        var challenged = NewRecord("alice");
+        challenged = challenged with { Session = challenged.Session with { DeviceChallenge = NewChallenge() } };
+        var bound = NewRecord("alice", createdAt: T0.AddSeconds(1));
+        bound = bound with { Session = bound.Session with { DeviceKey = NewDeviceKey(T0.AddMilliseconds(1234)), DeviceChallenge = NewChallenge() } };
+        await SeedAsync(T0, challenged, bound);
+
+        AssertSameRecord(challenged, await Store.GetAsync(_kind, challenged.Session.Id, T0, None));
+        AssertSameRecord(bound, await Store.GetAsync(_kind, bound.Session.Id, T0, None));
+        Assert.Equal(SessionBinding.None, challenged.Session.Binding);
+        Assert.Equal(SessionBinding.DeviceBound, (await Store.GetAsync(_kind, bound.Session.Id, T0, None))!.Session.Binding);
+        var listed = (await Store.QueryAsync(Query("alice"), None)).Items;
+        AssertSameRecord(challenged, listed[0]);
+        AssertSameRecord(bound, listed[1]);
+
+        var slid = await Store.FindAndSlideAsync(Lookup(bound, T0.AddMinutes(1), slideTo: T0.AddMinutes(31)), None);
+        Assert.Equal(bound.Session.DeviceKey, slid!.Session.DeviceKey);
+        Assert.Equal(bound.Session.DeviceChallenge, slid.Session.DeviceChallenge);
+        var rotated = await Store.UpdateAsync(_kind, bound.Session.Id, new SessionPatch { Digest = RandomNumberGenerator.GetBytes(32) }, T0.AddMinutes(2), None);
+        Assert.Equal(bound.Session.DeviceKey, rotated!.Session.DeviceKey);
+        Assert.Equal(bound.Session.DeviceKey, (await Store.GetAsync(_kind, bound.Session.Id, T0.AddMinutes(2), None))!.Session.DeviceKey);
+    }
+
+    [Fact]
+    public async Task Binding_a_device_key_consumes_the_expected_challenge_in_the_same_update()
+    {
+        var record = NewRecord("alice");
+        var challenge = NewChallenge();
+        record = record with { Session = record.Session with { DeviceChallenge = challenge } };
+        await SeedAsync(T0, record);
+        var key = NewDeviceKey(T0.AddMinutes(1));
+        var next = NewChallenge();
+
+        var bound = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { IfDeviceChallenge = challenge, DeviceKey = key, DeviceChallenge = next }, T0.AddMinutes(1), None);
+
+        Assert.NotNull(bound);
+        Assert.Equal(key, bound.Session.DeviceKey);
+        Assert.Equal(next, bound.Session.DeviceChallenge);
+        AssertSameRecord(bound, await Store.GetAsync(_kind, record.Session.Id, T0.AddMinutes(1), None));
+    }
+
+    [Fact]
+    public async Task An_update_expecting_another_challenge_changes_nothing_and_returns_null()
+    {
+        var record = NewRecord("alice");
+        var challenge = NewChallenge();
+        record = record with { Session = record.Session with { DeviceChallenge = challenge } };
+        await SeedAsync(T0, record);
+        var change = new SessionPatch { DeviceKey = NewDeviceKey(T0), DeviceChallenge = NewChallenge(), Digest = RandomNumberGenerator.GetBytes(32), Data = new Dictionary<string, string> { ["k"] = "changed" } };
+
+        Assert.Null(await Store.UpdateAsync(_kind, record.Session.Id, change with { IfDeviceChallenge = NewChallenge() }, T0, None));
+        Assert.Null(await Store.UpdateAsync(_kind, record.Session.Id, change with { IfDeviceChallenge = "" }, T0, None));
+        Assert.Null(await Store.UpdateAsync(_kind, record.Session.Id, change with { IfDeviceChallenge = challenge + "x" }, T0, None));
+        AssertSameRecord(record, await Store.GetAsync(_kind, record.Session.Id, T0, None));
+
+        // Consumed once (cleared): the same expectation never applies again, and "" then expects exactly that.
+        Assert.NotNull(await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { IfDeviceChallenge = challenge, DeviceChallenge = "" }, T0, None));
+        Assert.Null(await Store.UpdateAsync(_kind, record.Session.Id, change with { IfDeviceChallenge = challenge }, T0, None));
+        Assert.Null((await Store.GetAsync(_kind, record.Session.Id, T0, None))!.Session.DeviceChallenge);
+        Assert.NotNull(await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { IfDeviceChallenge = "", DeviceChallenge = challenge }, T0, None));
+        Assert.Equal(challenge, (await Store.GetAsync(_kind, record.Session.Id, T0, None))!.Session.DeviceChallenge);
+    }
+
     /// <summary>Creates each record, uncapped, in order.</summary>
     protected async Task SeedAsync(DateTimeOffset now, params SessionRecord[] records)
     {
@@ -674,5 +739,21 @@ public abstract class SessionStoreContract
         Assert.Equal(expected.Digest, actual.Digest);
         Assert.Equal(e.Name, a.Name);
         Assert.Equal(e.Scopes, a.Scopes);
+        Assert.Equal(e.DeviceKey, a.DeviceKey);
+        Assert.Equal(e.DeviceChallenge, a.DeviceChallenge);
+        Assert.Equal(e.Binding, a.Binding);
     }
+
+    /// <summary>A device key as a DBSC registration stores it (an RSA-sized canonical JWK, so the longest form round-trips).</summary>
+    protected static SessionDeviceKey NewDeviceKey(DateTimeOffset boundAt) => new()
+    {
+        Jwk = "{\"e\":\"AQAB\",\"kty\":\"RSA\",\"n\":\"" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(512)).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"}",
+        Algorithm = "RS256",
+        Thumbprint = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+        BoundAt = boundAt,
+        CredentialExpiresAt = boundAt.AddMinutes(10),
+    };
+
+    /// <summary>A challenge of the shape the manager issues (random, then its expiry).</summary>
+    protected static string NewChallenge() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_') + ".1767258000";
 }

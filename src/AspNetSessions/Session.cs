@@ -67,6 +67,21 @@ public sealed record Session
     /// </summary>
     public IReadOnlyList<string>? Scopes { get; init; }
 
+    // --- Device-bound sessions (issue #26, DBSC) ------------------------------------------------------------
+
+    /// <summary>The device key the session is bound to, or <see langword="null"/> for an ordinary session.</summary>
+    public SessionDeviceKey? DeviceKey { get; init; }
+
+    /// <summary>Whether the session is bound to a device key: <see cref="SessionBinding.DeviceBound"/> exactly when it has a <see cref="DeviceKey"/>.</summary>
+    public SessionBinding Binding => DeviceKey is null ? SessionBinding.None : SessionBinding.DeviceBound;
+
+    /// <summary>
+    /// The session's one outstanding DBSC challenge (its expiry is part of the value), or <see langword="null"/> for none.
+    /// A proof must sign exactly this value; the manager consumes it with a <see cref="Stores.SessionPatch.IfDeviceChallenge"/>
+    /// precondition, so a challenge is used at most once. Not a secret (it travels in a response header), and not a credential.
+    /// </summary>
+    public string? DeviceChallenge { get; init; }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /// <summary>Whether the session is still valid at <paramref name="now"/>.</summary>

@@ -56,4 +56,7 @@ public sealed record SessionCreateRequest
     /// exceed the kind's <c>AbsoluteTimeout</c>. <see langword="null"/>: the kind's lifetimes apply.
     /// </summary>
     public TimeSpan? Lifetime { get; init; }
+
+    /// <summary>The DBSC registration challenge a cookie sign-in offers, kept on the new session (set by the handler only).</summary>
+    internal string? DeviceChallenge { get; init; }
 }

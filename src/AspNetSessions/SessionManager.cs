@@ -94,6 +94,7 @@ internal sealed partial class SessionManager : ISessionManager
                 AuthenticationItems = SessionMaps.Freeze(request.AuthenticationItems),
                 Name = name,
                 Scopes = scopes,
+                DeviceChallenge = request.DeviceChallenge,
             };
 
             var record = new SessionRecord(_secrets.Protect(session), _hasher.Digest(keyMaterial));
@@ -290,6 +291,21 @@ internal sealed partial class SessionManager : ISessionManager
 
     public async Task<CreatedSession?> RotateAsync(string sessionId, CancellationToken cancellationToken = default)
     {
+        var rotated = await RotateWithAsync(sessionId, static (_, digest) => new SessionPatch { Digest = digest }, cancellationToken).ConfigureAwait(false);
+        if (rotated is not null)
+        {
+            Log.SessionRotated(_logger, Kind, sessionId);
+        }
+
+        return rotated;
+    }
+
+    /// <summary>
+    /// Gives a session a new secret with whatever else <paramref name="patch"/> changes in the same store update (given
+    /// the current instant and the new digest); <see langword="null"/> when the store applied nothing.
+    /// </summary>
+    private async Task<CreatedSession?> RotateWithAsync(string sessionId, Func<DateTimeOffset, byte[], SessionPatch> patch, CancellationToken cancellationToken)
+    {
         if (!SessionTokenCodec.IsSessionId(sessionId))
         {
             return null;
@@ -301,14 +317,13 @@ internal sealed partial class SessionManager : ISessionManager
         {
             System.Buffers.Text.Base64Url.DecodeFromChars(sessionId, keyMaterial);
             RandomNumberGenerator.Fill(keyMaterial.AsSpan(SessionTokenCodec.IdBytes));
-            var patch = new SessionPatch { Digest = _hasher.Digest(keyMaterial) };
-            var record = await _store.UpdateAsync(Kind, sessionId, patch, Now(), cancellationToken).ConfigureAwait(false);
+            var now = Now();
+            var record = await _store.UpdateAsync(Kind, sessionId, patch(now, _hasher.Digest(keyMaterial)), now, cancellationToken).ConfigureAwait(false);
             if (record is null)
             {
                 return null;
             }
 
-            Log.SessionRotated(_logger, Kind, sessionId);
             // The new token works (the digest is stored) even when the record does not decrypt; it then authenticates nothing.
             return Reveal(record.Session) is { } session ? new CreatedSession(session, _codec.Format(keyMaterial)) : null;
         }

@@ -233,6 +233,70 @@ internal static class SessionJson
         }
     }
 
+    // --- Device-bound sessions (issue #26): the bound key -----------------------------------------------------
+
+    /// <summary>
+    /// A device key as one JSON array, <c>[alg, thumbprint, bound at, credential expires at (Unix ms), jwk]</c>, the canonical JWK written as the
+    /// object it is (not as an escaped string), so it reads back byte for byte.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    public static string WriteDeviceKey(SessionDeviceKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            writer.WriteStringValue(key.Algorithm);
+            writer.WriteStringValue(key.Thumbprint);
+            writer.WriteNumberValue(key.BoundAt.ToUnixTimeMilliseconds());
+            writer.WriteNumberValue(key.CredentialExpiresAt == DateTimeOffset.MaxValue ? -1 : key.CredentialExpiresAt.ToUnixTimeMilliseconds());
+            writer.WriteRawValue(key.Jwk, skipInputValidation: false);
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A device key from <see cref="WriteDeviceKey"/>'s form; <see langword="null"/> for the empty string (none).</summary>
+    /// <param name="json">The stored text.</param>
+    /// <exception cref="FormatException">The text is not a device key of that form.</exception>
+    public static SessionDeviceKey? ReadDeviceKey(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            var utf8 = Encoding.UTF8.GetBytes(json);
+            var reader = new Utf8JsonReader(utf8);
+            Expect(ref reader, JsonTokenType.StartArray);
+            Expect(ref reader, JsonTokenType.String);
+            var alg = reader.GetString()!;
+            Expect(ref reader, JsonTokenType.String);
+            var thumbprint = reader.GetString()!;
+            Expect(ref reader, JsonTokenType.Number);
+            var boundAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64());
+            Expect(ref reader, JsonTokenType.Number);
+            var credentialExpiresAt = reader.GetInt64() is var millis && millis == -1 ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeMilliseconds(millis);
+            Expect(ref reader, JsonTokenType.StartObject);
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            var jwk = Encoding.UTF8.GetString(utf8, start, (int)reader.BytesConsumed - start);
+            Expect(ref reader, JsonTokenType.EndArray);
+            End(ref reader);
+            return alg.Length == 0 || thumbprint.Length == 0
+                ? throw new FormatException("the device key has an empty algorithm or thumbprint")
+                : new SessionDeviceKey { Algorithm = alg, Thumbprint = thumbprint, BoundAt = boundAt, CredentialExpiresAt = credentialExpiresAt, Jwk = jwk };
+        }
+        catch (Exception e) when (e is JsonException or ArgumentOutOfRangeException)
+        {
+            throw new FormatException("the device key is not valid JSON of the expected shape: " + e.Message, e);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static JsonTokenType Next(ref Utf8JsonReader reader) =>

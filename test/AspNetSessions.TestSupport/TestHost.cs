@@ -25,25 +25,34 @@ public sealed class TestHost(WebApplication app, FakeTimeProvider time) : IAsync
     public static async Task<TestHost> StartAsync(
         Action<WebApplication> endpoints,
         Action<SessionAuthenticationOptions>? configure = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<SessionAuthBuilder>? auth = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-        var app = CreateBuilder(time, configure, services).Build();
+        var app = CreateBuilder(time, configure, services, auth).Build();
         app.UseSessionAuth();
         endpoints(app);
         await app.StartAsync();
         return new TestHost(app, time);
     }
 
-    /// <summary>The builder of such an app before its pipeline: TestServer, no log output, <paramref name="time"/>, <c>AddSessionAuth</c>.</summary>
-    public static WebApplicationBuilder CreateBuilder(FakeTimeProvider time, Action<SessionAuthenticationOptions>? configure = null, Action<IServiceCollection>? services = null)
+    /// <summary>
+    /// The builder of such an app before its pipeline: TestServer, no log output, <paramref name="time"/>, <c>AddSessionAuth</c>
+    /// (<paramref name="auth"/> adds to it, e.g. a kind).
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(
+        FakeTimeProvider time,
+        Action<SessionAuthenticationOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        Action<SessionAuthBuilder>? auth = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(time);
         services?.Invoke(builder.Services);
-        builder.Services.AddSessionAuth(o => configure?.Invoke(o));
+        var sessionAuth = builder.Services.AddSessionAuth(o => configure?.Invoke(o));
+        auth?.Invoke(sessionAuth);
         return builder;
     }
 

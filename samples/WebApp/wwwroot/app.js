@@ -63,6 +63,9 @@
     if (session.current) {
       device.append(' ', element('span', 'This device', 'badge'));
     }
+    if (session.binding === 'DeviceBound') {
+      device.append(' ', element('span', 'Device-bound', 'badge device-bound'));
+    }
     if (metadata.userAgent) {
       device.append(element('small', metadata.userAgent, 'user-agent'));
     }

@@ -105,6 +105,12 @@ internal sealed partial class SessionAuthenticationHandler(
             return Reject(SessionFailureReason.InvalidToken);
         }
 
+        if (session.DeviceKey is { } deviceKey && deviceKey.CredentialExpiresAt <= TimeProvider.GetUtcNow())
+        {
+            // A device-bound session's token authenticates only for its credential's lifetime (DBSC): a stolen cookie dies with it.
+            return Reject(SessionFailureReason.DeviceCredentialExpired);
+        }
+
         var principal = SessionPrincipal.Create(session, Scheme.Name);
         var properties = SessionAuthenticationItems.ToProperties(session);
         var renew = outcome.Slid;
@@ -183,8 +189,9 @@ internal sealed partial class SessionAuthenticationHandler(
             await _manager.RevokeAsync(old.Id, Context.RequestAborted).ConfigureAwait(false);
         }
 
-        var request = SessionPrincipal.SignInRequest(user, userId, properties, Options.CaptureRequestMetadata ? Context : null, TimeProvider.GetUtcNow());
+        var request = OfferDeviceBinding(SessionPrincipal.SignInRequest(user, userId, properties, Options.CaptureRequestMetadata ? Context : null, TimeProvider.GetUtcNow()));
         var created = await _manager.CreateAsync(request, Context.RequestAborted).ConfigureAwait(false);
+        WriteRegistrationOffer(created.Session);
 
         NoCacheHeaders.Apply(Response); // the response carries the token (the cookie, or the app's body)
         if (UsesCookie)

@@ -124,6 +124,11 @@ public sealed class SessionAuthenticationOptions : AuthenticationSchemeOptions
     /// </summary>
     public string[] SecretDataKeys { get; set; } = [];
 
+    // --- Device-bound sessions (issue #26) -------------------------------------------------------------------
+
+    /// <summary>Device Bound Session Credentials (DBSC) for this cookie kind; off by default. See <see cref="DeviceBoundSessionOptions"/>.</summary>
+    public DeviceBoundSessionOptions DeviceBound { get; set; } = new();
+
     // ---------------------------------------------------------------------------------------------------------
 
     /// <summary>The events of this scheme; see <see cref="SessionAuthenticationEvents"/>.</summary>

@@ -22,8 +22,14 @@ public static class SessionClaimTypes
     public const string Scoped = "session_scoped";
 
     /// <summary>
+    /// Present (value <c>DeviceBound</c>) when the session is bound to a device key (<see cref="Session.Binding"/>, DBSC);
+    /// <c>RequireDeviceBoundSession()</c> checks it.
+    /// </summary>
+    public const string Binding = "session_binding";
+
+    /// <summary>
     /// Whether a claim type is one the session itself provides: never stored from a signing-in principal and never taken
     /// from a session's stored claims, so a stored claim can never fake or widen them.
     /// </summary>
-    internal static bool IsSessionProvided(string type) => type is SessionId or Kind or AuthenticationTime or Scope or Scoped;
+    internal static bool IsSessionProvided(string type) => type is SessionId or Kind or AuthenticationTime or Scope or Scoped or Binding;
 }

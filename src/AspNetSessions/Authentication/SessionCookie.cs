@@ -45,6 +45,19 @@ internal static class SessionCookie
         });
     }
 
+    /// <summary>
+    /// Writes a device-bound session's cookie credential: it lives exactly <paramref name="lifetime"/> (the browser refreshes
+    /// it when it is gone), whatever the sign-in's persistence.
+    /// </summary>
+    public static void AppendDeviceCredential(HttpContext context, SessionAuthenticationOptions options, string token, TimeSpan lifetime)
+    {
+        var cookie = options.Cookie.Build(context);
+        cookie.MaxAge = lifetime;
+        cookie.Expires = null;
+        context.Response.Cookies.Append(options.Cookie.Name!, token, cookie);
+        NoCacheHeaders.Apply(context.Response);
+    }
+
     public static void Delete(HttpContext context, SessionAuthenticationOptions options)
     {
         context.Response.Cookies.Delete(options.Cookie.Name!, options.Cookie.Build(context));
@@ -57,7 +70,8 @@ internal static class SessionCookie
     /// <summary>
     /// Whether the persistent cookie's <c>Expires</c> is the sliding expiry (no absolute one bounds it), so it must be written
     /// again when the session slides, or the browser drops the cookie of an active user while the server still holds the session.
+    /// A device-bound session's cookie never follows: it lives its credential lifetime and is renewed by a DBSC refresh.
     /// </summary>
     public static bool FollowsSlide(Session session) =>
-        session.AbsoluteExpiresAt is null && session.ExpiresAt != DateTimeOffset.MaxValue && IsPersistent(session);
+        session.DeviceKey is null && session.AbsoluteExpiresAt is null && session.ExpiresAt != DateTimeOffset.MaxValue && IsPersistent(session);
 }

@@ -23,4 +23,7 @@ internal enum SessionFailureReason
 
     /// <summary>An <see cref="SessionAuthenticationEvents.OnValidateSession"/> handler rejected the session.</summary>
     RejectedByEvent,
+
+    /// <summary>A device-bound session's cookie credential outlived <c>DeviceBound:CredentialLifetime</c>: only a refresh signed by the device renews it.</summary>
+    DeviceCredentialExpired,
 }

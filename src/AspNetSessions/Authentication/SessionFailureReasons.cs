@@ -28,6 +28,7 @@ internal static class SessionFailureReasons
         SessionFailureReason.CrossSiteRequest => "cross_site",
         SessionFailureReason.StoreUnavailable => "store_unavailable",
         SessionFailureReason.RejectedByEvent => "event",
+        SessionFailureReason.DeviceCredentialExpired => "device_credential_expired",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 
@@ -40,6 +41,7 @@ internal static class SessionFailureReasons
         SessionFailureReason.CrossSiteRequest => "cookie-authenticated unsafe request from another site",
         SessionFailureReason.StoreUnavailable => "session store unavailable",
         SessionFailureReason.RejectedByEvent => "rejected by OnValidateSession",
+        SessionFailureReason.DeviceCredentialExpired => "device-bound credential expired (a stolen cookie, or a refresh the browser has not made)",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 
@@ -51,7 +53,7 @@ internal static class SessionFailureReasons
     {
         SessionFailureReason.StoreUnavailable => (StatusCodes.Status503ServiceUnavailable, null),
         SessionFailureReason.CrossSiteRequest => (StatusCodes.Status403Forbidden, null),
-        SessionFailureReason.MalformedToken or SessionFailureReason.InvalidToken or SessionFailureReason.RejectedByEvent =>
+        SessionFailureReason.MalformedToken or SessionFailureReason.InvalidToken or SessionFailureReason.RejectedByEvent or SessionFailureReason.DeviceCredentialExpired =>
             (StatusCodes.Status401Unauthorized, InvalidTokenChallenge),
         SessionFailureReason.InvalidRequest => (StatusCodes.Status401Unauthorized, "Bearer error=\"invalid_request\""),
         _ => (StatusCodes.Status401Unauthorized, "Bearer"),
@@ -65,6 +67,7 @@ internal static class SessionFailureReasons
         SessionFailureReason.CrossSiteRequest => "A cookie-authenticated unsafe request came from another site.",
         SessionFailureReason.StoreUnavailable => "The session store is unavailable.",
         SessionFailureReason.RejectedByEvent => "The session was rejected.",
+        SessionFailureReason.DeviceCredentialExpired => "The device-bound credential expired.",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 

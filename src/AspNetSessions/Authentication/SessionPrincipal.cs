@@ -101,6 +101,11 @@ internal static class SessionPrincipal
             }
         }
 
+        if (session.DeviceKey is not null)
+        {
+            AddClaim(identity, SessionClaimTypes.Binding, nameof(SessionBinding.DeviceBound));
+        }
+
         return new ClaimsPrincipal(identity);
 
         static void AddClaim(ClaimsIdentity identity, string type, string value) =>

@@ -70,6 +70,7 @@ public static class SessionAuthenticationBuilderExtensions
         services.AddDataProtection(); // encrypts what sessions carry at rest (SessionSecrets)
         services.TryAddSingleton<SessionMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, RecentAuthenticationHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, DeviceBoundSessionHandler>());
 
         services.AddKeyedSingleton(scheme, static (sp, key) =>
         {

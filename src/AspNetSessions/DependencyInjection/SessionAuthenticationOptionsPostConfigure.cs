@@ -16,5 +16,16 @@ internal sealed class SessionAuthenticationOptionsPostConfigure : IPostConfigure
             var tenth = idle / 10;
             options.SlidingGranularity = tenth < MaxDefaultGranularity ? tenth : MaxDefaultGranularity;
         }
+
+        var dbsc = options.DeviceBound ??= new DeviceBoundSessionOptions();
+        if (!dbsc.RegistrationPath.HasValue)
+        {
+            dbsc.RegistrationPath = "/.well-known/dbsc/" + name + "/registration";
+        }
+
+        if (!dbsc.RefreshPath.HasValue)
+        {
+            dbsc.RefreshPath = "/.well-known/dbsc/" + name + "/refresh";
+        }
     }
 }

@@ -61,9 +61,34 @@ internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<
 
         ValidateApiKeyOptions(options, registration, errors);
         ValidateCookie(options, registration, errors);
+        ValidateDeviceBound(options, registration, errors);
         ValidateKeys(options, registration, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateDeviceBound(SessionAuthenticationOptions options, SessionSchemeRegistration registration, List<string> errors)
+    {
+        var dbsc = options.DeviceBound;
+        if (dbsc is not { Enabled: true })
+        {
+            return;
+        }
+
+        if (options.TokenSources?.Contains(SessionTokenSource.Cookie) != true)
+        {
+            errors.Add($"{registration.Key("DeviceBound:Enabled")} is true, but the kind reads no cookie (TokenSources): device-bound sessions bind a browser's cookie. Switch it off for this kind, or add 'Cookie' to its TokenSources.");
+        }
+
+        if (dbsc.CredentialLifetime < DeviceBoundSessionOptions.MinCredentialLifetime)
+        {
+            errors.Add($"{registration.Key("DeviceBound:CredentialLifetime")} must be at least '00:05:00' (browsers limit how often they refresh); got '{dbsc.CredentialLifetime}'.");
+        }
+
+        if (dbsc.RegistrationPath == dbsc.RefreshPath)
+        {
+            errors.Add($"{registration.Key("DeviceBound:RegistrationPath")} and {registration.Key("DeviceBound:RefreshPath")} must differ; both are '{dbsc.RefreshPath}'.");
+        }
     }
 
     private static void ValidateCookie(SessionAuthenticationOptions options, SessionSchemeRegistration registration, List<string> errors)

@@ -28,6 +28,7 @@ public sealed record SessionInfo(
         {
             Name = session.Name,
             Scopes = session.Scopes,
+            Binding = session.Binding,
         };
     }
 
@@ -38,4 +39,9 @@ public sealed record SessionInfo(
     /// <summary>The scopes the session is limited to, or <see langword="null"/> when it is unrestricted (<see cref="SessionScopes"/>; then left out of the JSON).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Scopes { get; init; }
+
+    /// <summary>Whether the session is bound to a device key (DBSC): <c>"binding": "DeviceBound"</c> in the JSON, left out for <c>None</c>.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<SessionBinding>))]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SessionBinding Binding { get; init; }
 }

@@ -32,6 +32,33 @@ public sealed record SessionPatch
     /// <summary>New authentication properties items, replacing the old ones.</summary>
     public IReadOnlyDictionary<string, string>? AuthenticationItems { get; init; }
 
+    // Device-bound sessions (issue #26, DBSC).
+
+    /// <summary>A device key to bind the session to (registration); <see langword="null"/> leaves the binding as it is.</summary>
+    public SessionDeviceKey? DeviceKey { get; init; }
+
+    /// <summary>A new outstanding challenge, or the empty string to clear it; <see langword="null"/> leaves it as it is.</summary>
+    public string? DeviceChallenge { get; init; }
+
+    /// <summary>
+    /// A precondition: when set, the patch applies only if the stored <see cref="Session.DeviceChallenge"/> is exactly this
+    /// value (the empty string: no challenge), checked atomically with the write (like the stores' compare-and-swap); otherwise the store changes nothing
+    /// and returns <see langword="null"/>, as for a missing session. Of concurrent patches expecting the same challenge
+    /// that each replace it, exactly one applies: that is how a challenge is consumed exactly once (<see cref="Holds"/>).
+    /// </summary>
+    public string? IfDeviceChallenge { get; init; }
+
+    /// <summary>
+    /// Whether the patch's precondition holds for the stored session (always, without <see cref="IfDeviceChallenge"/>).
+    /// Stores check it in the same atomic step as the write; the Redis script mirrors it.
+    /// </summary>
+    /// <param name="session">The stored session.</param>
+    public bool Holds(Session session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return IfDeviceChallenge is null || string.Equals(session.DeviceChallenge ?? "", IfDeviceChallenge, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The record with this patch applied: set fields replace the stored ones, a new expiry is capped by the
     /// session's absolute expiry (<see cref="SessionExpiry.Cap"/>). Stores that apply patches elsewhere (Lua, SQL) mirror this.
@@ -50,6 +77,8 @@ public sealed record SessionPatch
             Metadata = Metadata ?? session.Metadata,
             AuthenticatedAt = AuthenticatedAt ?? session.AuthenticatedAt,
             AuthenticationItems = AuthenticationItems ?? session.AuthenticationItems,
+            DeviceKey = DeviceKey ?? session.DeviceKey,
+            DeviceChallenge = DeviceChallenge is null ? session.DeviceChallenge : DeviceChallenge.Length == 0 ? null : DeviceChallenge,
         };
         return Digest is { } digest ? new SessionRecord(session, digest) : record with { Session = session };
     }

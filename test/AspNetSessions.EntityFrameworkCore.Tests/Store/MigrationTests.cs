@@ -44,6 +44,8 @@ public sealed class MigrationTests(PostgresServer server)
         Assert.Contains("authentication_items = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
         Assert.Contains("name = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
         Assert.Contains("scopes = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
+        Assert.Contains("device_key = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
+        Assert.Contains("device_challenge = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
 
         var migration = Compile(scaffolded.MigrationCode, scaffolded.MetadataCode);
         migration.ActiveProvider = context.Database.ProviderName!;

@@ -1,8 +1,14 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Security.Claims;
 using AspNetSessions.Stores;
 using AspNetSessions.TestSupport;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,40 +17,26 @@ using Microsoft.Extensions.Time.Testing;
 namespace AspNetSessions.Tests.Http;
 
 /// <summary>
-/// A generated corpus of hostile Authorization headers and cookies against the sample: every answer is 401,
-/// none is a 500, and none of them reaches the store (a malformed token is refused before any I/O).
+/// A generated corpus of hostile Authorization headers and cookies: every answer is 401, none is a 500, and none of
+/// them reaches the store (a malformed token is refused before any I/O). On a minimal host of its own.
 /// </summary>
-public sealed class HostileInputTests : IDisposable
+public sealed class HostileInputTests
 {
-    private readonly FaultInjectingStore _store = new(new MemorySessionStore(new FakeTimeProvider(), NullLogger<MemorySessionStore>.Instance));
-    private readonly CapturingLoggerProvider _logs = new();
-    private readonly SampleApp _app;
-
-    public HostileInputTests()
-    {
-        var traceEverything = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace" };
-        _app = new SampleApp(traceEverything, s =>
-        {
-            s.AddSingleton<ISessionStore>(_store);
-            s.AddSingleton<ILoggerProvider>(_logs);
-        });
-    }
-
-    public void Dispose() => _app.Dispose();
-
     [Fact]
     public async Task Thousands_of_hostile_headers_and_cookies_get_401_and_never_touch_the_store()
     {
-        using var client = _app.Client();
-        var valid = await client.LoginAsync("alice");
-        var corpus = Corpus(valid.Token).ToArray();
+        var store = new FaultInjectingStore(new MemorySessionStore(new FakeTimeProvider(), NullLogger<MemorySessionStore>.Instance));
+        await using var host = await StartAsync(s => s.AddSingleton<ISessionStore>(store));
+        using var client = host.Client();
+        var valid = await SignInAsync(host);
+        var corpus = Corpus(valid).ToArray();
         Assert.True(corpus.Length > 3000, $"corpus has {corpus.Length} cases");
-        var callsBefore = _store.Calls;
+        var callsBefore = store.Calls;
 
         var failures = new List<string>();
         foreach (var (header, value) in corpus)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
             if (!request.Headers.TryAddWithoutValidation(header, value))
             {
                 continue;
@@ -58,61 +50,109 @@ public sealed class HostileInputTests : IDisposable
         }
 
         Assert.Empty(failures);
-        Assert.Equal(callsBefore, _store.Calls);
+        Assert.Equal(callsBefore, store.Calls);
     }
 
     [Fact]
     public async Task Logs_at_trace_never_contain_a_token_or_its_secret()
     {
-        using var client = _app.Client(cookies: true);
+        var logs = new CapturingLoggerProvider();
+        await using var host = await StartAsync(s => s.AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
         var tokens = new List<string>();
-        var login = await client.LoginAsync("alice");
-        tokens.Add(login.Token);
-        await client.MeAsync(login.Token);
-        await client.StatusAsync(HttpMethod.Get, "/api/me", DamagedToken.Of(login.Token, 3));
-        tokens.Add((await client.CreateKeyAsync(login.Token)).Token);
-
-        using (var signIn = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "bob", ["password"] = "bob-password" })))
+        var token = await SignInAsync(host);
+        tokens.Add(token);
+        using (var client = host.Client(token))
         {
-            tokens.Add(SampleApi.SessionCookie(signIn));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/me")).StatusCode);
         }
 
-        await client.GetAsync("/api/me");
-        await client.StatusAsync(HttpMethod.Delete, "/api/sessions", login.Token);
-        await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token);
-
-        Assert.NotEmpty(_logs.Lines);
-        Assert.Contains(_logs.Lines, l => l.Contains("[1001]", StringComparison.Ordinal)); // creation was logged
-        foreach (var token in tokens)
+        using (var damaged = host.Client(DamagedToken.Of(token, 3)))
         {
-            Assert.StartsWith(token[..4], token, StringComparison.Ordinal);
-            var secretPart = token[(token.IndexOf('_', StringComparison.Ordinal) + 25)..]; // past the prefix and the id-carrying characters
-            Assert.DoesNotContain(_logs.Lines, l => l.Contains(token, StringComparison.Ordinal) || l.Contains(secretPart, StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await damaged.GetAsync("/me")).StatusCode);
         }
 
-        Assert.DoesNotContain(_logs.Lines, l => l.Contains("alice-password", StringComparison.Ordinal) || l.Contains("bob-password", StringComparison.Ordinal));
+        var key = (await host.Services.GetRequiredKeyedService<ISessionManager>("ApiKey").CreateAsync(new SessionCreateRequest { UserId = "alice" })).Token;
+        tokens.Add(key);
+        using (var keyClient = host.Client(key))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await keyClient.GetAsync("/key")).StatusCode);
+        }
+
+        using var browser = host.Client();
+        using (var signIn = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "bob", ["password"] = "bob-password" })))
+        {
+            var cookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"));
+            var cookieToken = cookie["__Host-session=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];
+            tokens.Add(cookieToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
+            request.Headers.Add("Cookie", "__Host-session=" + cookieToken);
+            Assert.Equal(HttpStatusCode.OK, (await browser.SendAsync(request)).StatusCode);
+        }
+
+        using (var client = host.Client(token))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/sessions")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/logout", null)).StatusCode);
+        }
+
+        Assert.NotEmpty(logs.Lines);
+        Assert.Contains(logs.Lines, l => l.Contains("[1001]", StringComparison.Ordinal)); // creation was logged
+        foreach (var t in tokens)
+        {
+            var secretPart = t[(t.IndexOf('_', StringComparison.Ordinal) + 25)..]; // past the prefix and the id-carrying characters
+            Assert.DoesNotContain(logs.Lines, l => l.Contains(t, StringComparison.Ordinal) || l.Contains(secretPart, StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("bob-password", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Oversized_headers_get_401_up_to_kestrels_limit_and_431_beyond_it()
     {
-        using var app = new SampleApp();
-        app.UseKestrel(0);
-        app.StartServer();
-        using var client = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First()) };
+        var builder = TestHost.CreateBuilder(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        await using var app = builder.Build();
+        app.UseSessionAuth();
+        MapEndpoints(app);
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
         foreach (var size in new[] { 8 * 1024, 16 * 1024 })
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", "sess_" + new string('A', size)));
-            var cookie = await client.StatusAsync(HttpMethod.Get, "/api/me", null, r => r.Headers.TryAddWithoutValidation("Cookie", "__Host-session=" + new string('B', size)));
+            Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/me", "sess_" + new string('A', size)));
+            var cookie = await client.StatusAsync(HttpMethod.Get, "/me", null, r => r.Headers.TryAddWithoutValidation("Cookie", "__Host-session=" + new string('B', size)));
             Assert.Equal(HttpStatusCode.Unauthorized, cookie);
         }
 
-        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, await client.StatusAsync(HttpMethod.Get, "/api/me", "sess_" + new string('A', 64 * 1024)));
-        var login = await client.LoginAsync();
-        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, await client.StatusAsync(HttpMethod.Get, "/me", "sess_" + new string('A', 64 * 1024)));
+        var token = (await app.Services.GetRequiredService<ISessionManager>().CreateAsync(new SessionCreateRequest { UserId = "alice" })).Token;
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/me", token));
     }
+
+    private static Task<TestHost> StartAsync(Action<IServiceCollection> services) =>
+        TestHost.StartAsync(MapEndpoints, services: services, auth: a => a.AddKind("ApiKey", o =>
+        {
+            o.TokenPrefix = "key";
+            o.TokenSources = [SessionTokenSource.Bearer];
+        }));
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapGet("/me", () => Results.Ok()).RequireAuthorization();
+        app.MapGet("/key", () => Results.Ok()).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = "ApiKey" });
+        app.MapPost("/login", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, form["username"].ToString())], "password"));
+            await context.SignInAsync(SessionAuthenticationDefaults.AuthenticationScheme, principal);
+            return Results.NoContent();
+        }).DisableAntiforgery();
+        app.MapPost("/logout", (HttpContext context) => context.SignOutAsync(SessionAuthenticationDefaults.AuthenticationScheme)).RequireAuthorization();
+        app.MapSessionEndpoints();
+    }
+
+    private static async Task<string> SignInAsync(TestHost host) =>
+        (await host.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" })).Token;
 
     /// <summary>Hostile (header, value) pairs, derived from one valid token so that near misses are covered.</summary>
     private static IEnumerable<(string Header, string Value)> Corpus(string valid)

@@ -290,4 +290,39 @@ public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Parameter?.Contains("invalid_request", StringComparison.Ordinal) == true);
     }
+
+    [Fact]
+    public async Task A_browser_sign_in_offers_device_binding_and_account_device_needs_a_bound_session()
+    {
+        using var client = _app.Client();
+        using var signIn = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "alice-password" }));
+        var offer = Assert.Single(signIn.Headers.GetValues("Secure-Session-Registration"));
+        Assert.StartsWith("(ES256 RS256);path=\"/.well-known/dbsc/Session/registration\";challenge=\"", offer, StringComparison.Ordinal);
+        var token = SampleApi.SessionCookie(signIn);
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusWithCookieAsync(client, HttpMethod.Get, "/account/device", token));
+
+        using var device = DeviceKey.Es256();
+        var challenge = offer[(offer.IndexOf("challenge=\"", StringComparison.Ordinal) + 11)..^1];
+        using var register = new HttpRequestMessage(HttpMethod.Post, "/.well-known/dbsc/Session/registration");
+        register.Headers.Add("Cookie", "__Host-session=" + token);
+        register.Headers.TryAddWithoutValidation("Secure-Session-Response", device.Registration(challenge));
+        using var registered = await client.SendAsync(register);
+        Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        var bound = SampleApi.SessionCookie(registered);
+
+        Assert.Equal(HttpStatusCode.OK, await StatusWithCookieAsync(client, HttpMethod.Get, "/account/device", bound));
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/sessions");
+        list.Headers.Add("Cookie", "__Host-session=" + bound);
+        using var listed = await client.SendAsync(list);
+        var session = Assert.Single((await listed.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray(), s => s.GetProperty("current").GetBoolean());
+        Assert.Equal("DeviceBound", session.GetProperty("binding").GetString());
+    }
+
+    private static async Task<HttpStatusCode> StatusWithCookieAsync(HttpClient client, HttpMethod method, string path, string token)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("Cookie", "__Host-session=" + token);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
 }

@@ -30,6 +30,23 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Device_binding_needs_a_cookie_kind_and_a_credential_of_at_least_five_minutes()
+    {
+        using var provider = Services(("SessionAuth:Kinds:ApiKey:DeviceBound:Enabled", "true")).BuildServiceProvider();
+        var bearerOnly = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<SessionAuthenticationOptions>>().Get("ApiKey"));
+        var short_ = Assert.Throws<OptionsValidationException>(() => Resolve(("SessionAuth:DeviceBound:Enabled", "true"), ("SessionAuth:DeviceBound:CredentialLifetime", "00:04:59")));
+        var options = Resolve(("SessionAuth:DeviceBound:Enabled", "true"));
+
+        Assert.Contains("SessionAuth:Kinds:ApiKey:DeviceBound:Enabled is true, but the kind reads no cookie", bearerOnly.Message, StringComparison.Ordinal);
+        Assert.Contains("SessionAuth:DeviceBound:CredentialLifetime must be at least '00:05:00'", short_.Message, StringComparison.Ordinal);
+        Assert.True(options.DeviceBound.Enabled);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.DeviceBound.CredentialLifetime);
+        Assert.Equal("/.well-known/dbsc/Session/registration", options.DeviceBound.RegistrationPath);
+        Assert.Equal("/.well-known/dbsc/Session/refresh", options.DeviceBound.RefreshPath);
+        Assert.False(Resolve().DeviceBound.Enabled);
+    }
+
+    [Fact]
     public void A_value_of_the_wrong_type_names_its_key()
     {
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(("SessionAuth:IdleTimeout", "banana")));
