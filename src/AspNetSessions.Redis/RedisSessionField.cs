@@ -1,9 +1,10 @@
 namespace AspNetSessions.Redis;
 
 /// <summary>
-/// The fields of a session hash, in the order the scripts read them (<c>HMGET</c>) and return them. The one list
-/// behind the codec and the script text: <see cref="RedisSessionFields"/> derives the field names and the Lua
-/// field table and index names from it, so reordering or adding a field cannot leave one side behind.
+/// The fields of a session hash, in the order the scripts return them. The one list behind the codec and the script
+/// text: <see cref="RedisSessionFields"/> derives the field names and the Lua field table and index names from it, so
+/// reordering or adding a field cannot leave one side behind. A value longer than <see cref="RedisSessionFields.ChunkBytes"/>
+/// is kept in chunks (<c>m</c>, <c>m1</c>, …) that the scripts join, so the codec only ever sees whole values.
 /// </summary>
 internal enum RedisSessionField
 {
@@ -25,7 +26,7 @@ internal enum RedisSessionField
     /// <summary><c>a</c>: absolute expiry, Unix milliseconds, or '' for none.</summary>
     AbsoluteExpiresAt,
 
-    /// <summary><c>cl</c>: claims, a JSON array of [type, value] pairs, or '' for none.</summary>
+    /// <summary><c>cl</c>: claims, a JSON array of [type, value] pairs (well-known types as numbers: <c>SessionJson.NumberedClaimTypes</c>), or '' for none.</summary>
     Claims,
 
     /// <summary><c>da</c>: data, a JSON object of strings, or '' for none.</summary>
@@ -34,7 +35,7 @@ internal enum RedisSessionField
     /// <summary><c>m</c>: metadata, a JSON object of strings, or '' for none.</summary>
     Metadata,
 
-    /// <summary><c>t</c>: when the user last authenticated, Unix milliseconds, or '' for the creation (an instant before 1970).</summary>
+    /// <summary><c>t</c>: when the user last authenticated, Unix milliseconds, or '' for the creation (also written for an instant before 1970).</summary>
     AuthenticatedAt,
 
     /// <summary><c>p</c>: the authentication properties items, a JSON object of strings, or '' for none.</summary>

@@ -8,12 +8,22 @@ internal static class RedisSessionFields
     /// <summary>How many fields a session hash has; every one is required (a hash missing one is damaged).</summary>
     public const int Count = 15;
 
+    /// <summary>
+    /// The longest value one hash field holds, in bytes: Redis's default <c>hash-max-listpack-value</c>. A longer value
+    /// (claims, metadata, a long user id) is stored in chunks of at most this many bytes: the field's own name holds
+    /// the first, <c>{name}1</c>, <c>{name}2</c>, … the rest (the scripts join them). Every value within it keeps a
+    /// typical session a listpack (one allocation, about a third of a hashtable's size) without any server setting;
+    /// one value over it would turn the whole hash into a hashtable for good.
+    /// </summary>
+    public const int ChunkBytes = 64;
+
     // Short names keep a million sessions' hashes small; docs/redis.md's key layout lists them.
     private static readonly string[] Names = ["u", "d", "c", "l", "e", "a", "cl", "da", "m", "t", "p", "n", "sc", "dk", "dc"];
 
     /// <summary>
-    /// Lua declarations every script starts with: <c>FIELDS</c>, the names in <see cref="RedisSessionField"/> order
-    /// (for <c>HMGET</c>/<c>HSET</c>), and one 1-based index per field named after it (<c>USER_ID</c>, <c>EXPIRES_AT</c>, …).
+    /// Lua declarations every script starts with: <c>FIELDS</c>, the names in <see cref="RedisSessionField"/> order,
+    /// one 1-based index per field named after it (<c>USER_ID</c>, <c>EXPIRES_AT</c>, …), <c>CHUNK</c> (<see cref="ChunkBytes"/>),
+    /// and <c>READ</c>: the names and then each one's second chunk (<c>u</c>, …, <c>u1</c>, …), what one <c>HMGET</c> reads.
     /// </summary>
     public static readonly string LuaDeclarations = BuildLuaDeclarations();
 
@@ -31,8 +41,8 @@ internal static class RedisSessionFields
             throw new InvalidOperationException("RedisSessionField, its names and Count disagree.");
         }
 
-        var text = new StringBuilder("local FIELDS = {");
-        text.AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'")).Append("}\n");
+        var text = new StringBuilder("local CHUNK = ").Append(ChunkBytes).Append("\nlocal FIELDS = {");
+        text.AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'")).Append("}\n");        text.Append("local READ = {").AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'").Concat(fields.Select(f => "'" + Name(f) + "1'"))).Append("}\n");
         foreach (var field in fields)
         {
             text.Append("local ").Append(LuaName(field)).Append(" = ").Append(LuaIndex(field)).Append('\n');

@@ -59,7 +59,43 @@ internal static class RedisSessionScripts
           if e >= NEVER then redis.call('PERSIST', idx)
           elseif ttl == -2 or (ttl >= 0 and ttl < e - now) then redis.call('PEXPIRE', idx, num(math.max(1, e - now))) end
         end
-        -- HMGET of a missing key: every field false.
+        -- The fields of a session hash in FIELDS order, each value's chunks (f, f1, f2, …) joined; false when missing.
+        -- Also how many chunks each has (1 for a whole value), so a rewrite can drop those it no longer needs. One HMGET
+        -- of every field and its second chunk (READ); a third and later chunks (values over 2 * CHUNK bytes) one HGET each.
+        local function load(key)
+          local got, h, chunks = redis.call('HMGET', key, unpack(READ)), {}, {}
+          for i = 1, #FIELDS do
+            local v, n = got[i], 1
+            if v and got[#FIELDS + i] then
+              local parts = {v, got[#FIELDS + i]}
+              n = 2
+              local more = redis.call('HGET', key, FIELDS[i] .. n)
+              while more do
+                parts[#parts + 1] = more
+                n = n + 1
+                more = redis.call('HGET', key, FIELDS[i] .. n)
+              end
+              v = table.concat(parts)
+            end
+            h[i] = v
+            chunks[i] = n
+          end
+          return h, chunks
+        end
+        -- Appends HSET arguments for field i = v, in chunks of at most CHUNK bytes (hash-max-listpack-value: a longer
+        -- value would make the whole hash a hashtable); returns how many chunks.
+        local function put(args, i, v)
+          local n = 1
+          args[#args + 1] = FIELDS[i]
+          args[#args + 1] = string.sub(v, 1, CHUNK)
+          while #v > n * CHUNK do
+            args[#args + 1] = FIELDS[i] .. n
+            args[#args + 1] = string.sub(v, n * CHUNK + 1, (n + 1) * CHUNK)
+            n = n + 1
+          end
+          return n
+        end
+        -- A missing key: every field false.
         local function exists(h)
           for i = 1, #FIELDS do if h[i] then return true end end
           return false
@@ -121,7 +157,7 @@ internal static class RedisSessionScripts
         end
         index(KEYS[2], ARGV[2], e, now)
         local args = {}
-        for i, f in ipairs(FIELDS) do args[#args + 1] = f; args[#args + 1] = ARGV[4 + i] end
+        for i = 1, #FIELDS do put(args, i, ARGV[4 + i]) end
         redis.call('HSET', KEYS[1], unpack(args))
         expire(KEYS[1], e, now)
         for _, other in ipairs(evicted) do announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], other) end
@@ -150,7 +186,7 @@ internal static class RedisSessionScripts
             redis.call('HSET', key, FIELDS[LAST_SEEN_AT], h[LAST_SEEN_AT])
           end
         end
-        local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
+        local h = load(KEYS[1])
         if h[DIGEST] ~= ARGV[1] then
           if h[DIGEST] or not present(KEYS[1], h) then return nil end
           return h
@@ -166,7 +202,7 @@ internal static class RedisSessionScripts
 
     /// <summary>KEYS: session. ARGV: now. Returns the fields of a valid session, or nil.</summary>
     public static readonly RedisScript Get = Common + "\n" + """
-        local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
+        local h = load(KEYS[1])
         if not present(KEYS[1], h) then return nil end
         if not intact(h) then return h end
         if tonumber(h[EXPIRES_AT]) <= tonumber(ARGV[1]) then return nil end
@@ -181,9 +217,9 @@ internal static class RedisSessionScripts
     /// </summary>
     public static readonly RedisScript Update = Common + "\n" + """
         -- Mirrors SessionPatch.ApplyTo: given fields replace stored ones; a new expiry is capped by the absolute one
-        -- and moves the TTL and the index score.
-        local function ApplyTo(key, h, now, indexKey, id)
-          local changes, expiresAt = {}, nil
+        -- and moves the TTL and the index score. A value in fewer chunks than before drops the rest.
+        local function ApplyTo(key, h, chunks, now, indexKey, id)
+          local changes, stale, expiresAt = {}, {}, nil
           for i = 7, #ARGV, 2 do
             local f, v = tonumber(ARGV[i]), ARGV[i + 1]
             if f == EXPIRES_AT then
@@ -192,20 +228,20 @@ internal static class RedisSessionScripts
               v = num(expiresAt)
             end
             h[f] = v
-            changes[#changes + 1] = FIELDS[f]
-            changes[#changes + 1] = v
+            for n = put(changes, f, v), chunks[f] - 1 do stale[#stale + 1] = FIELDS[f] .. n end
           end
+          if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
           if #changes > 0 then redis.call('HSET', key, unpack(changes)) end
           if expiresAt then expire(key, expiresAt, now) end
         end
         local now = tonumber(ARGV[1])
-        local h = redis.call('HMGET', KEYS[1], unpack(FIELDS))
+        local h, chunks = load(KEYS[1])
         if not present(KEYS[1], h) then return nil end
         if not intact(h) then return h end
         if tonumber(h[EXPIRES_AT]) <= now then return nil end
         -- Mirrors SessionPatch.Holds: checked in the same script as the write, so one of concurrent consumers wins.
         if ARGV[6] ~= '' and h[DEVICE_CHALLENGE] ~= string.sub(ARGV[6], 2) then return nil end
-        ApplyTo(KEYS[1], h, now, ARGV[2] .. h[USER_ID], ARGV[3])
+        ApplyTo(KEYS[1], h, chunks, now, ARGV[2] .. h[USER_ID], ARGV[3])
         announce(ARGV[4], ANNOUNCE_SESSION, ARGV[5], ARGV[3])
         return h
         """;
@@ -216,8 +252,9 @@ internal static class RedisSessionScripts
     /// session itself from being deleted.
     /// </summary>
     public static readonly RedisScript Delete = Common + "\n" + """
-        local user = redis.pcall('HGET', KEYS[1], FIELDS[USER_ID])
-        if type(user) == 'string' then redis.pcall('ZREM', ARGV[1] .. user, ARGV[2]) end
+        local read, h = pcall(load, KEYS[1])
+        local user = read and h[USER_ID]
+        if user then redis.pcall('ZREM', ARGV[1] .. user, ARGV[2]) end
         local n = redis.call('DEL', KEYS[1])
         announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], ARGV[2])
         return n
@@ -231,8 +268,8 @@ internal static class RedisSessionScripts
     public static readonly RedisScript Query = Common + "\n" + """
         local out = {}
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2])) do
-          local h = redis.pcall('HMGET', ARGV[3] .. id, unpack(FIELDS))
-          if h.err then
+          local read, h = pcall(load, ARGV[3] .. id)
+          if not read then
             out[#out + 1] = id
             for i = 1, #FIELDS do out[#out + 1] = false end
           elseif present(ARGV[3] .. id, h) then
@@ -254,16 +291,18 @@ internal static class RedisSessionScripts
     public static readonly RedisScript DeleteMany = RedisInvalidationMessages.LuaDeclarations + "\n" + """
         local ids
         if #ARGV > 8 then ids = {unpack(ARGV, 9)} else ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, tonumber(ARGV[8])) end
-        local n, deleted = 0, {}
+        -- One ZREM per 500 sessions, not one per session.
+        local n, members, deleted = 0, {}, {}
         for _, id in ipairs(ids) do
           if id ~= ARGV[4] then
-            redis.call('ZREM', KEYS[1], id)
+            members[#members + 1] = id
             if redis.call('DEL', ARGV[3] .. id) == 1 then
               n = n + 1
               deleted[#deleted + 1] = id
             end
           end
         end
+        for i = 1, #members, 500 do redis.call('ZREM', KEYS[1], unpack(members, i, math.min(i + 499, #members))) end
         if n > 0 then announce(ARGV[5], ANNOUNCE_USER, ARGV[6], ARGV[7]) end
         return {n, #ids, deleted}
         """;

@@ -687,7 +687,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
     private void Damaged(RedisKey key, string reason) => Log.DamagedData(logger, key.ToString(), reason);
 
-    private string SessionKey(string kind, string id) => string.Concat(SessionPrefix(kind, SessionIds.UserGroupOfSession(id)), id);
+    internal string SessionKey(string kind, string id) => string.Concat(SessionPrefix(kind, SessionIds.UserGroupOfSession(id)), id);
 
     private string SessionPrefix(string kind, string group) => string.Concat(keyPrefix, kind, ":{", group, "}:s:");
 
@@ -695,7 +695,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
     private string ListingKey(string kind) => string.Concat(keyPrefix, kind, ":{#}:k");
 
-    private string IndexKey(string kind, string userId) => string.Concat(keyPrefix, kind, ":{", SessionIds.UserGroupOfUser(userId), "}:u:", userId);
+    internal string IndexKey(string kind, string userId) => string.Concat(keyPrefix, kind, ":{", SessionIds.UserGroupOfUser(userId), "}:u:", userId);
 
     private static string EscapeGlob(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("*", "\\*", StringComparison.Ordinal)

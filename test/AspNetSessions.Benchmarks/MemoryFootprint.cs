@@ -20,11 +20,7 @@ internal static class MemoryFootprint
         Console.WriteLine("|---|---:|---:|");
         await MeasureAsync(count, "bare (user id only)", static _ => null, static _ => null);
         await MeasureAsync(count, "one role claim", static _ => [new SessionClaim(ClaimTypes.Role, "user")], static _ => null);
-        await MeasureAsync(count, "role claim + metadata (user agent, IP)", static _ => [new SessionClaim(ClaimTypes.Role, "user")], static i => new Dictionary<string, string>
-        {
-            [SessionMetadataKeys.UserAgent] = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-            [SessionMetadataKeys.IpAddress] = "203.0.113." + (i % 250).ToString(CultureInfo.InvariantCulture),
-        });
+        await MeasureAsync(count, "role claim + metadata (user agent, IP)", static _ => [new SessionClaim(ClaimTypes.Role, "user")], static i => Fixtures.SignInMetadata(i));
         return 0;
     }
 

@@ -13,6 +13,13 @@ if (args.Length > 0 && args[0] == "--memory")
     return await MemoryFootprint.RunAsync(count);
 }
 
+// dotnet run -c Release --project test/AspNetSessions.Benchmarks -- --scale [count] [memory,redis,postgres]  (bench/scale.sh)
+if (args.Length > 0 && args[0] == "--scale")
+{
+    var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    return await AspNetSessions.Benchmarks.Scale.ScaleBenchmark.RunAsync(count, (args.Length > 2 ? args[2] : "memory,redis,postgres").Split(','));
+}
+
 // dotnet run -c Release --project test/AspNetSessions.Benchmarks -- --revocation-lag URL_A URL_B [trials] [csv]  (bench/revocation-lag.sh)
 if (args.Length >= 3 && args[0] == "--revocation-lag")
 {

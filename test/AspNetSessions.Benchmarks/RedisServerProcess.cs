@@ -80,8 +80,14 @@ internal sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
-    public RedisSessionStore CreateStore(string keyPrefix) =>
-        new(new RedisConnection(new RedisSessionStoreOptions { Configuration = Configuration, KeyPrefix = keyPrefix }, NullLogger.Instance), keyPrefix, NullLogger.Instance);
+    /// <param name="keyPrefix">The store's key prefix.</param>
+    /// <param name="commandTimeout">The store's <see cref="RedisSessionStoreOptions.CommandTimeout"/>; the default (1 s) unless given.</param>
+    public RedisSessionStore CreateStore(string keyPrefix, TimeSpan? commandTimeout = null)
+    {
+        var options = new RedisSessionStoreOptions { Configuration = Configuration, KeyPrefix = keyPrefix };
+        options.CommandTimeout = commandTimeout ?? options.CommandTimeout;
+        return new(new RedisConnection(options, NullLogger.Instance), keyPrefix, NullLogger.Instance);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -40,7 +40,7 @@ public class RevokeAllBenchmarks
         switch (Store)
         {
             case "Memory":
-                _store = new MemorySessionStore(new FixedTime(), NullLogger<MemorySessionStore>.Instance);
+                _store = new MemorySessionStore(new Fixtures.FixedTime(), NullLogger<MemorySessionStore>.Instance);
                 break;
             case "Redis":
                 _redis = await RedisServerProcess.StartAsync();
@@ -97,11 +97,5 @@ public class RevokeAllBenchmarks
         {
             await _postgres.DisposeAsync();
         }
-    }
-
-    /// <summary>The fixtures' instant, always: the records never expire under the memory store's sweeper.</summary>
-    private sealed class FixedTime : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => Fixtures.Now;
     }
 }

@@ -41,10 +41,7 @@ public sealed class RedisAtRestTests(RedisServerFixture redis)
             switch (await db.KeyTypeAsync(key))
             {
                 case RedisType.Hash:
-                    foreach (var entry in await db.HashGetAllAsync(key))
-                    {
-                        text.Append(entry.Name).Append('=').Append(entry.Value).Append('\n');
-                    }
+                    text.Append(RedisHashText.Of(await db.HashGetAllAsync(key)));
 
                     break;
                 case RedisType.SortedSet:

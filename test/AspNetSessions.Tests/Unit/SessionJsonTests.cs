@@ -20,7 +20,24 @@ public sealed class SessionJsonTests
         Assert.Empty(SessionJson.ReadMap(string.Empty));
     }
 
+    [Fact]
+    public void Well_known_claim_types_may_be_written_as_numbers_and_every_reader_reads_them()
+    {
+        SessionClaim[] claims = [new(System.Security.Claims.ClaimTypes.Role, "admin"), new("role", "user"), new(System.Security.Claims.ClaimTypes.Email, "a@example.com")];
+
+        var numbered = SessionJson.WriteClaims(claims, numberedTypes: true);
+
+        Assert.Equal("[[0,\"admin\"],[\"role\",\"user\"],[3,\"a@example.com\"]]", numbered);
+        Assert.Equal(claims, SessionJson.ReadClaims(numbered));
+        Assert.Contains(System.Security.Claims.ClaimTypes.Role, SessionJson.WriteClaims(claims), StringComparison.Ordinal);
+        Assert.Equal(SessionJson.NumberedClaimTypes.Length, SessionJson.NumberedClaimTypes.Distinct().Count());
+    }
+
     [Theory]
+    [InlineData("[[99,\"a\"]]")]
+    [InlineData("[[-1,\"a\"]]")]
+    [InlineData("[[0.5,\"a\"]]")]
+    [InlineData("[[0,0]]")]
     [InlineData("[[\"role\"]]")]
     [InlineData("[[\"role\",1]]")]
     [InlineData("{\"a\":\"b\"}")]
