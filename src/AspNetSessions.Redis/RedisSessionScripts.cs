@@ -320,12 +320,17 @@ internal static class RedisSessionScripts
     /// KEYS: the kind's listing index (<see cref="RedisSessionStore"/>: every session id of the kind, scored by created-at
     /// in Unix milliseconds, so Redis orders it by created-at, then by id bytewise). ARGV: the cursor's created-at ('' for
     /// the first page), the cursor's id, how many entries. Returns a flat array, id then score, of up to that many entries
-    /// strictly after the cursor: the ties at the cursor's millisecond (few: one millisecond's creations), then a ranged
-    /// read, O(log n + count).
+    /// strictly after the cursor, O(log n + count): when the cursor's id is still listed (the usual case: the last entry of
+    /// the previous page), a read by rank from just after it, whatever the number of ties at its millisecond; otherwise
+    /// the ties at the cursor's millisecond after its id, then a ranged read.
     /// </summary>
     public static readonly RedisScript ListingPage = Common + "\n" + """
         local n = tonumber(ARGV[3])
         if ARGV[1] == '' then return redis.call('ZRANGE', KEYS[1], 0, n - 1, 'WITHSCORES') end
+        local rank = redis.call('ZRANK', KEYS[1], ARGV[2])
+        if rank and tonumber(redis.call('ZSCORE', KEYS[1], ARGV[2])) == tonumber(ARGV[1]) then
+          return redis.call('ZRANGE', KEYS[1], rank + 1, rank + n, 'WITHSCORES')
+        end
         local out = {}
         local ties = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
         for _, id in ipairs(ties) do

@@ -157,6 +157,33 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
     }
 
     [Fact]
+    public async Task Pages_through_sessions_created_in_one_millisecond_read_by_rank_not_every_tie()
+    {
+        var manager = Manager(o => o.MaxSessionsPerUser = 0);
+        var created = new List<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            created.Add((await manager.CreateAsync(new SessionCreateRequest { UserId = "user" + (i % 7) })).Session.Id); // one instant: 300 ties
+        }
+
+        var tieReads = await CommandCallsAsync("zrangebyscore");
+        var listed = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await manager.ListPageAsync(filter: null, limit: 40, cursor: cursor);
+            listed.AddRange(page.Items.Select(s => s.Id));
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+
+        // Every session once, in id order (the ties' order), and no page read the whole millisecond's ties: each page after
+        // the first starts by rank after the previous page's last id, which is still listed.
+        Assert.Equal(created.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(tieReads, await CommandCallsAsync("zrangebyscore"));
+    }
+
+    [Fact]
     public async Task No_token_or_secret_is_ever_written_to_redis()
     {
         var manager = Manager();
