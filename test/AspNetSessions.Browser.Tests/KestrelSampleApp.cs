@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AspNetSessions.Browser.Tests;
 
 /// <summary>
-/// samples/WebApp in process, on Kestrel at a free port of 127.0.0.1 over plain http, with its default
+/// samples/WebApp in process, on Kestrel at a free port of 127.0.0.1 over plain http (or https when given a certificate), with its default
 /// configuration (memory store, <c>__Host-session</c> cookie: Secure, HttpOnly, SameSite=Lax).
 /// </summary>
 public sealed class KestrelSampleApp : WebApplicationFactory<Program>
@@ -17,14 +18,20 @@ public sealed class KestrelSampleApp : WebApplicationFactory<Program>
     /// <summary>E.g. <c>http://127.0.0.1:40123</c>.</summary>
     public string BaseUrl { get; private set; } = null!;
 
-    /// <summary>Starts the sample and returns once it listens.</summary>
-    public static KestrelSampleApp Start()
+    /// <summary>Starts the sample (over https at <c>https://localhost:port</c> when given a certificate) and returns once it listens.</summary>
+    public static KestrelSampleApp Start(X509Certificate2? https = null)
     {
         var app = new KestrelSampleApp();
-        app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (https is not null)
+            {
+                listen.UseHttps(https);
+            }
+        }));
         app.StartServer();
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-        app.BaseUrl = addresses.Single();
+        app.BaseUrl = https is null ? addresses.Single() : addresses.Single().Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
         return app;
     }
 
