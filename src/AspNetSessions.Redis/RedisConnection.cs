@@ -20,6 +20,9 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly Lock _gate = new();
     // Keyed by the endpoint as text: the two events may describe one endpoint with different EndPoint types.
     private readonly ConcurrentDictionary<string, byte> _down = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Endpoints whose refused password was said (once per loss, whatever failure was reported first).</summary>
+    private readonly ConcurrentDictionary<string, byte> _refused = new(StringComparer.OrdinalIgnoreCase);
     private Task<IConnectionMultiplexer>? _connecting;
     private IConnectionMultiplexer? _multiplexer;
     private IDatabase? _database;
@@ -170,11 +173,11 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
 
         var name = Format(endPoint);
-        if (!e.IsSuccess && _down.TryAdd(name, 0))
+        if (!e.IsSuccess)
         {
-            Lost(name, e.FailureType, e.Exception);
+            Down(name, e.FailureType, e.Exception);
         }
-        else if (e.IsSuccess && _down.TryRemove(name, out _))
+        else if (Up(name))
         {
             Log.ConnectionRestored(_logger, name);
         }
@@ -183,10 +186,29 @@ internal sealed class RedisConnection : IAsyncDisposable
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
         // The interactive connection carries the store's commands; pub/sub has its own and is not ours.
-        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && _down.TryAdd(Format(endPoint), 0))
+        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint)
         {
-            Lost(Format(endPoint), e.FailureType, e.Exception);
+            Down(Format(endPoint), e.FailureType, e.Exception);
         }
+    }
+
+    /// <summary>
+    /// Says a loss once: the first failure of an endpoint, and a refused password once more if another failure came first
+    /// (a wrong password's first attempt may be reported as a plain connection failure).
+    /// </summary>
+    private void Down(string endPoint, ConnectionFailureType failure, Exception? exception)
+    {
+        var first = _down.TryAdd(endPoint, 0);
+        if (failure == ConnectionFailureType.AuthenticationFailure ? _refused.TryAdd(endPoint, 0) : first)
+        {
+            Lost(endPoint, failure, exception);
+        }
+    }
+
+    private bool Up(string endPoint)
+    {
+        _refused.TryRemove(endPoint, out _);
+        return _down.TryRemove(endPoint, out _);
     }
 
     /// <summary>A refused password is a configuration mistake, said at Error with the setting to fix; any other loss is the core's outage to log.</summary>
@@ -204,7 +226,7 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && _down.TryRemove(Format(endPoint), out _))
+        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && Up(Format(endPoint)))
         {
             Log.ConnectionRestored(_logger, Format(endPoint));
         }
