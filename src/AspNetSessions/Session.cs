@@ -87,4 +87,11 @@ public sealed record Session
     /// <summary>Whether the session is still valid at <paramref name="now"/>.</summary>
     /// <param name="now">The instant to check against.</param>
     public bool IsValidAt(DateTimeOffset now) => ExpiresAt > now;
+
+    /// <summary>
+    /// Until when a token of this session authenticates: its expiry, or a device-bound session's credential expiry when
+    /// that comes first (DBSC: a stolen cookie dies with its credential). The handler refuses a request past it, and a
+    /// live connection opened with the token is closed at it.
+    /// </summary>
+    internal DateTimeOffset TokenExpiresAt => DeviceKey is { } key && key.CredentialExpiresAt < ExpiresAt ? key.CredentialExpiresAt : ExpiresAt;
 }

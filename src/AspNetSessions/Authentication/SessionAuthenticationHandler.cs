@@ -108,9 +108,9 @@ internal sealed partial class SessionAuthenticationHandler(
             return Reject(SessionFailureReason.InvalidToken);
         }
 
-        if (session.DeviceKey is { } deviceKey && deviceKey.CredentialExpiresAt <= TimeProvider.GetUtcNow())
+        if (session.TokenExpiresAt <= TimeProvider.GetUtcNow())
         {
-            // A device-bound session's token authenticates only for its credential's lifetime (DBSC): a stolen cookie dies with it.
+            // The store found the session valid, so only a device-bound credential can have ended first (DBSC).
             return Reject(SessionFailureReason.DeviceCredentialExpired);
         }
 

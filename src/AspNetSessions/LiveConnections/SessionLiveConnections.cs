@@ -68,7 +68,7 @@ internal sealed partial class SessionLiveConnections : ISessionChangeListener, I
         }
 
         var (_, session, digest) = authenticated;
-        var connection = new Connection(this, session.Kind, session.Id, session.UserId, digest, session.ExpiresAt, close);
+        var connection = new Connection(this, session.Kind, session.Id, session.UserId, digest, session.TokenExpiresAt, close);
         _connections.TryAdd(connection, 0);
         Start();
 
@@ -200,9 +200,9 @@ internal sealed partial class SessionLiveConnections : ISessionChangeListener, I
             return;
         }
 
-        if (record is not null && record.Session.IsValidAt(now) && SessionRecord.DigestsMatch(record.Digest, connection.Digest))
+        if (record is not null && record.Session.TokenExpiresAt > now && SessionRecord.DigestsMatch(record.Digest, connection.Digest))
         {
-            connection.ExpiresAt = record.Session.ExpiresAt;
+            connection.ExpiresAt = record.Session.TokenExpiresAt;
             return;
         }
 

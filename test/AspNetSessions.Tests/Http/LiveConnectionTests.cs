@@ -120,6 +120,23 @@ public sealed class LiveConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_device_bound_sessions_socket_closes_when_its_credential_expires_though_the_session_lives_on()
+    {
+        var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var now = _app.Time.GetUtcNow();
+        var key = new SessionDeviceKey { Jwk = "{}", Algorithm = "ES256", Thumbprint = "t", BoundAt = now, CredentialExpiresAt = now.AddMinutes(5) };
+        Assert.NotNull(await Store.UpdateAsync(alice.Session.Kind, alice.Session.Id, new SessionPatch { DeviceKey = key }, now, default));
+        using var socket = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", alice.Token);
+
+        _app.Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal("still open", await socket.EchoAsync("still open"));
+        _app.Time.Advance(Interval); // the credential has expired; the session (30 minutes idle) has not
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(AtOnce));
+        Assert.NotNull(await _app.Sessions.FindByIdAsync(alice.Session.Id));
+    }
+
+    [Fact]
     public async Task A_revoked_token_cannot_open_a_socket()
     {
         var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
