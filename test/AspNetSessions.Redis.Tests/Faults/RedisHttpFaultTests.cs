@@ -12,6 +12,7 @@ namespace AspNetSessions.Redis.Tests.Faults;
 /// "Not now" from a real redis-server, under the sample: sign-in, /api/me, listing, revoking and sign-out all answer
 /// 503 with Retry-After (never 500) within the command timeout, and service resumes by itself.
 /// </summary>
+[Collection(WallClockCollection.Name)]
 public sealed class RedisHttpFaultTests
 {
     private static readonly Dictionary<string, string?> ShortTimeout = new() { ["SessionAuth:Redis:CommandTimeout"] = "00:00:00.300" };

@@ -15,6 +15,7 @@ namespace AspNetSessions.Redis.Tests.Faults;
 /// the store works again once the fault is gone. Each test has a server of its own (it pauses, fills, blocks or
 /// freezes it).
 /// </summary>
+[Collection(WallClockCollection.Name)]
 public sealed class RedisStoreFaultTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(300);

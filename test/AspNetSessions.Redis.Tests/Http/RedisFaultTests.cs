@@ -12,6 +12,7 @@ namespace AspNetSessions.Redis.Tests.Http;
 /// Faults under the sample: Redis killed mid-load, a Redis too slow to answer, and peers that answer garbage or
 /// hang up. Requests fail closed (503), never 500, never authenticated; the app recovers by itself.
 /// </summary>
+[Collection(WallClockCollection.Name)]
 public sealed class RedisFaultTests
 {
     [Fact]
@@ -68,7 +69,7 @@ public sealed class RedisFaultTests
     public async Task A_redis_slower_than_the_command_timeout_gets_503_within_the_timeout_then_recovers()
     {
         await using var server = await RedisServer.StartAsync();
-        using var app = RedisSampleApp.Create(server.ConfigurationString + ",syncTimeout=300");
+        using var app = RedisSampleApp.Create(server, settings: new Dictionary<string, string?> { ["SessionAuth:Redis:CommandTimeout"] = "00:00:00.300" });
         using var client = app.Client();
         var login = await client.LoginAsync();
 
