@@ -66,7 +66,8 @@ public sealed class SampleApp(IReadOnlyDictionary<string, string?>? settings = n
         }
     }
 
-    private static IEnumerable<Exception> Flatten(Exception error)
+    /// <summary>A startup failure and all its inner exceptions.</summary>
+    internal static IEnumerable<Exception> Flatten(Exception error)
     {
         yield return error;
         var inner = error is AggregateException aggregate ? aggregate.InnerExceptions : (error.InnerException is { } one ? [one] : []);

@@ -1,10 +1,14 @@
 using System.Net;
 using AspNetSessions.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AspNetSessions.Tests.Http;
 
-/// <summary>The sample's configuration: bad values stop startup with a message naming the key; environment variables override.</summary>
+/// <summary>
+/// The <c>SessionAuth</c> section: bad values stop startup with a message naming the key; hashing keys from it are used.
+/// On minimal hosts configured by the section alone (with an API key kind under <c>Kinds</c>, as an app declares one).
+/// </summary>
 public sealed class ConfigurationTests
 {
     [Theory]
@@ -16,61 +20,48 @@ public sealed class ConfigurationTests
     [InlineData("SessionAuth:Kinds:ApiKey:AbsoluteTimeout", "-1.00:00:00", "SessionAuth:Kinds:ApiKey:AbsoluteTimeout")]
     [InlineData("SessionAuth:Cookie:SameSite", "None", "SessionAuth:Cookie")]
     [InlineData("SessionAuth:HashingKeys:0", "short", "SessionAuth:HashingKeys:0")]
-    public void A_bad_setting_stops_startup_with_a_message_naming_it(string key, string value, string named)
+    public async Task A_bad_setting_stops_startup_with_a_message_naming_it(string key, string value, string named)
     {
-        var settings = new Dictionary<string, string?> { [key] = value };
+        var settings = Settings();
+        settings[key] = value;
         if (key.EndsWith("SameSite", StringComparison.Ordinal))
         {
             settings["SessionAuth:Cookie:Name"] = "session";
             settings["SessionAuth:Cookie:SecurePolicy"] = "SameAsRequest";
         }
 
-        var errors = SampleApp.StartupFailure(() => new SampleApp(settings));
+        var errors = await TestHost.StartupFailureAsync(settings);
 
         Assert.Contains(errors, e => e.Message.Contains(named, StringComparison.Ordinal));
         Assert.Contains(errors, e => e is OptionsValidationException or InvalidOperationException);
     }
 
     [Fact]
+    public async Task The_section_without_a_bad_setting_starts()
+    {
+        await using var app = await TestHost.StartAsync(_ => { }, settings: Settings());
+
+        Assert.NotNull(app.Services.GetRequiredKeyedService<ISessionManager>(TestEndpoints.ApiKeyScheme));
+    }
+
+    [Fact]
     public async Task Hashing_keys_from_configuration_are_used()
     {
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        using var app = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:HashingKeys:0"] = key });
+        var settings = Settings();
+        settings["SessionAuth:HashingKeys:0"] = key;
+        await using var app = await TestHost.StartAsync(a => a.MapMe(), settings: settings);
         using var client = app.Client();
 
-        var login = await client.LoginAsync();
+        var login = await app.CreateSessionAsync();
 
-        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/me", login.Token));
     }
-}
 
-/// <summary>Environment variables override appsettings.json. Not parallel: it changes the process environment.</summary>
-[CollectionDefinition(nameof(EnvironmentCollection), DisableParallelization = true)]
-public sealed class EnvironmentCollection;
-
-[Collection(nameof(EnvironmentCollection))]
-public sealed class EnvironmentVariableTests
-{
-    [Fact]
-    public async Task SessionAuth_environment_variables_override_appsettings()
+    /// <summary>A valid section: the defaults and an API key kind.</summary>
+    private static Dictionary<string, string?> Settings() => new()
     {
-        Environment.SetEnvironmentVariable("SessionAuth__IdleTimeout", "00:02:00");
-        Environment.SetEnvironmentVariable("SessionAuth__Store", "Memory");
-        try
-        {
-            using var app = new SampleApp();
-            using var client = app.Client();
-
-            var login = await client.LoginAsync();
-
-            Assert.Equal(app.Time.GetUtcNow().AddMinutes(2), login.ExpiresAt);
-            app.Time.Advance(TimeSpan.FromMinutes(2));
-            Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("SessionAuth__IdleTimeout", null);
-            Environment.SetEnvironmentVariable("SessionAuth__Store", null);
-        }
-    }
+        ["SessionAuth:Kinds:ApiKey:TokenPrefix"] = "key",
+        ["SessionAuth:Kinds:ApiKey:TokenSources:0"] = "Bearer",
+    };
 }

@@ -326,3 +326,37 @@ public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
         return response.StatusCode;
     }
 }
+
+/// <summary>
+/// The sample's contract, continued: environment variables override its appsettings.json. A class of its own only because
+/// it is not parallel (it changes the process environment).
+/// </summary>
+[CollectionDefinition(nameof(EnvironmentCollection), DisableParallelization = true)]
+public sealed class EnvironmentCollection;
+
+[Collection(nameof(EnvironmentCollection))]
+public sealed class EnvironmentVariableTests
+{
+    [Fact]
+    public async Task SessionAuth_environment_variables_override_appsettings()
+    {
+        Environment.SetEnvironmentVariable("SessionAuth__IdleTimeout", "00:02:00");
+        Environment.SetEnvironmentVariable("SessionAuth__Store", "Memory");
+        try
+        {
+            using var app = new SampleApp();
+            using var client = app.Client();
+
+            var login = await client.LoginAsync();
+
+            Assert.Equal(app.Time.GetUtcNow().AddMinutes(2), login.ExpiresAt);
+            app.Time.Advance(TimeSpan.FromMinutes(2));
+            Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SessionAuth__IdleTimeout", null);
+            Environment.SetEnvironmentVariable("SessionAuth__Store", null);
+        }
+    }
+}
