@@ -149,9 +149,10 @@ public static class SampleApi
         return client.SendAsync(request);
     }
 
-    public static async Task<JsonElement> MeAsync(this HttpClient client, string token)
+    /// <summary>The caller's <c>{"userId", "sessionId", "kind"}</c>: the sample's <c>/api/me</c>, or a minimal host's <c>/me</c> (<see cref="TestEndpoints.MapMe"/>).</summary>
+    public static async Task<JsonElement> MeAsync(this HttpClient client, string token, string path = "/api/me")
     {
-        using var response = await client.SendAsync(HttpMethod.Get, "/api/me", token);
+        using var response = await client.SendAsync(HttpMethod.Get, path, token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
