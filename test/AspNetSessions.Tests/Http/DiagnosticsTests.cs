@@ -4,29 +4,30 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using AspNetSessions.Stores;
 using AspNetSessions.TestSupport;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AspNetSessions.Tests.Http;
 
-/// <summary>Metrics, traces and health, as an operator sees them.</summary>
+/// <summary>Metrics, traces and health, as an operator sees them. On minimal hosts.</summary>
 public sealed class DiagnosticsTests
 {
     [Fact]
     public async Task The_meter_records_created_validated_rejected_revoked_and_store_durations()
     {
-        using var app = new SampleApp();
+        await using var app = await StartAsync();
         using var client = app.Client();
         using var measurements = new Measurements(app.Services.GetRequiredService<IMeterFactory>());
 
-        var login = await client.LoginAsync();
-        await client.MeAsync(login.Token);
-        await client.MeAsync(login.Token);
-        await client.StatusAsync(HttpMethod.Get, "/api/me", "garbage");
-        await client.StatusAsync(HttpMethod.Get, "/api/me", DamagedToken.Of(login.Token, 4));
-        await client.StatusAsync(HttpMethod.Post, "/api/logout", login.Token);
-        await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token);
+        var login = await app.CreateSessionAsync();
+        await client.MeAsync(login.Token, "/me");
+        await client.MeAsync(login.Token, "/me");
+        await client.StatusAsync(HttpMethod.Get, "/me", "garbage");
+        await client.StatusAsync(HttpMethod.Get, "/me", DamagedToken.Of(login.Token, 4));
+        await client.StatusAsync(HttpMethod.Post, "/logout", login.Token);
+        await client.StatusAsync(HttpMethod.Get, "/me", login.Token);
 
         Assert.Equal(1, measurements.Sum("aspnetsessions.sessions.created", ("aspnetsessions.kind", "Session")));
         Assert.Equal(3, measurements.Sum("aspnetsessions.sessions.validated", ("aspnetsessions.kind", "Session"))); // 2 × me + logout
@@ -63,7 +64,7 @@ public sealed class DiagnosticsTests
     [Fact]
     public async Task Healthz_reports_the_memory_store_healthy()
     {
-        using var app = new SampleApp();
+        await using var app = await StartAsync();
         using var client = app.Client();
 
         using var response = await client.GetAsync("/healthz");
@@ -76,7 +77,7 @@ public sealed class DiagnosticsTests
     public async Task Healthz_reports_an_unreachable_store_unhealthy()
     {
         var store = new FaultInjectingStore(new MemorySessionStore(new FakeTimeProvider(), NullLogger<MemorySessionStore>.Instance)) { Unavailable = true };
-        using var app = new SampleApp(services: s => s.AddSingleton<ISessionStore>(store));
+        await using var app = await StartAsync(s => s.AddSingleton<ISessionStore>(store));
         using var client = app.Client();
 
         using var response = await client.GetAsync("/healthz");
@@ -84,6 +85,13 @@ public sealed class DiagnosticsTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("Unhealthy", await response.Content.ReadAsStringAsync());
     }
+
+    private static Task<TestHost> StartAsync(Action<IServiceCollection>? services = null) => TestHost.StartAsync(app =>
+    {
+        app.MapMe();
+        app.MapLogout();
+        app.MapHealthChecks("/healthz");
+    }, services: services);
 
     /// <summary>Collects the measurements of the meters one app's factory created (other tests' apps are ignored).</summary>
     private sealed class Measurements : IDisposable
