@@ -318,6 +318,31 @@ public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
         Assert.Equal("DeviceBound", session.GetProperty("binding").GetString());
     }
 
+    [Fact]
+    public async Task A_form_sign_in_with_wrong_credentials_sets_no_cookie()
+    {
+        using var client = _app.Client();
+        using var response = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "nope" }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task The_page_cannot_be_framed_and_token_answers_are_not_cached()
+    {
+        using var client = _app.Client();
+        using var page = await client.GetAsync("/");
+        Assert.Equal("DENY", Assert.Single(page.Headers.GetValues("X-Frame-Options")));
+        Assert.Contains("frame-ancestors 'none'", Assert.Single(page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+
+        using var login = await client.PostAsJsonAsync("/api/login", new { username = "alice", password = "alice-password" });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.True(login.Headers.CacheControl?.NoStore);
+        Assert.True(login.Headers.CacheControl?.NoCache);
+        Assert.Equal("no-cache", login.Headers.Pragma.ToString());
+    }
+
     private static async Task<HttpStatusCode> StatusWithCookieAsync(HttpClient client, HttpMethod method, string path, string token)
     {
         using var request = new HttpRequestMessage(method, path);
