@@ -343,6 +343,66 @@ public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
         Assert.Equal("no-cache", login.Headers.Pragma.ToString());
     }
 
+    [Fact]
+    public async Task The_shared_step_up_scenario_holds_on_the_memory_store()
+    {
+        using var app = new SampleApp();
+        await StepUpScenario.RunAsync(app);
+    }
+
+    [Theory]
+    [InlineData("{\"password\":\"wrong\"}", "The password is not correct.")]
+    [InlineData("{\"password\":\"bob-password\"}", "The password is not correct.")]   // another user's password
+    [InlineData("{}", "Expected a JSON body")]
+    [InlineData("{\"password\":", null)]
+    [InlineData("[]", null)]
+    public async Task A_failed_reauthentication_is_a_400_with_problem_details_and_changes_nothing(string body, string? title)
+    {
+        using var app = new SampleApp();
+        using var client = app.Client();
+        var login = await client.LoginAsync("alice");
+        app.Time.Advance(TimeSpan.FromMinutes(10));
+
+        using var response = await client.SendAsync(HttpMethod.Post, "/api/reauthenticate", login.Token,
+            r => r.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        if (title is not null)
+        {
+            Assert.StartsWith(title, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Post, "/api/account/sensitive", login.Token));
+    }
+
+    [Fact]
+    public async Task Sample_StepUpMaxAge_sets_the_max_age()
+    {
+        using var app = new SampleApp(new Dictionary<string, string?> { ["Sample:StepUpMaxAge"] = "00:00:30" });
+        using var client = app.Client();
+        var login = await client.LoginAsync("alice");
+        app.Time.Advance(TimeSpan.FromSeconds(31));
+
+        using var stale = await client.SendAsync(HttpMethod.Post, "/api/account/sensitive", login.Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+        Assert.EndsWith(", max_age=30", Assert.Single(stale.Headers.GetValues("WWW-Authenticate")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("-00:05:00")]
+    [InlineData("00:00:00")]
+    [InlineData("soon")]
+    public void A_bad_Sample_StepUpMaxAge_stops_the_app_naming_the_key(string value)
+    {
+        var errors = SampleApp.StartupFailure(() => new SampleApp(new Dictionary<string, string?> { ["Sample:StepUpMaxAge"] = value }));
+
+        Assert.Contains(errors, e => e.Message.Contains($"Sample:StepUpMaxAge must be a positive duration of at least one second such as '00:05:00'; got '{value}'.", StringComparison.Ordinal));
+    }
     private static async Task<HttpStatusCode> StatusWithCookieAsync(HttpClient client, HttpMethod method, string path, string token)
     {
         using var request = new HttpRequestMessage(method, path);
