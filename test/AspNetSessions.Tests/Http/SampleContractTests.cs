@@ -3,10 +3,15 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AspNetSessions.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AspNetSessions.Tests.Http;
 
-/// <summary>The sample's fixed HTTP contract, endpoint by endpoint, with bearer tokens on the memory store.</summary>
+/// <summary>
+/// The sample's HTTP contract (samples/WebApp/README.md), endpoint by endpoint on the memory store: its fixed routes and
+/// answers, its demo users, its form sign-in, its API key rules and its own appsettings keys (Sample:StepUpMaxAge). Library
+/// behaviour is tested on minimal hosts (<see cref="TestHost"/>), so a change to the demo breaks only this class.
+/// </summary>
 public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
 {
     private readonly SampleApp _app;
@@ -403,6 +408,108 @@ public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
 
         Assert.Contains(errors, e => e.Message.Contains($"Sample:StepUpMaxAge must be a positive duration of at least one second such as '00:05:00'; got '{value}'.", StringComparison.Ordinal));
     }
+    [Fact]
+    public async Task Creating_an_api_key_needs_a_recent_sign_in()
+    {
+        using var app = new SampleApp();
+        using var client = app.Client();
+        var login = await client.LoginAsync("bob");
+        app.Time.Advance(TimeSpan.FromMinutes(6));
+
+        using var stale = await PostKeyAsync(client, login.Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+        Assert.Contains("insufficient_user_authentication", Assert.Single(stale.Headers.GetValues("WWW-Authenticate")), StringComparison.Ordinal);
+        Assert.Empty(await app.Services.GetRequiredKeyedService<ISessionManager>("ApiKey").ListAsync(new SessionFilter { UserId = "bob" }));
+
+        using var reauthenticated = await client.SendAsync(HttpMethod.Post, "/api/reauthenticate", login.Token,
+            r => r.Content = JsonContent.Create(new { password = "bob-password" }));
+        var fresh = (await reauthenticated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        using var created = await PostKeyAsync(client, fresh);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_new_api_key_is_only_as_fresh_as_the_sign_in_that_created_it()
+    {
+        using var app = new SampleApp();
+        using var client = app.Client();
+        var signedInAt = app.Time.GetUtcNow();
+        var login = await client.LoginAsync("bob");
+        app.Time.Advance(TimeSpan.FromMinutes(4));
+
+        using var created = await PostKeyAsync(client, login.Token);
+        var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+
+        var session = await app.Services.GetRequiredKeyedService<ISessionManager>("ApiKey").FindAsync(key);
+        Assert.NotNull(session);
+        Assert.Equal(signedInAt.ToUnixTimeSeconds(), session.AuthenticatedAt.ToUnixTimeSeconds());
+        Assert.True(session.CreatedAt > session.AuthenticatedAt);
+    }
+
+    [Theory]
+    [InlineData("/account\r\nSet-Cookie: x=1")]
+    [InlineData("/account\nLocation: https://evil.example")]
+    [InlineData("/account\0")]
+    [InlineData("/\u202Etnuocca")]
+    [InlineData("/caf\u00e9")]
+    [InlineData("//evil.example/")]
+    [InlineData("/\\evil.example/")]
+    [InlineData("https://evil.example/")]
+    [InlineData("\t/account")]
+    public async Task A_hostile_return_url_sends_the_browser_home_and_never_fails(string returnUrl)
+    {
+        using var app = new SampleApp();
+        using var client = app.Client();
+
+        using var signIn = await client.PostAsync("/login", Form(("username", "alice"), ("password", "alice-password"), ("ReturnUrl", returnUrl)));
+
+        // A safe redirect home after signing in, or a 400 (the form reader refuses a NUL) before anything was created.
+        var sessions = await app.Services.GetRequiredService<ISessionManager>().ListAsync(new SessionFilter { UserId = "alice" });
+        if (signIn.StatusCode == HttpStatusCode.BadRequest)
+        {
+            Assert.Empty(sessions);
+            return;
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/", signIn.Headers.Location?.OriginalString);
+        Assert.Single(sessions);
+    }
+
+    [Fact]
+    public async Task A_local_return_url_is_followed()
+    {
+        using var app = new SampleApp();
+        using var client = app.Client();
+
+        using var signIn = await client.PostAsync("/login", Form(("username", "alice"), ("password", "alice-password"), ("ReturnUrl", "/account?tab=1")));
+
+        Assert.Equal("/account?tab=1", signIn.Headers.Location?.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("multipart/form-data; boundary=XYZ", "--XYZ\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nalice")]   // never closed
+    [InlineData("multipart/form-data", "--XYZ--")]                                                                            // no boundary
+    public async Task A_malformed_form_body_is_a_400_and_creates_no_session(string contentType, string body)
+    {
+        using var app = new SampleApp();
+        using var client = app.Client();
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var signIn = await client.PostAsync("/login", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.Empty(await app.Services.GetRequiredService<ISessionManager>().ListAsync(new SessionFilter { UserId = "alice" }));
+    }
+
+    private static Task<HttpResponseMessage> PostKeyAsync(HttpClient client, string token) =>
+        client.SendAsync(HttpMethod.Post, "/api/keys", token, r => r.Content = JsonContent.Create(new { name = "ci", scopes = new[] { "orders:read" } }));
+
+    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+
     private static async Task<HttpStatusCode> StatusWithCookieAsync(HttpClient client, HttpMethod method, string path, string token)
     {
         using var request = new HttpRequestMessage(method, path);
