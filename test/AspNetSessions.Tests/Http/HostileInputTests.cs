@@ -28,7 +28,7 @@ public sealed class HostileInputTests
         var store = new FaultInjectingStore(new MemorySessionStore(new FakeTimeProvider(), NullLogger<MemorySessionStore>.Instance));
         await using var host = await StartAsync(s => s.AddSingleton<ISessionStore>(store));
         using var client = host.Client();
-        var valid = await SignInAsync(host);
+        var valid = (await host.CreateSessionAsync()).Token;
         var corpus = Corpus(valid).ToArray();
         Assert.True(corpus.Length > 3000, $"corpus has {corpus.Length} cases");
         var callsBefore = store.Calls;
@@ -59,7 +59,7 @@ public sealed class HostileInputTests
         var logs = new CapturingLoggerProvider();
         await using var host = await StartAsync(s => s.AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
         var tokens = new List<string>();
-        var token = await SignInAsync(host);
+        var token = (await host.CreateSessionAsync()).Token;
         tokens.Add(token);
         using (var client = host.Client(token))
         {
@@ -71,7 +71,7 @@ public sealed class HostileInputTests
             Assert.Equal(HttpStatusCode.Unauthorized, (await damaged.GetAsync("/me")).StatusCode);
         }
 
-        var key = (await host.Services.GetRequiredKeyedService<ISessionManager>("ApiKey").CreateAsync(new SessionCreateRequest { UserId = "alice" })).Token;
+        var key = (await host.CreateSessionAsync("alice", TestEndpoints.ApiKeyScheme)).Token;
         tokens.Add(key);
         using (var keyClient = host.Client(key))
         {
@@ -130,16 +130,12 @@ public sealed class HostileInputTests
     }
 
     private static Task<TestHost> StartAsync(Action<IServiceCollection> services) =>
-        TestHost.StartAsync(MapEndpoints, services: services, auth: a => a.AddKind("ApiKey", o =>
-        {
-            o.TokenPrefix = "key";
-            o.TokenSources = [SessionTokenSource.Bearer];
-        }));
+        TestHost.StartAsync(MapEndpoints, services: services, auth: a => a.AddApiKeys());
 
     private static void MapEndpoints(WebApplication app)
     {
         app.MapGet("/me", () => Results.Ok()).RequireAuthorization();
-        app.MapGet("/key", () => Results.Ok()).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = "ApiKey" });
+        app.MapGet("/key", () => Results.Ok()).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = TestEndpoints.ApiKeyScheme });
         app.MapPost("/login", async (HttpContext context) =>
         {
             var form = await context.Request.ReadFormAsync();
@@ -150,9 +146,6 @@ public sealed class HostileInputTests
         app.MapPost("/logout", (HttpContext context) => context.SignOutAsync(SessionAuthenticationDefaults.AuthenticationScheme)).RequireAuthorization();
         app.MapSessionEndpoints();
     }
-
-    private static async Task<string> SignInAsync(TestHost host) =>
-        (await host.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" })).Token;
 
     /// <summary>Hostile (header, value) pairs, derived from one valid token so that near misses are covered.</summary>
     private static IEnumerable<(string Header, string Value)> Corpus(string valid)
