@@ -82,19 +82,25 @@ public sealed class OwnWiringTests
     {
         var store = new FaultInjectingStore(new MemorySessionStore(new FakeTimeProvider(), NullLogger<MemorySessionStore>.Instance));
         var logs = new CapturingLoggerProvider();
-        using var app = new SampleApp(services: s =>
-        {
-            s.AddSingleton<ISessionStore>(store);
-            s.AddLogging(l => l.AddProvider(logs));
-        });
+        await using var app = await TestHost.StartAsync(
+            a =>
+            {
+                a.MapMe();
+                a.MapHealthChecks("/healthz");
+            },
+            services: s =>
+            {
+                s.AddSingleton<ISessionStore>(store);
+                s.AddLogging(l => l.AddProvider(logs));
+            });
         using var client = app.Client();
-        var login = await client.LoginAsync();
+        var login = await app.CreateSessionAsync();
 
         store.Unavailable = true;
         for (var i = 0; i < 5; i++)
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/healthz")).StatusCode);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await client.StatusAsync(HttpMethod.Get, "/me", login.Token));
         }
 
         store.Unavailable = false;
