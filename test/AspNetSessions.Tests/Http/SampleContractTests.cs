@@ -504,6 +504,25 @@ public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
         Assert.Empty(await app.Services.GetRequiredService<ISessionManager>().ListAsync(new SessionFilter { UserId = "alice" }));
     }
 
+    [Fact]
+    public async Task The_samples_form_sign_in_returns_to_the_page_asked_for_and_never_off_site()
+    {
+        using var app = new SampleApp();
+        using var client = app.Client(cookies: true);
+
+        using var back = await client.PostAsync("/login", Form(("username", "alice"), ("password", "alice-password"), ("ReturnUrl", "/account")));
+        Assert.Equal("/account", back.Headers.Location?.OriginalString);
+        using var page = await client.SendAsync(HttpMethod.Get, "/account", null);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Signed in as <strong>alice</strong>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        foreach (var offSite in new[] { "https://evil.example/", "//evil.example/", "/\\evil.example/" })
+        {
+            using var response = await client.PostAsync("/login", Form(("username", "alice"), ("password", "alice-password"), ("ReturnUrl", offSite)));
+            Assert.Equal("/", response.Headers.Location?.OriginalString);
+        }
+    }
+
     private static Task<HttpResponseMessage> PostKeyAsync(HttpClient client, string token) =>
         client.SendAsync(HttpMethod.Post, "/api/keys", token, r => r.Content = JsonContent.Create(new { name = "ci", scopes = new[] { "orders:read" } }));
 
