@@ -240,27 +240,18 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
     public async Task A_grace_rotations_previous_digest_is_one_field_within_a_chunk_and_the_hash_stays_a_listpack()
     {
         var now = _time.GetUtcNow();
-        var record = new SessionRecord(new Session
-        {
-            Id = SessionIds.New("alice"),
-            Kind = "Session",
-            UserId = "alice",
-            CreatedAt = now,
-            LastSeenAt = now,
-            ExpiresAt = now.AddMinutes(30),
-        }, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        var key = $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{record.Session.Id}";
-        await _store.Store.CreateAsync(record, 0, now, default);
+        var created = await Manager().CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var key = $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{created.Session.Id}";
         Assert.Equal("0", await Server.ExecuteAsync("HSTRLEN", key, "pd"));
 
         var patch = new SessionPatch { Digest = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), PreviousDigestAcceptedUntil = now.AddSeconds(30) };
-        await _store.Store.UpdateAsync("Session", record.Session.Id, patch, now, default);
+        await _store.Store.UpdateAsync("Session", created.Session.Id, patch, now, default);
 
         // Unix milliseconds (13 digits), a space, 32 digest bytes.
         Assert.Equal("46", await Server.ExecuteAsync("HSTRLEN", key, "pd"));
         Assert.Equal(RedisSessionFields.Count, long.Parse((await Server.ExecuteAsync("HLEN", key))!, CultureInfo.InvariantCulture));
         Assert.Equal("listpack", await Server.ExecuteAsync("OBJECT", "ENCODING", key));
-        await _store.Store.UpdateAsync("Session", record.Session.Id, patch with { PreviousDigestAcceptedUntil = null }, now, default);
+        await _store.Store.UpdateAsync("Session", created.Session.Id, patch with { PreviousDigestAcceptedUntil = null }, now, default);
         Assert.Equal("0", await Server.ExecuteAsync("HSTRLEN", key, "pd"));
     }
 
