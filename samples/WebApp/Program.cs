@@ -32,6 +32,10 @@ builder.Services.AddSessionAuth(builder.Configuration.GetSection("SessionAuth"))
 
 builder.Services.AddSingleton<DemoUsers>();
 
+// SignalR: every hub connection authenticated by a session is aborted when that session ends (revoked, expired or
+// rotated away), on whichever instance holds it (docs/live-connections.md).
+builder.Services.AddSignalR().CloseOnSessionEnd();
+
 // A new-device sign-in (SessionCreatedContext.IsNewDevice) is logged, with the device and a coarse location: where a
 // real app emails the user. The location comes from an ISessionLocationResolver: here a stub, in a real app a GeoIP lookup.
 builder.Services.AddSingleton<IConfigureOptions<SessionAuthenticationOptions>, NewDeviceSignIns>();
@@ -167,6 +171,9 @@ api.MapGet("/me", (ClaimsPrincipal user) => new
 // A WebSocket authenticated by the session (bearer or cookie): hello on connect, then an echo. Revoking the session (or
 // rotating its token) closes it with 1008 on whichever instance holds it; a revoked token cannot open one (401).
 api.Map("/live", LiveEndpoint.RunAsync).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionAuthenticationDefaults.AuthenticationScheme });
+
+// The same for SignalR: a hub whose connections are aborted when their session ends (LiveHub requires a session).
+app.MapHub<LiveHub>("/hubs/live");
 
 // The caller's own sessions: list, revoke one, revoke all others.
 app.MapSessionEndpoints("/api/sessions");

@@ -28,7 +28,11 @@ internal static class RedisSampleApp
 
     /// <summary>The sample on a cluster with <paramref name="count"/> demo users <c>user0</c>… (password <see cref="DemoPassword"/>), so sessions spread over every shard.</summary>
     public static SampleApp WithDemoUsers(RedisCluster cluster, string keyPrefix, int count) =>
-        Create(cluster.ConfigurationString, keyPrefix, Enumerable.Range(0, count).ToDictionary(i => "DemoUsers:" + DemoUser(i), _ => (string?)DemoPassword));
+        Create(cluster.ConfigurationString, keyPrefix, DemoUsersSettings(count));
+
+    /// <summary>The settings that add <paramref name="count"/> demo users <c>user0</c>… (password <see cref="DemoPassword"/>) to the sample's.</summary>
+    public static Dictionary<string, string?> DemoUsersSettings(int count) =>
+        Enumerable.Range(0, count).ToDictionary(i => "DemoUsers:" + DemoUser(i), _ => (string?)DemoPassword);
 
     /// <summary>The name of demo user <paramref name="i"/> of <see cref="WithDemoUsers"/>.</summary>
     public static string DemoUser(int i) => "user" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -84,6 +84,27 @@ public sealed class RedisCluster : IAsyncDisposable
         return primaries;
     }
 
+    /// <summary>The primary that serves the hash slot of <paramref name="key"/> right now (by its own <c>CLUSTER NODES</c> line).</summary>
+    public async Task<RedisServer> PrimaryOfAsync(string key)
+    {
+        var slot = int.Parse((await Nodes.First(n => n.IsRunning).ExecuteAsync("CLUSTER", "KEYSLOT", key))!, CultureInfo.InvariantCulture);
+        foreach (var primary in await PrimariesAsync())
+        {
+            // <id> <ip:port@bus> myself,master <-> <ping> <pong> <epoch> connected <slot or from-to>...
+            var myself = (await primary.ExecuteAsync("CLUSTER", "NODES"))!.Split('\n').Single(l => l.Contains("myself", StringComparison.Ordinal));
+            foreach (var range in myself.Trim().Split(' ').Skip(8).Where(r => !r.StartsWith('[')))
+            {
+                var bounds = range.Split('-').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+                if (slot >= bounds[0] && slot <= bounds[^1])
+                {
+                    return primary;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No primary serves slot {slot}.");
+    }
+
     /// <summary>Waits until every running node says <c>cluster_state:ok</c>.</summary>
     public Task WaitUntilHealthyAsync() => WaitForStateOkAsync(Nodes.Where(n => n.IsRunning).ToList());
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Net.WebSockets;
 using AspNetSessions.Redis.Tests.Http;
 using AspNetSessions.Redis.Tests.Infrastructure;
 using AspNetSessions.Redis.Tests.NearCache;
@@ -10,54 +7,72 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AspNetSessions.Redis.Tests.LiveConnections;
 
 /// <summary>
-/// Two instances of the sample on Kestrel over one real redis-server: a session revoked through instance A closes its
-/// <c>/api/live</c> socket on instance B within a second (by a real clock), over the store's change feed, whether or
-/// not the near-cache shares that feed. Both fake clocks stand still, so no interval check can be what closes it.
+/// Two instances of the sample on Kestrel over one Redis deployment (a node, a Cluster, a Sentinel group; one subclass
+/// each): a session ended through instance A closes its raw WebSocket and its SignalR connection on instance B within a
+/// second (by a real clock), over the store's change feed, whether or not the near-cache shares that feed
+/// (<see cref="LiveConnectionScenario"/>).
 /// </summary>
-[Collection(RedisCollection.Name)]
-public sealed class RedisLiveConnectionTests(RedisServerFixture redis)
+public abstract class RedisLiveConnectionTests
 {
-    private static readonly TimeSpan WithinASecond = TimeSpan.FromSeconds(1);
+    /// <summary>How many demo users the instances know: enough for one on each of a Cluster's 3 shards.</summary>
+    protected const int DemoUsers = 32;
+
+    /// <summary>The client configuration of the deployment.</summary>
+    protected abstract string Configuration { get; }
+
+    /// <summary>
+    /// Demo users (of <see cref="RedisSampleApp.DemoUsersSettings"/>) whose sessions are stored apart: on a Cluster, one
+    /// on each shard, so every shard's announcements must reach B.
+    /// </summary>
+    protected virtual Task<IReadOnlyList<string>> UsersApartAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([RedisSampleApp.DemoUser(0), RedisSampleApp.DemoUser(1), RedisSampleApp.DemoUser(2)]);
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_sign_out_on_one_instance_closes_the_socket_on_the_other_within_a_second(bool nearCache)
+    public async Task A_sign_out_on_one_instance_closes_the_connections_on_the_other_within_a_second(bool nearCache)
     {
         var (a, b, second) = Start(nearCache, out var apps);
         using var _ = apps;
         var connections = second.Services.GetRequiredService<SessionLiveConnections>();
-        await LiveConnectionScenario.SignOutOnAClosesTheSocketOnBWithinASecondAsync(a, b,
+        await LiveConnectionScenario.SignOutOnAClosesTheConnectionsOnBWithinASecondAsync(a, b,
             () => connections.IsListening && (!nearCache || TwoNearCachedHosts.Cache(second).IsListening)); // one feed, two listeners
     }
 
     [Fact]
-    public async Task A_password_change_on_one_instance_closes_the_users_revoked_and_rotated_sockets_on_the_other()
+    public async Task A_password_change_on_one_instance_closes_the_users_revoked_and_rotated_connections_on_the_other()
     {
         var (a, b, second) = Start(nearCache: false, out var apps);
         using var _ = apps;
-        using var client = new HttpClient { BaseAddress = a };
-        var phone = await client.LoginAsync("alice");
-        var laptop = await client.LoginAsync("alice");
-        using var onPhone = await LiveSocket.ConnectAsync(b, "/api/live", phone.Token);
-        using var onLaptop = await LiveSocket.ConnectAsync(b, "/api/live", laptop.Token);
-        await Eventually.HoldsAsync(() => second.Services.GetRequiredService<SessionLiveConnections>().IsListening);
-
-        using var change = await client.SendAsync(HttpMethod.Post, "/api/account/password", laptop.Token,
-            r => r.Content = JsonContent.Create(new { currentPassword = "alice-password", newPassword = "alice-password-2" }));
-        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
-
-        // The phone's session is revoked; the laptop's is rotated: its old token opened the socket, so that closes too.
-        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await onPhone.ClosedAsync(WithinASecond));
-        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await onLaptop.ClosedAsync(WithinASecond));
+        await LiveConnectionScenario.PasswordChangeOnAClosesTheUsersRevokedAndRotatedConnectionsOnBAsync(a, b, Listening(second));
     }
 
-    /// <summary>Two instances of the sample on one Redis and key prefix, on Kestrel: A's and B's addresses, and B.</summary>
+    [Fact]
+    public async Task Revocations_on_one_instance_close_exactly_the_revoked_sessions_connections_on_the_other_for_users_stored_apart()
+    {
+        var (a, b, second) = Start(nearCache: false, out var apps);
+        using var _ = apps;
+        await LiveConnectionScenario.RevocationsOnAReachEachUsersConnectionsOnBAsync(a, b, await UsersApartAsync(), RedisSampleApp.DemoPassword, Listening(second));
+    }
+
+    private static Func<bool> Listening(SampleApp app)
+    {
+        var connections = app.Services.GetRequiredService<SessionLiveConnections>();
+        return () => connections.IsListening;
+    }
+
+    /// <summary>Two instances of the sample on one deployment and key prefix, on Kestrel: A's and B's addresses, and B.</summary>
     private (Uri A, Uri B, SampleApp Second) Start(bool nearCache, out Apps apps)
     {
         var prefix = RedisServerFixture.NewKeyPrefix();
-        var first = nearCache ? TwoNearCachedHosts.Create(redis.Server.ConfigurationString, prefix) : RedisSampleApp.Create(redis.Server, prefix);
-        var second = nearCache ? TwoNearCachedHosts.Create(redis.Server.ConfigurationString, prefix) : RedisSampleApp.Create(redis.Server, prefix);
+        var settings = RedisSampleApp.DemoUsersSettings(DemoUsers);
+        foreach (var (key, value) in nearCache ? TwoNearCachedHosts.Settings : new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var first = RedisSampleApp.Create(Configuration, prefix, settings);
+        var second = RedisSampleApp.Create(Configuration, prefix, settings);
         apps = new Apps(first, second);
         return (first.StartOnKestrel(), second.StartOnKestrel(), second);
     }

@@ -10,11 +10,14 @@ namespace AspNetSessions.Redis.Tests.NearCache;
 /// <summary>Two hosts of the sample with the near-cache on, over HTTP, on one redis-server and on the Cluster.</summary>
 internal static class TwoNearCachedHosts
 {
-    public static SampleApp Create(string configuration, string prefix) => RedisSampleApp.Create(configuration, prefix, new Dictionary<string, string?>
+    /// <summary>The settings that switch the sample's near-cache on.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> Settings = new Dictionary<string, string?>
     {
         ["SessionAuth:NearCache:Enabled"] = "true",
         ["SessionAuth:NearCache:MaxStaleness"] = RedisNearCache.MaxStaleness.ToString(),
-    });
+    };
+
+    public static SampleApp Create(string configuration, string prefix) => RedisSampleApp.Create(configuration, prefix, new Dictionary<string, string?>(Settings));
 
     public static NearCacheSessionStore Cache(SampleApp app) => Assert.IsType<NearCacheSessionStore>(app.Services.GetRequiredService<ISessionStore>());
 
