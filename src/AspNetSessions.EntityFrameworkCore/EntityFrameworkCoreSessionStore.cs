@@ -183,7 +183,8 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore,
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
                 var (record, version) = await ReadAsync(context, lookup.Kind, lookup.Id, ct).ConfigureAwait(false);
-                if (record is null || !record.Session.IsValidAt(lookup.Now) || !SessionRecord.DigestsMatch(record.Digest, lookup.Digest))
+                var match = record is not null && record.Session.IsValidAt(lookup.Now) ? record.Match(lookup.Digest, lookup.Now) : SessionDigestMatch.None;
+                if (match == SessionDigestMatch.None)
                 {
                     return null;
                 }
@@ -191,7 +192,8 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore,
                 // Mirrors SessionExpiry.Touch step by step: no write unless IsWriteDue; then LastSeenAt = now and
                 // ExpiresAt = SessionExpiry.Slide(...), written only if the row still holds what was read (same version,
                 // last seen and expiry). A lost race re-reads: a concurrent slide, rotation or deletion is never undone.
-                var session = SessionExpiry.Touch(record.Session, lookup);
+                // The previous token in its grace period never slides (SessionDigestMatch.Previous).
+                var session = match == SessionDigestMatch.Current ? SessionExpiry.Touch(record!.Session, lookup) : record!.Session;
                 if (ReferenceEquals(session, record.Session))
                 {
                     return record;
@@ -223,9 +225,10 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore,
         try
         {
             var row = await lookups.FindAndSlideAsync(Tables.For(lookup.Kind), lookup, cancellationToken).ConfigureAwait(false);
-            // The statement slid the row only if it was valid, due and its digest matched; the decision is still made
-            // here, from the row as it came back, in constant time (a damaged row is refused and logged by Decode).
-            return row is not null && Decode(row) is { } record && record.Session.IsValidAt(lookup.Now) && SessionRecord.DigestsMatch(record.Digest, lookup.Digest)
+            // The statement slid the row only if it was valid, due and its current digest matched; the decision is still
+            // made here, from the row as it came back, in constant time, by SessionRecord.Match (the previous digest in its
+            // grace period is accepted unslid; a damaged row is refused and logged by Decode).
+            return row is not null && Decode(row) is { } record && record.Session.IsValidAt(lookup.Now) && record.Match(lookup.Digest, lookup.Now) != SessionDigestMatch.None
                 ? record
                 : null;
         }
@@ -477,7 +480,11 @@ internal sealed class EntityFrameworkCoreSessionStore<TContext> : ISessionStore,
             setters.SetProperty(r => r.Version, version + 1);
             if (patch.Digest is not null)
             {
+                // The replaced digest kept for a DBSC grace period, or dropped (SessionPatch.ApplyTo decided).
                 setters.SetProperty(r => r.Digest, after.Digest);
+                var (previous, acceptedUntil) = SessionRowCodec.PreviousDigestColumns(after.PreviousDigest);
+                setters.SetProperty(r => r.PreviousDigest, previous);
+                setters.SetProperty(r => r.PreviousDigestAcceptedUntil, acceptedUntil);
             }
 
             if (patch.ExpiresAt is not null)

@@ -31,7 +31,10 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// newest version of a row a concurrent transaction changed, so a concurrent slide, rotation or deletion is never
 /// undone, and nothing is read and then written. When it writes nothing, the second branch returns the row as the
 /// statement's snapshot saw it. The digest comparison in SQL only decides whether to write (digests are SHA-256/HMAC
-/// outputs an attacker cannot steer, as in the Redis script); the store still compares in constant time.</para>
+/// outputs an attacker cannot steer, as in the Redis script); the store still compares in constant time. It mirrors
+/// <see cref="SessionRecord.Match"/>: only the current digest slides (<c>{digest} = $3</c>); the previous digest of a DBSC
+/// grace period is accepted unslid (<see cref="SessionDigestMatch.Previous"/>), so the row comes back through the second
+/// branch and the store applies the rule, grace end included, to it.</para>
 /// </remarks>
 internal sealed class SessionLookupStatements
 {

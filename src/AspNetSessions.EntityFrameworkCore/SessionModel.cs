@@ -7,7 +7,7 @@ namespace AspNetSessions.EntityFrameworkCore;
 /// The session tables' layout, in one place: keys, indexes, lengths, the promoted columns. Primary key (kind, id);
 /// index (kind, user id) for a user's sessions; index (kind, created-at, id) for kind-wide pages (keyset paging);
 /// index on expires for the pruner; the nullable columns AuthenticatedAt and
-/// AuthenticationItems (step-up), Name and Scopes (API keys), DeviceKey and DeviceChallenge (DBSC). A change of layout is a new model version
+/// AuthenticationItems (step-up), Name and Scopes (API keys), DeviceKey, DeviceChallenge, PreviousDigest and PreviousDigestAcceptedUntil (DBSC). A change of layout is a new model version
 /// (<see cref="SessionModelOptions.ModelVersion"/>), built only for apps that ask for it.
 /// </summary>
 internal static class SessionModel
@@ -56,6 +56,7 @@ internal static class SessionModel
         entity.Property(r => r.Metadata).IsRequired();
         entity.Property(r => r.Name).HasMaxLength(AspNetSessions.SessionCreateRequest.NameMaxLength);
         entity.Property(r => r.DeviceChallenge).HasMaxLength(DeviceChallengeMaxLength);
+        entity.Property(r => r.PreviousDigest).HasMaxLength(DigestMaxLength);
 
         entity.HasIndex(r => new { r.Kind, r.UserId });
         entity.HasIndex(r => new { r.Kind, r.CreatedAt, r.Id });

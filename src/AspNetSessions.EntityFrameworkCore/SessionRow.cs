@@ -51,6 +51,12 @@ internal sealed class SessionRow
     /// <summary>The outstanding DBSC challenge; null: none. A patch may expect it (compare-and-swap through <see cref="Version"/>).</summary>
     public string? DeviceChallenge { get; set; }
 
+    /// <summary>The digest a DBSC registration or refresh replaced, accepted until <see cref="PreviousDigestAcceptedUntil"/>; null: none.</summary>
+    public byte[]? PreviousDigest { get; set; }
+
+    /// <summary>The grace end of <see cref="PreviousDigest"/> (UTC); null with it.</summary>
+    public DateTime? PreviousDigestAcceptedUntil { get; set; }
+
     /// <summary>Bumped by every change except a touch (a slide), so that patches compare-and-swap on it.</summary>
     public long Version { get; set; }
 }

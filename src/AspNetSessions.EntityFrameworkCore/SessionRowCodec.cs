@@ -32,9 +32,15 @@ internal static class SessionRowCodec
             Scopes = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : null,
             DeviceKey = DeviceKeyColumn(s.DeviceKey),
             DeviceChallenge = s.DeviceChallenge,
+            PreviousDigest = PreviousDigestColumns(record.PreviousDigest).Digest,
+            PreviousDigestAcceptedUntil = PreviousDigestColumns(record.PreviousDigest).AcceptedUntil,
             Version = version,
         };
     }
+
+    /// <summary>The previous digest columns: both null when there is none.</summary>
+    public static (byte[]? Digest, DateTime? AcceptedUntil) PreviousDigestColumns(SessionPreviousDigest? previous) =>
+        previous is null ? (null, null) : (previous.Digest, ToColumn(previous.AcceptedUntil));
 
     public static DateTime ToColumn(DateTimeOffset instant) => instant.UtcDateTime;
 
@@ -59,6 +65,12 @@ internal static class SessionRowCodec
         if (row.Digest is not { Length: 32 })
         {
             problem = "digest is not 32 bytes";
+            return false;
+        }
+
+        if ((row.PreviousDigest is null) != (row.PreviousDigestAcceptedUntil is null) || row.PreviousDigest is { Length: not 32 })
+        {
+            problem = "previous digest is not 32 bytes with a grace end";
             return false;
         }
 
@@ -89,7 +101,10 @@ internal static class SessionRowCodec
                 DeviceKey = SessionJson.ReadDeviceKey(row.DeviceKey),
                 DeviceChallenge = row.DeviceChallenge is { Length: > 0 } challenge ? challenge : null,
             };
-            record = new SessionRecord(session, row.Digest);
+            record = new SessionRecord(session, row.Digest)
+            {
+                PreviousDigest = row.PreviousDigest is { } previous ? new SessionPreviousDigest(previous, FromColumn(row.PreviousDigestAcceptedUntil!.Value)) : null,
+            };
             problem = null;
             return true;
         }

@@ -32,6 +32,7 @@ internal static class RedisSessionCodec
         destination[(int)RedisSessionField.Scopes] = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : string.Empty;
         destination[(int)RedisSessionField.DeviceKey] = DeviceKey(s.DeviceKey);
         destination[(int)RedisSessionField.DeviceChallenge] = s.DeviceChallenge ?? string.Empty;
+        destination[(int)RedisSessionField.PreviousDigest] = PreviousDigest(record.PreviousDigest);
     }
 
     /// <summary>
@@ -91,7 +92,7 @@ internal static class RedisSessionCodec
                 AuthenticatedAt = ((RedisValue)f[(int)RedisSessionField.AuthenticatedAt]).IsNullOrEmpty ? session.CreatedAt : Instant(f, RedisSessionField.AuthenticatedAt),
                 AuthenticationItems = SessionJson.ReadMap(((ReadOnlyMemory<byte>)(RedisValue)f[(int)RedisSessionField.AuthenticationItems]).Span),
             };
-            record = new SessionRecord(session, digest);
+            record = new SessionRecord(session, digest) { PreviousDigest = ReadPreviousDigest((byte[]?)f[(int)RedisSessionField.PreviousDigest]) };
             return true;
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or ArgumentException)
@@ -111,6 +112,38 @@ internal static class RedisSessionCodec
 
     /// <summary>A device key as stored in its hash field: '' for none, else <see cref="SessionJson.WriteDeviceKey"/>.</summary>
     public static string DeviceKey(SessionDeviceKey? key) => key is null ? string.Empty : SessionJson.WriteDeviceKey(key);
+
+    /// <summary>
+    /// The previous digest as stored in its hash field: '' for none, else the grace end in Unix milliseconds, a space and
+    /// the digest bytes (the scripts' <c>Match</c> splits it at the first space; the <c>Update</c> script writes it the same way).
+    /// </summary>
+    public static RedisValue PreviousDigest(SessionPreviousDigest? previous)
+    {
+        if (previous is null)
+        {
+            return RedisValue.EmptyString;
+        }
+
+        var until = System.Text.Encoding.ASCII.GetBytes(Millis(previous.AcceptedUntil).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ");
+        return (byte[])[.. until, .. previous.Digest];
+    }
+
+    private static SessionPreviousDigest? ReadPreviousDigest(byte[]? value)
+    {
+        if (value is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        var space = Array.IndexOf(value, (byte)' ');
+        if (space <= 0 || !long.TryParse(value.AsSpan(0, space), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var millis)
+            || value.Length - space - 1 is not > 0)
+        {
+            throw new FormatException($"field '{RedisSessionFields.Name(RedisSessionField.PreviousDigest)}' is not a grace end and a digest");
+        }
+
+        return new SessionPreviousDigest(value[(space + 1)..], DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(millis, RedisSessionScripts.Never)));
+    }
 
     private static DateTimeOffset Instant(ReadOnlySpan<RedisResult> fields, RedisSessionField field)
     {

@@ -52,4 +52,10 @@ internal enum RedisSessionField
 
     /// <summary><c>dc</c>: the outstanding DBSC challenge, or '' for none; <c>SessionPatch.IfDeviceChallenge</c> compares it.</summary>
     DeviceChallenge,
+
+    /// <summary>
+    /// <c>pd</c>: the digest a DBSC rotation replaced, accepted until its grace end (<c>SessionRecord.PreviousDigest</c>):
+    /// the grace end in Unix milliseconds, a space, the 32 digest bytes (46 bytes); '' for none.
+    /// </summary>
+    PreviousDigest,
 }

@@ -6,7 +6,7 @@ namespace AspNetSessions.Redis;
 internal static class RedisSessionFields
 {
     /// <summary>How many fields a session hash has; every one is required (a hash missing one is damaged).</summary>
-    public const int Count = 15;
+    public const int Count = 16;
 
     /// <summary>
     /// The longest value one hash field holds, in bytes: Redis's default <c>hash-max-listpack-value</c>. A longer value
@@ -18,7 +18,7 @@ internal static class RedisSessionFields
     public const int ChunkBytes = 64;
 
     // Short names keep a million sessions' hashes small; docs/redis.md's key layout lists them.
-    private static readonly string[] Names = ["u", "d", "c", "l", "e", "a", "cl", "da", "m", "t", "p", "n", "sc", "dk", "dc"];
+    private static readonly string[] Names = ["u", "d", "c", "l", "e", "a", "cl", "da", "m", "t", "p", "n", "sc", "dk", "dc", "pd"];
 
     /// <summary>
     /// Lua declarations every script starts with: <c>FIELDS</c>, the names in <see cref="RedisSessionField"/> order,

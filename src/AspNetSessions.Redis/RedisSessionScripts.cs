@@ -166,7 +166,8 @@ internal static class RedisSessionScripts
 
     /// <summary>
     /// The hot path. KEYS: session. ARGV: digest, now, slideTo ('' for none), sliding granularity (ms), id, index
-    /// key prefix. Returns the fields after the touch, or nil (missing, expired, digest mismatch).
+    /// key prefix. Returns the fields after the touch, or nil (missing, expired, digest refused). The previous digest in
+    /// its grace period is accepted without a touch (<c>SessionDigestMatch.Previous</c>).
     /// It announces nothing: a slide only moves last seen and expiry forward, so another instance's cached copy is
     /// behind in the safe direction (it expires and falls due for a slide earlier, and then asks the store).
     /// </summary>
@@ -186,14 +187,26 @@ internal static class RedisSessionScripts
             redis.call('HSET', key, FIELDS[LAST_SEEN_AT], h[LAST_SEEN_AT])
           end
         end
+        -- Mirrors SessionRecord.Match: the current digest, or the previous one (PREVIOUS_DIGEST: the grace end in Unix ms,
+        -- a space, the digest) while now is before its grace end; nil when neither.
+        local function Match(h, presented, now)
+          if h[DIGEST] == presented then return 'current' end
+          local pd = h[PREVIOUS_DIGEST]
+          local at = pd and string.find(pd, ' ', 1, true)
+          if at and now < (tonumber(string.sub(pd, 1, at - 1)) or 0) and string.sub(pd, at + 1) == presented then return 'previous' end
+          return nil
+        end
         local h = load(KEYS[1])
-        if h[DIGEST] ~= ARGV[1] then
+        local now = tonumber(ARGV[2])
+        local match = Match(h, ARGV[1], now)
+        if not match then
           if h[DIGEST] or not present(KEYS[1], h) then return nil end
           return h
         end
         if not intact(h) then return h end
-        local now = tonumber(ARGV[2])
         if tonumber(h[EXPIRES_AT]) <= now then return nil end
+        -- The previous token authenticates until its grace end but never slides the session.
+        if match == 'previous' then return h end
         local slideTo = nil
         if ARGV[3] ~= '' then slideTo = tonumber(ARGV[3]) end
         Touch(KEYS[1], h, now, slideTo, tonumber(ARGV[4]), ARGV[6] .. h[USER_ID], ARGV[5])
@@ -217,11 +230,13 @@ internal static class RedisSessionScripts
     /// </summary>
     public static readonly RedisScript Update = Common + "\n" + """
         -- Mirrors SessionPatch.ApplyTo: given fields replace stored ones; a new expiry is capped by the absolute one
-        -- and moves the TTL and the index score. A value in fewer chunks than before drops the rest.
+        -- and moves the TTL and the index score; a new digest comes with PREVIOUS_DIGEST, '' (the old digest dies at
+        -- once) or a grace end, to which the replaced digest is appended. A value in fewer chunks than before drops the rest.
         local function ApplyTo(key, h, chunks, now, indexKey, id)
-          local changes, stale, expiresAt = {}, {}, nil
+          local changes, stale, expiresAt, replaced = {}, {}, nil, h[DIGEST]
           for i = 7, #ARGV, 2 do
             local f, v = tonumber(ARGV[i]), ARGV[i + 1]
+            if f == PREVIOUS_DIGEST and v ~= '' then v = v .. ' ' .. replaced end
             if f == EXPIRES_AT then
               expiresAt = Cap(tonumber(v), absolute(h))
               index(indexKey, id, expiresAt, now)

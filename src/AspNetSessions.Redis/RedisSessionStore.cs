@@ -155,6 +155,8 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         if (patch.Digest is { } digest)
         {
             Add(RedisSessionField.Digest, digest);
+            // The grace end, or '' to drop any previous digest: the script appends the replaced digest (SessionPatch.ApplyTo).
+            Add(RedisSessionField.PreviousDigest, patch.PreviousDigestAcceptedUntil is { } until ? RedisSessionCodec.Millis(until) : RedisValue.EmptyString);
         }
 
         if (patch.ExpiresAt is { } expiresAt)

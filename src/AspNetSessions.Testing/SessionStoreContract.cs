@@ -201,6 +201,91 @@ public abstract class SessionStoreContract
     }
 
     [Fact]
+    public async Task A_grace_rotation_accepts_the_previous_digest_unslid_until_the_grace_end_and_refuses_it_from_then()
+    {
+        var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: null, createdAt: null);
+        await Store.CreateAsync(record, 0, T0, None);
+        var newDigest = RandomNumberGenerator.GetBytes(32);
+        var (rotatedAt, graceEnd) = (T0.AddMinutes(1), T0.AddMinutes(1).AddSeconds(30));
+
+        var rotated = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Digest = newDigest, PreviousDigestAcceptedUntil = graceEnd }, rotatedAt, None);
+
+        Assert.NotNull(rotated);
+        Assert.Equal(newDigest, rotated.Digest);
+        Assert.Equal(record.Digest, rotated.PreviousDigest?.Digest);
+        Assert.Equal(graceEnd, rotated.PreviousDigest?.AcceptedUntil);
+        AssertSameRecord(rotated, await Store.GetAsync(_kind, record.Session.Id, rotatedAt, None));
+        AssertSameRecord(rotated, (await Store.QueryAsync(Query("alice", rotatedAt), None)).Items.Single());
+
+        // Until the grace end the previous digest is accepted, as a pure read: nothing slides, though a slide is due.
+        var lastAccepted = graceEnd.AddMilliseconds(-1);
+        var found = await Store.FindAndSlideAsync(Lookup(record, lastAccepted, slideTo: lastAccepted.AddMinutes(30)), None);
+        Assert.Equal(SessionDigestMatch.Previous, found?.Match(record.Digest, lastAccepted));
+        AssertSameRecord(rotated, found);
+        AssertSameRecord(rotated, await Store.GetAsync(_kind, record.Session.Id, lastAccepted, None));
+
+        // From the grace end it is refused; the current digest works and slides as ever.
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, graceEnd, slideTo: graceEnd.AddMinutes(30)), None));
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, graceEnd.AddMinutes(5)), None));
+        var slid = await Store.FindAndSlideAsync(Lookup(record, graceEnd, digest: newDigest, slideTo: graceEnd.AddMinutes(30)), None);
+        Assert.Equal(SessionDigestMatch.Current, slid?.Match(newDigest, graceEnd));
+        Assert.Equal(graceEnd, slid!.Session.LastSeenAt);
+        Assert.Equal(graceEnd.AddMinutes(30), slid.Session.ExpiresAt);
+        Assert.Equal(SessionDigestMatch.None, slid.Match(record.Digest, graceEnd));
+    }
+
+    [Fact]
+    public async Task A_rotation_without_grace_refuses_every_earlier_digest_at_once_and_a_grace_rotation_keeps_only_the_one_it_replaced()
+    {
+        var record = NewRecord("alice");
+        await Store.CreateAsync(record, 0, T0, None);
+        var (first, second, third) = (RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32));
+        var graceEnd = T0.AddSeconds(30);
+
+        await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Digest = first, PreviousDigestAcceptedUntil = graceEnd }, T0, None);
+        var again = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Digest = second, PreviousDigestAcceptedUntil = graceEnd }, T0.AddSeconds(1), None);
+        Assert.Equal(first, again!.PreviousDigest?.Digest);
+        Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0.AddSeconds(2)), None));
+        Assert.NotNull(await Store.FindAndSlideAsync(Lookup(record, T0.AddSeconds(2), digest: first), None));
+
+        // A rotation without a grace period (sign-in, a privilege change) ends the previous token at once too.
+        var plain = await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Digest = third }, T0.AddSeconds(3), None);
+
+        Assert.Null(plain!.PreviousDigest);
+        Assert.Null((await Store.GetAsync(_kind, record.Session.Id, T0.AddSeconds(3), None))!.PreviousDigest);
+        foreach (var old in new[] { record.Digest, first, second })
+        {
+            Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0.AddSeconds(3), digest: old), None));
+        }
+
+        Assert.NotNull(await Store.FindAndSlideAsync(Lookup(record, T0.AddSeconds(3), digest: third), None));
+    }
+
+    [Fact]
+    public async Task A_revoked_session_refuses_its_current_and_previous_digest()
+    {
+        var revoked = NewRecord("alice");
+        var revokedWithUser = NewRecord("alice", createdAt: T0.AddSeconds(1));
+        await SeedAsync(T0, revoked, revokedWithUser);
+        var graceEnd = T0.AddSeconds(30);
+        var digests = new Dictionary<SessionRecord, byte[]>();
+        foreach (var record in new[] { revoked, revokedWithUser })
+        {
+            digests[record] = RandomNumberGenerator.GetBytes(32);
+            await Store.UpdateAsync(_kind, record.Session.Id, new SessionPatch { Digest = digests[record], PreviousDigestAcceptedUntil = graceEnd }, T0, None);
+        }
+
+        Assert.True(await Store.DeleteAsync(_kind, revoked.Session.Id, None));
+        Assert.Equal(1, await Store.DeleteManyAsync(Query("alice"), None));
+
+        foreach (var record in new[] { revoked, revokedWithUser })
+        {
+            Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0.AddSeconds(1)), None));
+            Assert.Null(await Store.FindAndSlideAsync(Lookup(record, T0.AddSeconds(1), digest: digests[record]), None));
+        }
+    }
+
+    [Fact]
     public async Task Update_of_expiry_is_capped_and_missing_or_expired_sessions_are_not_updated()
     {
         var record = NewRecord("alice", idle: TimeSpan.FromMinutes(30), absolute: TimeSpan.FromHours(1), createdAt: null);
@@ -737,6 +822,8 @@ public abstract class SessionStoreContract
         Assert.Equal(e.AuthenticatedAt, a.AuthenticatedAt);
         AssertSameItems(e.AuthenticationItems, a.AuthenticationItems);
         Assert.Equal(expected.Digest, actual.Digest);
+        Assert.Equal(expected.PreviousDigest?.Digest, actual.PreviousDigest?.Digest);
+        Assert.Equal(expected.PreviousDigest?.AcceptedUntil, actual.PreviousDigest?.AcceptedUntil);
         Assert.Equal(e.Name, a.Name);
         Assert.Equal(e.Scopes, a.Scopes);
         Assert.Equal(e.DeviceKey, a.DeviceKey);

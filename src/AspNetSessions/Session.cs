@@ -89,9 +89,10 @@ public sealed record Session
     public bool IsValidAt(DateTimeOffset now) => ExpiresAt > now;
 
     /// <summary>
-    /// Until when a token of this session authenticates: its expiry, or a device-bound session's credential expiry when
+    /// Until when the session's current token authenticates: its expiry, or a device-bound session's credential expiry when
     /// that comes first (DBSC: a stolen cookie dies with its credential). The handler refuses a request past it, and a
-    /// live connection opened with the token is closed at it.
+    /// live connection opened with the token is closed at it; the previous token of a DBSC grace period stops earlier
+    /// still, at its grace end (<see cref="Stores.SessionRecord.TokenExpiresAt"/>).
     /// </summary>
     internal DateTimeOffset TokenExpiresAt => DeviceKey is { } key && key.CredentialExpiresAt < ExpiresAt ? key.CredentialExpiresAt : ExpiresAt;
 }

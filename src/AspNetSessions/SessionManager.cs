@@ -150,12 +150,13 @@ internal sealed partial class SessionManager : ISessionManager
         var id = SessionTokenCodec.GetSessionId(keyMaterial);
         DateTimeOffset? slideTo = _idleTimeout is { } idle ? now + idle : null;
         SessionRecord? record = null;
+        byte[] digest = [];
         try
         {
             for (var generation = 0; generation < _hasher.Generations && record is null; generation++)
             {
-                var lookup = new SessionLookup(Kind, id, _hasher.Digest(keyMaterial, generation), now, slideTo, _slidingGranularity);
-                record = await _store.FindAndSlideAsync(lookup, cancellationToken).ConfigureAwait(false);
+                digest = _hasher.Digest(keyMaterial, generation);
+                record = await _store.FindAndSlideAsync(new SessionLookup(Kind, id, digest, now, slideTo, _slidingGranularity), cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -163,9 +164,12 @@ internal sealed partial class SessionManager : ISessionManager
             CryptographicOperations.ZeroMemory(keyMaterial);
         }
 
-        if (record is not null && Reveal(record.Session) is { } session)
+        // The current token, or the previous one in its grace period (which slid nothing, and expires at its grace end).
+        var match = record?.Match(digest, now) ?? SessionDigestMatch.None;
+        if (match != SessionDigestMatch.None && Reveal(record!.Session) is { } session)
         {
-            return new SessionAuthenticationOutcome(session, Slid: record.Session.LastSeenAt.UtcTicks > now.UtcTicks - TimeSpan.TicksPerMillisecond, Digest: record.Digest);
+            var slid = match == SessionDigestMatch.Current && record.Session.LastSeenAt.UtcTicks > now.UtcTicks - TimeSpan.TicksPerMillisecond;
+            return new SessionAuthenticationOutcome(session, Slid: slid, Digest: digest, TokenExpiresAt: record.TokenExpiresAt(match));
         }
 
         return SessionAuthenticationOutcome.NotFound;
@@ -181,7 +185,8 @@ internal sealed partial class SessionManager : ISessionManager
 
         try
         {
-            var record = await _store.GetAsync(Kind, SessionTokenCodec.GetSessionId(keyMaterial), Now(), cancellationToken).ConfigureAwait(false);
+            var now = Now();
+            var record = await _store.GetAsync(Kind, SessionTokenCodec.GetSessionId(keyMaterial), now, cancellationToken).ConfigureAwait(false);
             if (record is null)
             {
                 return null;
@@ -189,7 +194,7 @@ internal sealed partial class SessionManager : ISessionManager
 
             for (var generation = 0; generation < _hasher.Generations; generation++)
             {
-                if (SessionRecord.DigestsMatch(record.Digest, _hasher.Digest(keyMaterial, generation)))
+                if (record.Match(_hasher.Digest(keyMaterial, generation), now) != SessionDigestMatch.None)
                 {
                     return Reveal(record.Session);
                 }

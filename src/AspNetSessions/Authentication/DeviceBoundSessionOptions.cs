@@ -23,6 +23,17 @@ public sealed class DeviceBoundSessionOptions
     /// </summary>
     public TimeSpan CredentialLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The longest <see cref="PreviousCredentialGrace"/>: long enough for requests in flight, short enough to matter.</summary>
+    public static readonly TimeSpan MaxPreviousCredentialGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long the token a registration or refresh replaced keeps authenticating, for requests the browser sent before it
+    /// had the new cookie (page loads racing the registration); never beyond when that token would have stopped anyway,
+    /// and a request it authenticates slides nothing. Every other rotation (sign-in, <c>RotateSessionAsync</c>) and a
+    /// revocation end the old token at once. 0 to 5 minutes; 0 = none; default 30 seconds.
+    /// </summary>
+    public TimeSpan PreviousCredentialGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Where the browser registers its key. Empty (the default): <c>/.well-known/dbsc/{scheme}/registration</c>.</summary>
     public PathString RegistrationPath { get; set; }
 

@@ -108,9 +108,9 @@ internal sealed partial class SessionAuthenticationHandler(
             return Reject(SessionFailureReason.InvalidToken);
         }
 
-        if (session.TokenExpiresAt <= TimeProvider.GetUtcNow())
+        if (outcome.TokenExpiresAt <= TimeProvider.GetUtcNow())
         {
-            // The store found the session valid, so only a device-bound credential can have ended first (DBSC).
+            // The store found the session valid, so only a device-bound credential (or the previous one's grace) can have ended first (DBSC).
             return Reject(SessionFailureReason.DeviceCredentialExpired);
         }
 
@@ -272,14 +272,15 @@ internal sealed partial class SessionAuthenticationHandler(
     }
 
     /// <summary>
-    /// The session this request is authenticated by and the stored digest its token matched, for a live connection to
+    /// The session this request is authenticated by, the stored digest its token matched and until when the token
+    /// authenticates, for a live connection to
     /// watch (<see cref="SessionLiveConnections"/>); <see langword="null"/> when it has none, or when
     /// <c>OnValidateSession</c> decided the result itself.
     /// </summary>
-    internal async Task<(SessionManager Manager, Session Session, byte[] Digest)?> AuthenticatedSessionAsync()
+    internal async Task<(SessionManager Manager, Session Session, byte[] Digest, DateTimeOffset TokenExpiresAt)?> AuthenticatedSessionAsync()
     {
         var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
-        return result.Succeeded && _authenticated is { Session: { } session, Digest: { } digest } ? (_manager, session, digest) : null;
+        return result.Succeeded && _authenticated is { Session: { } session, Digest: { } digest } authenticated ? (_manager, session, digest, authenticated.TokenExpiresAt) : null;
     }
 
     /// <summary>A cookie sign-in or sign-out that another site's page sent is refused (403) before anything changes.</summary>

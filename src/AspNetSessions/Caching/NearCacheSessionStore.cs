@@ -10,7 +10,7 @@ namespace AspNetSessions;
 /// <remarks>
 /// <para>Only positive answers are cached. A lookup is answered without I/O only when all of these hold: the session is
 /// cached, the channel that announces changes is live and was live when it was cached, it was cached less than
-/// <see cref="SessionNearCacheOptions.MaxStaleness"/> ago, the presented digest matches (constant time), it is valid
+/// <see cref="SessionNearCacheOptions.MaxStaleness"/> ago, the presented digest is accepted (<see cref="SessionRecord.Match"/>, constant time), it is valid
 /// now, and no slide write is due (<see cref="SessionExpiry.IsWriteDue"/>): a due write goes to the store, so slides are
 /// written exactly as often as without the cache.</para>
 /// <para>Races: every invalidation bumps a generation counter before it evicts. A fill records the generation before
@@ -176,7 +176,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionCh
             && _time.GetElapsedTime(entry.CachedAt) < _maxStaleness
             && session.IsValidAt(lookup.Now)
             && !SessionExpiry.IsWriteDue(session.LastSeenAt, lookup.Now, lookup.SlidingGranularity)
-            && SessionRecord.DigestsMatch(entry.Record.Digest, lookup.Digest);
+            && entry.Record.Match(lookup.Digest, lookup.Now) != SessionDigestMatch.None;
     }
 
     /// <summary>A miss: joins the store call in flight for this session when it may (see the remarks), else makes it.</summary>
@@ -229,7 +229,7 @@ internal sealed class NearCacheSessionStore : DelegatingSessionStore, ISessionCh
         if (found is null)
         {
             // Gone, expired or revoked: forget it, but only for the right secret (a wrong guess must not evict).
-            if (_entries.TryGetValue(key, out var stale) && SessionRecord.DigestsMatch(stale.Record.Digest, lookup.Digest))
+            if (_entries.TryGetValue(key, out var stale) && stale.Record.Match(lookup.Digest, lookup.Now) != SessionDigestMatch.None)
             {
                 _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, stale));
             }

@@ -85,6 +85,11 @@ internal sealed partial class SessionAuthenticationOptionsValidator(IEnumerable<
             errors.Add($"{registration.Key("DeviceBound:CredentialLifetime")} must be at least '00:05:00' (browsers limit how often they refresh); got '{dbsc.CredentialLifetime}'.");
         }
 
+        if (dbsc.PreviousCredentialGrace < TimeSpan.Zero || dbsc.PreviousCredentialGrace > DeviceBoundSessionOptions.MaxPreviousCredentialGrace)
+        {
+            errors.Add($"{registration.Key("DeviceBound:PreviousCredentialGrace")} must be from '00:00:00' (none) to '00:05:00' (requests in flight when the credential is replaced); got '{dbsc.PreviousCredentialGrace}'.");
+        }
+
         if (dbsc.RegistrationPath == dbsc.RefreshPath)
         {
             errors.Add($"{registration.Key("DeviceBound:RegistrationPath")} and {registration.Key("DeviceBound:RefreshPath")} must differ; both are '{dbsc.RefreshPath}'.");

@@ -88,7 +88,7 @@ internal sealed partial class SessionAuthenticationHandler : IAuthenticationRequ
             : DeviceBoundProof.Verify(DeviceBoundHeaders.ProofOf(Request), null, session.DeviceChallenge, null, TimeProvider.GetUtcNow(), out key);
         if (refusal == DeviceProofRefusal.None)
         {
-            var created = await _manager.IssueDeviceCredentialAsync(sessionId, session.DeviceChallenge!, key!, Options.DeviceBound.CredentialLifetime, Context.RequestAborted).ConfigureAwait(false);
+            var created = await _manager.IssueDeviceCredentialAsync(session, key!, Options.DeviceBound, Context.RequestAborted).ConfigureAwait(false);
             if (created is not null)
             {
                 _signedInOrOut = true; // no slide writes the old token back
@@ -126,7 +126,7 @@ internal sealed partial class SessionAuthenticationHandler : IAuthenticationRequ
         var refusal = DeviceBoundProof.Verify(DeviceBoundHeaders.ProofOf(Request), key, session.DeviceChallenge, null, TimeProvider.GetUtcNow(), out _);
         if (refusal == DeviceProofRefusal.None)
         {
-            var created = await _manager.IssueDeviceCredentialAsync(sessionId, session.DeviceChallenge!, key, Options.DeviceBound.CredentialLifetime, Context.RequestAborted).ConfigureAwait(false);
+            var created = await _manager.IssueDeviceCredentialAsync(session, key, Options.DeviceBound, Context.RequestAborted).ConfigureAwait(false);
             if (created is not null)
             {
                 Log.DeviceRefreshed(Logger, Scheme.Name, sessionId);

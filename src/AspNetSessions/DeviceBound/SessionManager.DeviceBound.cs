@@ -20,16 +20,21 @@ internal sealed partial class SessionManager
     }
 
     /// <summary>
-    /// Consumes <paramref name="challenge"/> and, in the same update, binds <paramref name="key"/> (a registration) or keeps
-    /// the bound one (a refresh, <paramref name="key"/> being it), issuing a new token whose credential lives
-    /// <paramref name="credentialLifetime"/>. <see langword="null"/>: no valid session, or the challenge was consumed already.
+    /// Consumes <paramref name="session"/>'s outstanding challenge and, in the same update, binds <paramref name="key"/> (a
+    /// registration) or keeps the bound one (a refresh, <paramref name="key"/> being it), issuing a new token whose credential
+    /// lives <see cref="DeviceBoundSessionOptions.CredentialLifetime"/>. The previous token stays accepted for
+    /// <see cref="DeviceBoundSessionOptions.PreviousCredentialGrace"/> (requests the browser sent before it had the new
+    /// cookie), never beyond when it would have stopped anyway (<paramref name="session"/>'s <see cref="Session.TokenExpiresAt"/>):
+    /// an expired credential is not revived by the refresh that replaces it. <see langword="null"/>: no valid session, or
+    /// the challenge was consumed already.
     /// </summary>
-    internal Task<CreatedSession?> IssueDeviceCredentialAsync(string sessionId, string challenge, SessionDeviceKey key, TimeSpan credentialLifetime, CancellationToken cancellationToken) =>
-        RotateWithAsync(sessionId, (now, digest) => new SessionPatch
+    internal Task<CreatedSession?> IssueDeviceCredentialAsync(Session session, SessionDeviceKey key, DeviceBoundSessionOptions options, CancellationToken cancellationToken) =>
+        RotateWithAsync(session.Id, (now, digest) => new SessionPatch
         {
-            IfDeviceChallenge = challenge,
+            IfDeviceChallenge = session.DeviceChallenge!, // the challenge the verified proof signed
             DeviceChallenge = string.Empty,
-            DeviceKey = key with { CredentialExpiresAt = now + credentialLifetime },
+            DeviceKey = key with { CredentialExpiresAt = now + options.CredentialLifetime },
             Digest = digest,
+            PreviousDigestAcceptedUntil = SessionExpiry.Cap(now + options.PreviousCredentialGrace, session.TokenExpiresAt) is var graceEnd && graceEnd > now ? graceEnd : null,
         }, cancellationToken);
 }

@@ -67,8 +67,8 @@ internal sealed partial class SessionLiveConnections : ISessionChangeListener, I
             return null;
         }
 
-        var (_, session, digest) = authenticated;
-        var connection = new Connection(this, session.Kind, session.Id, session.UserId, digest, session.TokenExpiresAt, close);
+        var (_, session, digest, tokenExpiresAt) = authenticated;
+        var connection = new Connection(this, session.Kind, session.Id, session.UserId, digest, tokenExpiresAt, close);
         _connections.TryAdd(connection, 0);
         Start();
 
@@ -107,7 +107,7 @@ internal sealed partial class SessionLiveConnections : ISessionChangeListener, I
     }
 
     /// <summary>The session scheme that authenticated the request (its identity carries a session id), asked for what it matched.</summary>
-    private static async Task<(SessionManager Manager, Session Session, byte[] Digest)?> AuthenticatedSessionAsync(HttpContext context)
+    private static async Task<(SessionManager Manager, Session Session, byte[] Digest, DateTimeOffset TokenExpiresAt)?> AuthenticatedSessionAsync(HttpContext context)
     {
         var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
         foreach (var identity in context.User.Identities)
@@ -200,9 +200,10 @@ internal sealed partial class SessionLiveConnections : ISessionChangeListener, I
             return;
         }
 
-        if (record is not null && record.Session.TokenExpiresAt > now && SessionRecord.DigestsMatch(record.Digest, connection.Digest))
+        var match = record?.Match(connection.Digest, now) ?? SessionDigestMatch.None;
+        if (match != SessionDigestMatch.None && record!.TokenExpiresAt(match) is var tokenExpiresAt && tokenExpiresAt > now)
         {
-            connection.ExpiresAt = record.Session.TokenExpiresAt;
+            connection.ExpiresAt = tokenExpiresAt;
             return;
         }
 

@@ -113,13 +113,20 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         var sessions = table.Sessions;
         while (sessions.TryGetValue(lookup.Id, out var current))
         {
-            if (!current.IsValidAt(lookup.Now) || !SessionRecord.DigestsMatch(current.Digest, lookup.Digest))
+            if (!current.IsValidAt(lookup.Now))
             {
                 return default;
             }
 
             var record = current.Read(table.Kind, lookup.Id);
-            var session = SessionExpiry.Touch(record.Session, lookup);
+            var match = record.Match(lookup.Digest, lookup.Now);
+            if (match == SessionDigestMatch.None)
+            {
+                return default;
+            }
+
+            // The previous token in its grace period authenticates without touching (SessionDigestMatch.Previous).
+            var session = match == SessionDigestMatch.Current ? SessionExpiry.Touch(record.Session, lookup) : record.Session;
             if (ReferenceEquals(session, record.Session))
             {
                 return ValueTask.FromResult<SessionRecord?>(record);
@@ -443,9 +450,9 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         private readonly IReadOnlyDictionary<string, string> _data = record.Session.Data;
         private readonly IReadOnlyDictionary<string, string> _metadata = record.Session.Metadata;
         private readonly IReadOnlyDictionary<string, string> _authenticationItems = record.Session.AuthenticationItems;
-        // What most sessions leave unset (an API key's name and scopes, DBSC's key and challenge): one reference, null
-        // for the rest, so a browser session pays 8 bytes for them instead of 32.
-        private readonly Rare? _rare = Rare.Of(record.Session);
+        // What most sessions leave unset (an API key's name and scopes, DBSC's key, challenge and previous digest): one
+        // reference, null for the rest, so a browser session pays 8 bytes for them instead of 40.
+        private readonly Rare? _rare = Rare.Of(record);
 
         public string UserId { get; } = record.Session.UserId;
 
@@ -479,16 +486,19 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
                 DeviceKey = _rare?.DeviceKey,
                 DeviceChallenge = _rare?.DeviceChallenge,
             },
-            Digest);
+            Digest)
+        {
+            PreviousDigest = _rare?.PreviousDigest,
+        };
 
         private static DateTimeOffset Instant(long utcTicks) => new(utcTicks, TimeSpan.Zero);
 
-        private sealed record Rare(string? Name, IReadOnlyList<string>? Scopes, SessionDeviceKey? DeviceKey, string? DeviceChallenge)
+        private sealed record Rare(string? Name, IReadOnlyList<string>? Scopes, SessionDeviceKey? DeviceKey, string? DeviceChallenge, SessionPreviousDigest? PreviousDigest)
         {
-            public static Rare? Of(Session session) =>
-                session is { Name: null, Scopes: null, DeviceKey: null, DeviceChallenge: null }
+            public static Rare? Of(SessionRecord record) =>
+                record is { Session: { Name: null, Scopes: null, DeviceKey: null, DeviceChallenge: null }, PreviousDigest: null }
                     ? null
-                    : new Rare(session.Name, session.Scopes, session.DeviceKey, session.DeviceChallenge);
+                    : new Rare(record.Session.Name, record.Session.Scopes, record.Session.DeviceKey, record.Session.DeviceChallenge, record.PreviousDigest);
         }
     }
 

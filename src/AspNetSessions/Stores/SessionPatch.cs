@@ -6,8 +6,18 @@ namespace AspNetSessions.Stores;
 /// </summary>
 public sealed record SessionPatch
 {
-    /// <summary>A new digest: rotates the token, the old one stops working at once.</summary>
+    /// <summary>
+    /// A new digest: rotates the token. The old one stops working at once, unless <see cref="PreviousDigestAcceptedUntil"/>
+    /// gives it a grace period; either way a digest kept from an earlier rotation is dropped.
+    /// </summary>
     public byte[]? Digest { get; init; }
+
+    /// <summary>
+    /// With <see cref="Digest"/>: the replaced digest stays accepted until this instant (<see cref="SessionRecord.PreviousDigest"/>),
+    /// for requests already in flight with the old token. Only DBSC registration and refresh set it; without it (every
+    /// other rotation: sign-in, a privilege change) the old token dies at once. Ignored without a new digest.
+    /// </summary>
+    public DateTimeOffset? PreviousDigestAcceptedUntil { get; init; }
 
     /// <summary>A new expiry (never beyond the session's absolute expiry; stores cap it).</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
@@ -61,7 +71,8 @@ public sealed record SessionPatch
 
     /// <summary>
     /// The record with this patch applied: set fields replace the stored ones, a new expiry is capped by the
-    /// session's absolute expiry (<see cref="SessionExpiry.Cap"/>). Stores that apply patches elsewhere (Lua, SQL) mirror this.
+    /// session's absolute expiry (<see cref="SessionExpiry.Cap"/>), a new digest keeps the replaced one only as
+    /// <see cref="PreviousDigestAcceptedUntil"/> says. Stores that apply patches elsewhere (Lua, SQL) mirror this.
     /// </summary>
     /// <param name="record">The stored record.</param>
     public SessionRecord ApplyTo(SessionRecord record)
@@ -80,6 +91,14 @@ public sealed record SessionPatch
             DeviceKey = DeviceKey ?? session.DeviceKey,
             DeviceChallenge = DeviceChallenge is null ? session.DeviceChallenge : DeviceChallenge.Length == 0 ? null : DeviceChallenge,
         };
-        return Digest is { } digest ? new SessionRecord(session, digest) : record with { Session = session };
+        if (Digest is not { } digest)
+        {
+            return record with { Session = session };
+        }
+
+        return new SessionRecord(session, digest)
+        {
+            PreviousDigest = PreviousDigestAcceptedUntil is { } until ? new SessionPreviousDigest(record.Digest, until) : null,
+        };
     }
 }

@@ -46,6 +46,8 @@ public sealed class MigrationTests(PostgresServer server)
         Assert.Contains("scopes = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
         Assert.Contains("device_key = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
         Assert.Contains("device_challenge = table.Column<string>(", scaffolded.MigrationCode, StringComparison.Ordinal);
+        Assert.Contains("previous_digest = table.Column<byte[]>(", scaffolded.MigrationCode, StringComparison.Ordinal);
+        Assert.Contains("previous_digest_accepted_until = table.Column<DateTime>(", scaffolded.MigrationCode, StringComparison.Ordinal);
 
         var migration = Compile(scaffolded.MigrationCode, scaffolded.MetadataCode);
         migration.ActiveProvider = context.Database.ProviderName!;

@@ -237,6 +237,25 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
     }
 
     [Fact]
+    public async Task A_grace_rotations_previous_digest_is_one_field_within_a_chunk_and_the_hash_stays_a_listpack()
+    {
+        var now = _time.GetUtcNow();
+        var created = await Manager().CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        var key = $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{created.Session.Id}";
+        Assert.Equal("0", await Server.ExecuteAsync("HSTRLEN", key, "pd"));
+
+        var patch = new SessionPatch { Digest = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), PreviousDigestAcceptedUntil = now.AddSeconds(30) };
+        await _store.Store.UpdateAsync("Session", created.Session.Id, patch, now, default);
+
+        // Unix milliseconds (13 digits), a space, 32 digest bytes.
+        Assert.Equal("46", await Server.ExecuteAsync("HSTRLEN", key, "pd"));
+        Assert.Equal(RedisSessionFields.Count, long.Parse((await Server.ExecuteAsync("HLEN", key))!, CultureInfo.InvariantCulture));
+        Assert.Equal("listpack", await Server.ExecuteAsync("OBJECT", "ENCODING", key));
+        await _store.Store.UpdateAsync("Session", created.Session.Id, patch with { PreviousDigestAcceptedUntil = null }, now, default);
+        Assert.Equal("0", await Server.ExecuteAsync("HSTRLEN", key, "pd"));
+    }
+
+    [Fact]
     public async Task Values_longer_than_a_chunk_round_trip_and_a_shorter_value_drops_the_chunks_it_no_longer_needs()
     {
         var now = _time.GetUtcNow();

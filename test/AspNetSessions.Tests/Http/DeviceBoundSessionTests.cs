@@ -52,7 +52,85 @@ public sealed class DeviceBoundSessionTests
         Assert.Null(session.DeviceChallenge);
         var bound = CookieToken(registered);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, "/device", bound)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", token)).StatusCode); // the pre-registration token is rotated away
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", token)).StatusCode); // the pre-registration token is rotated away after its grace
+    }
+
+    [Fact]
+    public async Task The_pre_registration_cookie_authenticates_requests_racing_the_registration_until_the_grace_end_without_sliding()
+    {
+        await using var host = await StartAsync(configure: o => o.SlidingGranularity = TimeSpan.Zero); // every current-token request slides
+        using var device = DeviceKey.Es256();
+        var (token, offer) = await SignInAsync(host);
+        using var registered = await PostAsync(host, Registration, cookie: token, proof: device.Registration(ChallengeOf(offer)));
+        var bound = CookieToken(registered);
+        var id = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("session_identifier").GetString()!;
+        var lastSeen = (await host.Sessions.FindByIdAsync(id))!.LastSeenAt;
+
+        // A page request the browser sent with the old cookie, before the registration's answer landed: was 401.
+        host.Time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(1));
+        using var racing = await GetAsync(host, "/me", token);
+
+        Assert.Equal(HttpStatusCode.OK, racing.StatusCode);
+        Assert.Equal("DeviceBound", (await racing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("binding").GetString());
+        Assert.False(racing.Headers.Contains("Set-Cookie")); // nothing writes the old token back
+        Assert.Equal(lastSeen, (await host.Sessions.FindByIdAsync(id))!.LastSeenAt); // nor slides the session
+
+        host.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, "/me", bound)).StatusCode);
+        Assert.Equal(host.Time.GetUtcNow(), (await host.Sessions.FindByIdAsync(id))!.LastSeenAt); // the new one slides
+    }
+
+    [Fact]
+    public async Task Any_other_rotation_or_a_revocation_ends_the_previous_token_at_once()
+    {
+        await using var host = await StartAsync();
+        using var device = DeviceKey.Es256();
+        var (token, offer) = await SignInAsync(host);
+        using var registered = await PostAsync(host, Registration, cookie: token, proof: device.Registration(ChallengeOf(offer)));
+        var id = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("session_identifier").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, "/me", token)).StatusCode);
+
+        var rotated = await host.Sessions.RotateAsync(id); // a privilege change
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", CookieToken(registered))).StatusCode);
+        var (other, otherOffer) = await SignInAsync(host);
+        using var otherRegistered = await PostAsync(host, Registration, cookie: other, proof: device.Registration(ChallengeOf(otherOffer)));
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, "/me", other)).StatusCode);
+
+        Assert.Equal(2, await host.Sessions.RevokeAllAsync("alice"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", other)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", CookieToken(otherRegistered))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", rotated!.Token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_refresh_keeps_an_unexpired_credential_for_the_grace_period_but_never_revives_an_expired_one()
+    {
+        await using var host = await StartAsync(configure: o => o.DeviceBound.PreviousCredentialGrace = TimeSpan.FromMinutes(1));
+        using var device = DeviceKey.Es256();
+        var (id, token) = await RegisterAsync(host, device);
+
+        // Refreshed 9.5 minutes in: the old credential had 30 seconds left, so it keeps them, not the minute of grace.
+        host.Time.Advance(TimeSpan.FromMinutes(9.5));
+        using var early = await PostAsync(host, Refresh, sessionId: id, proof: device.Refresh(await ChallengeAsync(host, id)));
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        var next = CookieToken(early);
+        host.Time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, "/me", token)).StatusCode);
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", token)).StatusCode);
+
+        // Refreshed after the credential expired: the refresh that replaces it brings nothing back.
+        host.Time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", next)).StatusCode);
+        using var late = await PostAsync(host, Refresh, sessionId: id, proof: device.Refresh(await ChallengeAsync(host, id)));
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(host, "/me", next)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, "/me", CookieToken(late))).StatusCode);
     }
 
     [Fact]
@@ -228,8 +306,12 @@ public sealed class DeviceBoundSessionTests
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(host, Registration, cookie: token)).StatusCode);
     }
 
-    private static async Task<TestHost> StartAsync(CapturingLoggerProvider? logs = null, ISessionStore? store = null) =>
-        await TestHost.StartAsync(app => Map(app), o => o.DeviceBound.Enabled = true, services =>
+    private static async Task<TestHost> StartAsync(CapturingLoggerProvider? logs = null, ISessionStore? store = null, Action<SessionAuthenticationOptions>? configure = null) =>
+        await TestHost.StartAsync(app => Map(app), o =>
+        {
+            o.DeviceBound.Enabled = true;
+            configure?.Invoke(o);
+        }, services =>
         {
             services.AddAuthorizationBuilder().AddPolicy("device", p => p.RequireDeviceBoundSession());
             if (logs is not null)

@@ -136,6 +136,23 @@ public sealed class LiveConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_socket_the_previous_token_opened_stays_open_through_a_dbsc_grace_period_and_closes_after_its_end()
+    {
+        var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        using var socket = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", alice.Token);
+        var now = _app.Time.GetUtcNow();
+        var graceRotation = new SessionPatch { Digest = new byte[32], PreviousDigestAcceptedUntil = now.AddSeconds(45) };
+        Assert.NotNull(await Store.UpdateAsync(alice.Session.Kind, alice.Session.Id, graceRotation, now, default));
+
+        _app.Time.Advance(Interval); // a check within the grace period: its end is now when the connection is due again
+        Assert.Equal("in grace", await socket.EchoAsync("in grace"));
+        _app.Time.Advance(Interval);
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(AtOnce));
+        Assert.NotNull(await _app.Sessions.FindByIdAsync(alice.Session.Id));
+    }
+
+    [Fact]
     public async Task A_revoked_token_cannot_open_a_socket()
     {
         var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });

@@ -135,10 +135,11 @@ public sealed class MemorySessionStoreTests
         Assert.True(SessionRecord.DigestsMatch(slid.Digest, new byte[32]));
         if (Environment.Is64BitProcess)
         {
-            // The read is the record the previous slide kept (nothing); the slid Session and SessionRecord (192 + 32, sharing
-            // the digest array) and their entry (120: what most sessions leave unset, an API key's name and scopes and DBSC's
-            // key and challenge, is one null reference in it); the dictionary's node is updated in place.
-            Assert.Equal(192 + 32 + 120, allocated);
+            // The read is the record the previous slide kept (nothing); the slid Session and SessionRecord (192 + 40, sharing
+            // the digest array; the record's null previous digest is its last 8 bytes) and their entry (120: what most sessions
+            // leave unset, an API key's name and scopes and DBSC's key, challenge and previous digest, is one null reference in
+            // it); the dictionary's node is updated in place.
+            Assert.Equal(192 + 40 + 120, allocated);
         }
 
         static SessionLookup Slide(SessionRecord record, DateTimeOffset at) =>

@@ -43,9 +43,22 @@ public sealed class OptionsValidationTests
         Assert.Contains("SessionAuth:DeviceBound:CredentialLifetime must be at least '00:05:00'", short_.Message, StringComparison.Ordinal);
         Assert.True(options.DeviceBound.Enabled);
         Assert.Equal(TimeSpan.FromMinutes(10), options.DeviceBound.CredentialLifetime);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.DeviceBound.PreviousCredentialGrace);
         Assert.Equal("/.well-known/dbsc/Session/registration", options.DeviceBound.RegistrationPath);
         Assert.Equal("/.well-known/dbsc/Session/refresh", options.DeviceBound.RefreshPath);
         Assert.False(Resolve().DeviceBound.Enabled);
+    }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("00:05:01")]
+    public void A_previous_credential_grace_outside_0_to_5_minutes_is_refused_naming_its_key(string grace)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(("SessionAuth:DeviceBound:Enabled", "true"), ("SessionAuth:DeviceBound:PreviousCredentialGrace", grace)));
+
+        Assert.Contains("SessionAuth:DeviceBound:PreviousCredentialGrace must be from '00:00:00' (none) to '00:05:00'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.Zero, Resolve(("SessionAuth:DeviceBound:Enabled", "true"), ("SessionAuth:DeviceBound:PreviousCredentialGrace", "00:00:00")).DeviceBound.PreviousCredentialGrace);
+        Assert.Equal(TimeSpan.FromMinutes(5), Resolve(("SessionAuth:DeviceBound:Enabled", "true"), ("SessionAuth:DeviceBound:PreviousCredentialGrace", "00:05:00")).DeviceBound.PreviousCredentialGrace);
     }
 
     [Fact]
