@@ -80,23 +80,19 @@ public sealed class DeviceBoundSessionTests : IAsyncLifetime
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.BaseUrl });
         var page = await context.NewPageAsync();
         var devtools = await context.NewCDPSessionAsync(page);
-        var events = new ConcurrentQueue<string>();
-        var sessionIds = new ConcurrentQueue<string?>();
-        devtools.Event("Network.deviceBoundSessionEventOccurred").OnEvent += (_, e) =>
-        {
-            sessionIds.Enqueue(e!.Value.TryGetProperty("sessionId", out var id) ? id.GetString() : null);
-            events.Enqueue(Describe(e.Value));
-        };
-        await devtools.SendAsync("Network.enable");
-        await devtools.SendAsync("Network.enableDeviceBoundSessions", new() { ["enable"] = true });
+        var events = await DevToolsEvents.ListenAsync(devtools);
 
-        // 1. Sign-in: the browser registers its key in the background, and the device-bound page opens.
+        // 1. Sign-in: the browser registers its key in the background (DevTools: creation), and the device-bound page opens.
         await page.GotoAsync("/account/device");
         await Expect(SignInButton(page)).ToBeVisibleAsync();
-        await SignInAsync(page);
-        await page.ReloadAsync();
+        await page.GetByLabel("Username").FillAsync("alice");
+        await page.GetByLabel("Password").FillAsync("alice-password");
+        await SignInButton(page).ClickAsync();
+        await page.WaitForURLAsync(_app.BaseUrl + "/account/device"); // back where it was sent away from (its status: racing the registration)
+        await events.UntilAsync("creation Success");
+        Assert.Equal(200, await StatusAsync(page, "/account/device"));
+        await page.GotoAsync("/");
         await Expect(page.GetByText("Signed in as alice")).ToBeVisibleAsync();
-        await UntilAsync(events, "creation Success");
         Assert.Equal(["registration+proof 200"], _answers);
 
         // 2. The cookie is gone: the next page load waits while the browser asks for a challenge (403), signs it with its
@@ -105,8 +101,8 @@ public sealed class DeviceBoundSessionTests : IAsyncLifetime
         Assert.Equal(200, (await page.GotoAsync("/account/device"))!.Status);
         await Expect(page).ToHaveTitleAsync("Device-bound");
         Assert.Equal(["registration+proof 200", "refresh 403", "refresh+proof 200"], _answers);
-        await UntilAsync(events, "refresh Refreshed Success");
-        Assert.Equal(["creation Success", "challenge Success", "refresh Refreshed Success"], events);
+        await events.UntilAsync("refresh Refreshed Success");
+        Assert.Equal(["creation Success", "challenge Success", "refresh Refreshed Success"], events.Seen);
         Assert.Equal(200, await StatusAsync(page, "/api/me"));
 
         // 3. Revoked from another device, through the sample's API: alice signs in with a bearer token, finds the bound
@@ -120,11 +116,11 @@ public sealed class DeviceBoundSessionTests : IAsyncLifetime
         await page.GotoAsync("/account/device");
         await Expect(SignInButton(page)).ToBeVisibleAsync();
         Assert.Equal(["registration+proof 200", "refresh 403", "refresh+proof 200", "refresh 200"], _answers);
-        await UntilAsync(events, "termination ServerRequested");
+        await events.UntilAsync("termination ServerRequested");
         Assert.Equal(
             ["creation Success", "challenge Success", "refresh Refreshed Success", "refresh FatalError ServerRequestedTermination", "termination ServerRequested"],
-            events);
-        Assert.Equal([sessionId], sessionIds.Distinct());
+            events.Seen);
+        Assert.Equal([sessionId], events.SessionIds.Distinct());
 
         // 5. And stops: without the cookie, page loads and fetches go out at once, and not one more refresh is asked for.
         await page.GotoAsync("/account/device");
@@ -132,7 +128,7 @@ public sealed class DeviceBoundSessionTests : IAsyncLifetime
         await Expect(SignInButton(page)).ToBeVisibleAsync();
         Assert.Equal(401, await StatusAsync(page, "/api/me"));
         Assert.Equal(4, _answers.Count);
-        Assert.Equal(5, events.Count);
+        Assert.Equal(5, events.Seen.Count);
         await context.CloseAsync();
     }
 
@@ -144,26 +140,6 @@ public sealed class DeviceBoundSessionTests : IAsyncLifetime
             var proof = context.Request.Headers.ContainsKey("Secure-Session-Response") ? "+proof" : "";
             _answers.Enqueue($"{path[Endpoints.Length..]}{proof} {context.Response.StatusCode}");
         }
-    }
-
-    /// <summary>One <c>Network.deviceBoundSessionEventOccurred</c> in a few words: its kind and results.</summary>
-    private static string Describe(JsonElement e)
-    {
-        foreach (var (kind, results) in new[]
-        {
-            ("creation", new[] { "fetchResult" }),
-            ("challenge", new[] { "challengeResult" }),
-            ("refresh", new[] { "refreshResult", "fetchResult" }),
-            ("termination", new[] { "deletionReason" }),
-        })
-        {
-            if (e.TryGetProperty(kind + "EventDetails", out var details))
-            {
-                return string.Join(' ', results.Where(r => details.TryGetProperty(r, out _)).Select(r => details.GetProperty(r).GetString()).Prepend(kind));
-            }
-        }
-
-        return e.ToString();
     }
 
     private async Task<string> RevokeBoundSessionAsync()
@@ -185,42 +161,68 @@ public sealed class DeviceBoundSessionTests : IAsyncLifetime
     private Task DeleteCookieAsync(ICDPSession devtools) =>
         devtools.SendAsync("Network.deleteCookies", new() { ["name"] = Cookie, ["url"] = _app.BaseUrl + "/" });
 
-    private static async Task SignInAsync(IPage page)
-    {
-        await page.GotoAsync("/");
-        await page.GetByLabel("Username").FillAsync("alice");
-        await page.GetByLabel("Password").FillAsync("alice-password");
-        await SignInButton(page).ClickAsync();
-
-        // The browser answers Secure-Session-Registration in the background: poll until the session is bound.
-        // (The page is not asserted before that: a request the page sent with the pre-registration cookies that
-        // reaches the server after the binding is refused with 401, so the page may first show "signed out".)
-        var status = 0;
-        for (var attempt = 0; attempt < 100 && status != 200; attempt++)
-        {
-            status = await StatusAsync(page, "/account/device");
-            if (status != 200)
-            {
-                await page.WaitForTimeoutAsync(100);
-            }
-        }
-
-        Assert.Equal(200, status);
-    }
-
-    /// <summary>DevTools events reach the test on their own connection, a moment after the page load they came with.</summary>
-    private static async Task UntilAsync(ConcurrentQueue<string> events, string expected)
-    {
-        for (var attempt = 0; attempt < 200 && !events.Contains(expected); attempt++)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.Contains(expected, events);
-    }
-
     private static ILocator SignInButton(IPage page) => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" });
 
     private static Task<int> StatusAsync(IPage page, string path) =>
         page.EvaluateAsync<int>("async p => (await fetch(p, { credentials: 'same-origin', redirect: 'manual' })).status", path);
+
+    /// <summary>
+    /// The browser's account of its device-bound sessions: <c>Network.deviceBoundSessionEventOccurred</c>, each in a few
+    /// words (<c>refresh Refreshed Success</c>). They reach the test on their own DevTools connection, a moment after the
+    /// page load they came with: <see cref="UntilAsync"/> waits for one.
+    /// </summary>
+    private sealed class DevToolsEvents
+    {
+        private readonly SemaphoreSlim _arrived = new(0);
+
+        public ConcurrentQueue<string> Seen { get; } = new();
+
+        public ConcurrentQueue<string?> SessionIds { get; } = new();
+
+        public static async Task<DevToolsEvents> ListenAsync(ICDPSession devtools)
+        {
+            var events = new DevToolsEvents();
+            devtools.Event("Network.deviceBoundSessionEventOccurred").OnEvent += (_, e) =>
+            {
+                events.SessionIds.Enqueue(e!.Value.TryGetProperty("sessionId", out var id) ? id.GetString() : null);
+                events.Seen.Enqueue(Describe(e.Value));
+                events._arrived.Release();
+            };
+            await devtools.SendAsync("Network.enable");
+            await devtools.SendAsync("Network.enableDeviceBoundSessions", new() { ["enable"] = true });
+            return events;
+        }
+
+        public async Task UntilAsync(string expected)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!Seen.Contains(expected) && await _arrived.WaitAsync(Max(deadline - DateTime.UtcNow)))
+            {
+            }
+
+            Assert.Contains(expected, Seen);
+        }
+
+        /// <summary>One <c>Network.deviceBoundSessionEventOccurred</c> in a few words: its kind and results.</summary>
+        private static string Describe(JsonElement e)
+        {
+            foreach (var (kind, results) in new[]
+            {
+                ("creation", new[] { "fetchResult" }),
+                ("challenge", new[] { "challengeResult" }),
+                ("refresh", new[] { "refreshResult", "fetchResult" }),
+                ("termination", new[] { "deletionReason" }),
+            })
+            {
+                if (e.TryGetProperty(kind + "EventDetails", out var details))
+                {
+                    return string.Join(' ', results.Where(r => details.TryGetProperty(r, out _)).Select(r => details.GetProperty(r).GetString()).Prepend(kind));
+                }
+            }
+
+            return e.ToString();
+        }
+
+        private static TimeSpan Max(TimeSpan left) => left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
 }
