@@ -34,6 +34,12 @@ if (args.Length >= 2 && args[0] == "--loop")
     return await ProfileLoop.RunAsync(args[1], calls);
 }
 
+// dotnet run -c Release --project test/AspNetSessions.Benchmarks -- --dbsc-cpu [rounds]  (DBSC refresh cost in CPU time, for a busy machine)
+if (args.Length > 0 && args[0] == "--dbsc-cpu")
+{
+    return await DeviceBoundRefreshCpu.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9);
+}
+
 // "--short" is kept as an alias of BenchmarkDotNet's own "--job short".
 var forwarded = args.SelectMany(a => a == "--short" ? new[] { "--job", "short" } : [a]).ToArray();
 var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);

@@ -6,7 +6,8 @@ namespace AspNetSessions.DeviceBound;
 
 /// <summary>
 /// The JSON bodies of the registration and refresh endpoints: the session instructions (which cookie is bound, where to
-/// refresh) and <c>{"continue": false}</c>, which tells the browser to end the session and drop its key. Never cached.
+/// refresh) and <c>{"session_identifier": …, "continue": false}</c>, which tells the browser to end the session and drop
+/// its key. Never cached.
 /// </summary>
 internal static class DeviceBoundInstructions
 {
@@ -43,9 +44,17 @@ internal static class DeviceBoundInstructions
         }).ConfigureAwait(false);
     }
 
-    /// <summary><c>{"continue": false}</c>: the session is over (revoked, expired, or never bound).</summary>
-    public static Task WriteEndAsync(HttpContext context) =>
-        WriteJsonAsync(context, StatusCodes.Status200OK, static writer => writer.WriteBoolean("continue", false));
+    /// <summary>
+    /// <c>{"session_identifier": …, "continue": false}</c>: the session is over (revoked, expired, or never bound). The
+    /// identifier is the one the browser refreshed: Chromium reads it before <c>continue</c>, and without it takes the
+    /// answer for a broken one (it still ends the session, as a fatal error, not as the server's request).
+    /// </summary>
+    public static Task WriteEndAsync(HttpContext context, string sessionId) =>
+        WriteJsonAsync(context, StatusCodes.Status200OK, writer =>
+        {
+            writer.WriteString("session_identifier", sessionId);
+            writer.WriteBoolean("continue", false);
+        });
 
     private static async Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> body)
     {

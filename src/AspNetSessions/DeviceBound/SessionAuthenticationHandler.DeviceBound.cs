@@ -119,7 +119,7 @@ internal sealed partial class SessionAuthenticationHandler : IAuthenticationRequ
         {
             // Revoked, expired, evicted, or never bound: the browser ends the session and drops its key.
             Log.DeviceSessionEnded(Logger, Scheme.Name, sessionId);
-            await DeviceBoundInstructions.WriteEndAsync(Context).ConfigureAwait(false);
+            await DeviceBoundInstructions.WriteEndAsync(Context, sessionId).ConfigureAwait(false);
             return;
         }
 
@@ -146,7 +146,7 @@ internal sealed partial class SessionAuthenticationHandler : IAuthenticationRequ
         if (await _manager.ChallengeDeviceAsync(sessionId, Context.RequestAborted).ConfigureAwait(false) is not { } challenge)
         {
             Log.DeviceSessionEnded(Logger, Scheme.Name, sessionId);
-            await DeviceBoundInstructions.WriteEndAsync(Context).ConfigureAwait(false);
+            await DeviceBoundInstructions.WriteEndAsync(Context, sessionId).ConfigureAwait(false);
             return;
         }
 

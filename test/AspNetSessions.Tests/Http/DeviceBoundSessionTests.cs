@@ -211,12 +211,16 @@ public sealed class DeviceBoundSessionTests
         Assert.True(await host.Sessions.RevokeAsync(id));
 
         using var revoked = await PostAsync(host, Refresh, sessionId: id, proof: proof);
-        using var unknown = await PostAsync(host, Refresh, sessionId: SessionIds.New("bob"));
+        var unknownId = SessionIds.New("bob");
+        using var unknown = await PostAsync(host, Refresh, sessionId: unknownId);
 
-        foreach (var answer in new[] { revoked, unknown })
+        foreach (var (answer, sessionId) in new[] { (revoked, id), (unknown, unknownId) })
         {
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-            Assert.False((await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("continue").GetBoolean());
+            var body = await answer.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.False(body.GetProperty("continue").GetBoolean());
+            Assert.Equal(sessionId, body.GetProperty("session_identifier").GetString()); // Chromium reads it first
+            Assert.Equal(2, body.EnumerateObject().Count());
             Assert.Equal("no-store", answer.Headers.CacheControl?.ToString());
             Assert.False(answer.Headers.Contains("Set-Cookie"));
         }
