@@ -151,7 +151,7 @@ public class DeviceBoundRefreshBenchmarks
     {
         var challenge = DeviceChallenge.Issue(DateTimeOffset.UtcNow);
         var created = await _manager.CreateAsync(new SessionCreateRequest { UserId = userId, DeviceChallenge = challenge });
-        _ = await _manager.IssueDeviceCredentialAsync(created.Session.Id, challenge, _key, TimeSpan.FromMinutes(10), default)
+        _ = await _manager.IssueDeviceCredentialAsync(created.Session, _key, new DeviceBoundSessionOptions(), default)
             ?? throw new InvalidOperationException("The session was not bound.");
         return created.Session.Id;
     }
