@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using AspNetSessions.Stores;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,10 @@ namespace AspNetSessions.Redis;
 /// is written around them instead. A create adds the id first (<see cref="RedisSessionScripts.List"/>, one more round trip) and writes the
 /// session after, so a session is never missing from it; deletes, revoke-alls and evictions remove their ids after the
 /// fact (fire-and-forget). What that leaves behind, the ids of sessions that expired by TTL or whose removal was lost,
-/// a page drops as it passes them (after a minute's grace, which keeps it from dropping the id of a create in flight).
+/// is dropped by whatever passes them first: a page, or the sweep that every create advances by
+/// <see cref="SweepStep"/> ids (<see cref="SweepListingAsync"/>), so the index stays proportional to the kind's live
+/// sessions without a sweeper of its own or an admin paging. Both leave an id alone for a minute's grace, which keeps
+/// them from dropping the id of a create in flight.
 /// A page reads the index from the cursor on, then each session's hash (pipelined), examining at most
 /// <c>max(4 × limit, 100)</c> ids: O(log n + limit) per page, in a node and across Cluster shards alike.
 /// </para>
@@ -97,6 +101,10 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             }
 
             await Unlist(session.Kind, evicted, cancellationToken).ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _sweeping, 1) == 0)
+            {
+                Sweep = SweepListingAsync(session.Kind, now);
+            }
             return evicted;
         }
         catch (RedisWrongTypeException e)
@@ -311,7 +319,62 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         return found;
     }
 
-    /// <summary>Drops ids from the kind's listing index, fire-and-forget: one that stays is dropped by the next page that passes it.</summary>
+    /// <summary>How many listed ids each create's sweep step checks (<see cref="SweepListingAsync"/>).</summary>
+    internal const int SweepStep = 4;
+
+    // Where each kind's sweep stopped (none: at the start), and whether a step is running (one at a time per store).
+    private readonly ConcurrentDictionary<string, SessionPosition> _swept = new(StringComparer.Ordinal);
+    private int _sweeping;
+
+    /// <summary>The listing sweep's step that runs or ran last (tests wait for it; it never throws).</summary>
+    internal Task Sweep { get; private set; } = Task.CompletedTask;
+
+    /// <summary>
+    /// One step of the listing index's sweep, after a create (not awaited, and not started while another step runs): the next
+    /// <see cref="SweepStep"/> listed ids after where the last step stopped, starting over at the end, each checked with
+    /// <c>EXISTS</c> (pipelined, each to its own shard), and those whose session is gone and older than
+    /// <see cref="ListingGrace"/> dropped. Sessions leave the index at most as fast as they are created, and the sweep
+    /// passes over it four times as fast, so ids of sessions expired by TTL never pile up (the index holds about 4/3 of
+    /// the kind's live sessions at most, in a steady state). A failure is left to the next create's step.
+    /// </summary>
+    private async Task SweepListingAsync(string kind, DateTimeOffset now)
+    {
+        try
+        {
+            var entries = await ListingAsync(kind, _swept.TryGetValue(kind, out var at) ? at : null, SweepStep, CancellationToken.None).ConfigureAwait(false);
+            if (entries.Count < SweepStep)
+            {
+                _swept.TryRemove(kind, out _);
+            }
+            else
+            {
+                _swept[kind] = entries[^1];
+            }
+
+            var db = await connection.GetDatabaseAsync(CancellationToken.None).ConfigureAwait(false);
+            var exists = entries.Select(e => db.KeyExistsAsync(SessionKey(kind, e.Id))).ToArray();
+            var gone = new List<string>();
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (!await exists[i].WaitAsync(connection.CommandTimeout).ConfigureAwait(false) && entries[i].CreatedAt < now - ListingGrace)
+                {
+                    gone.Add(entries[i].Id);
+                }
+            }
+
+            await Unlist(kind, gone, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SessionStoreUnavailableException || RedisFailures.IsUnavailable(e, CancellationToken.None))
+        {
+            // Redis is not answering now: the next create's step goes on from where this one started.
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    /// <summary>Drops ids from the kind's listing index, fire-and-forget: one that stays is dropped by the next page or sweep step that passes it.</summary>
     private async ValueTask Unlist(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)

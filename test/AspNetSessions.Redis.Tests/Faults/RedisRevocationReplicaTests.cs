@@ -14,6 +14,7 @@ namespace AspNetSessions.Redis.Tests.Faults;
 /// single node, one WAIT per revoking operation and none otherwise; with the replica frozen (SIGSTOP), the
 /// revocation is applied on the primary and answered unavailable (503), never success. Each test has its own pair.
 /// </summary>
+[Collection(WallClockCollection.Name)]
 public sealed class RedisRevocationReplicaTests
 {
     // Below the store's 1 s CommandTimeout, so a WAIT that times out on the server never holds up the commands queued

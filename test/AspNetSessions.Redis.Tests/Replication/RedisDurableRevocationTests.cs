@@ -18,6 +18,7 @@ namespace AspNetSessions.Redis.Tests.Replication;
 /// filled past the loopback socket buffers first (a stopped process's kernel still accepts bytes, so without the
 /// filler the revocation would reach the replica on waking), so whatever the primary writes next dies with it.
 /// </summary>
+[Collection(WallClockCollection.Name)]
 public sealed class RedisDurableRevocationTests
 {
     // More than the loopback socket buffers can hold (tcp_rmem max 32 MiB + tcp_wmem max 4 MiB here); over the

@@ -157,6 +157,48 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
     }
 
     [Fact]
+    public async Task Creates_sweep_the_kind_listing_index_of_sessions_gone_by_ttl_without_anyone_paging()
+    {
+        var manager = Manager();
+        var listing = $"{_store.KeyPrefix}Session:{{#}}:k";
+        var gone = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var created = await manager.CreateAsync(new SessionCreateRequest { UserId = "gone" + i.ToString(CultureInfo.InvariantCulture) });
+            gone.Add(created.Session.Id);
+            // As if Redis had expired the hash by its TTL: nothing tells the listing index.
+            await Server.ExecuteAsync("DEL", _store.Store.SessionKey("Session", created.Session.Id));
+        }
+
+        await _store.Store.Sweep;
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var inFlight = SessionIds.New("dave"); // a create between its two steps: listed, no hash yet
+        await Server.ExecuteAsync("ZADD", listing, _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), inFlight);
+        var live = new List<string>();
+        async Task<int> ListedAsync(IEnumerable<string> ids)
+        {
+            var n = 0;
+            foreach (var id in ids)
+            {
+                n += await Server.ExecuteAsync("ZSCORE", listing, id) is null ? 0 : 1;
+            }
+
+            return n;
+        }
+
+        // Each create sweeps the next 4 listed ids (after it returns, not awaited): 7 ids at first, one more per create.
+        while (await ListedAsync(gone) > 0 && live.Count < 6)
+        {
+            live.Add((await manager.CreateAsync(new SessionCreateRequest { UserId = "live" + live.Count.ToString(CultureInfo.InvariantCulture) })).Session.Id);
+            await _store.Store.Sweep;
+        }
+
+        Assert.Equal(0, await ListedAsync(gone));
+        Assert.Equal(live.Count, await ListedAsync(live)); // a live session is never dropped
+        Assert.NotNull(await Server.ExecuteAsync("ZSCORE", listing, inFlight)); // nor a create in flight (its grace)
+    }
+
+    [Fact]
     public async Task Pages_through_sessions_created_in_one_millisecond_read_by_rank_not_every_tie()
     {
         var manager = Manager(o => o.MaxSessionsPerUser = 0);
