@@ -523,6 +523,28 @@ public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
         }
     }
 
+    /// <summary>The sample's /api/login captures the request's metadata itself, honouring SessionAuth:CaptureRequestMetadata.</summary>
+    [Fact]
+    public async Task The_samples_api_login_records_user_agent_and_IP_only_while_CaptureRequestMetadata_is_on()
+    {
+        using var off = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:CaptureRequestMetadata"] = "false" });
+        var recorded = await LoginMetadataAsync(_app);
+        Assert.Equal("TestBrowser/1.0", recorded.GetProperty("userAgent").GetString());
+        Assert.Equal("127.0.0.1", recorded.GetProperty("ip").GetString());
+        Assert.Empty((await LoginMetadataAsync(off)).EnumerateObject());
+    }
+
+    private static async Task<JsonElement> LoginMetadataAsync(SampleApp app)
+    {
+        using var client = app.Client();
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("TestBrowser/1.0");
+        var login = await client.LoginAsync();
+        using var response = await client.SendAsync(HttpMethod.Get, "/api/sessions", login.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sessions = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return sessions.EnumerateArray().Single(s => s.GetProperty("current").GetBoolean()).GetProperty("metadata");
+    }
+
     private static Task<HttpResponseMessage> PostKeyAsync(HttpClient client, string token) =>
         client.SendAsync(HttpMethod.Post, "/api/keys", token, r => r.Content = JsonContent.Create(new { name = "ci", scopes = new[] { "orders:read" } }));
 
