@@ -8,7 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AspNetSessions.Tests.Http;
 
-/// <summary>What a deployer must know (docs/deploying.md): the client's IP behind a proxy, and switching the capture of personal data off.</summary>
+/// <summary>
+/// What a deployer must know (docs/deploying.md): the client's IP behind a proxy (the sample's forwarded-headers recipe and
+/// its ForwardedHeaders:KnownProxies key), and switching the capture of personal data off (the library's, on a minimal host).
+/// </summary>
 public sealed class DeploymentTests
 {
     private const string Client = "203.0.113.7";
@@ -62,32 +65,40 @@ public sealed class DeploymentTests
     [Fact]
     public async Task CaptureRequestMetadata_false_records_neither_user_agent_nor_IP()
     {
-        using var app = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:CaptureRequestMetadata"] = "false" });
-        using var client = app.Client();
-        client.DefaultRequestHeaders.UserAgent.ParseAdd("TestBrowser/1.0");
+        var metadata = await SignedInMetadataAsync(new Dictionary<string, string?> { ["SessionAuth:CaptureRequestMetadata"] = "false" });
 
-        var bearer = await SignInAsync(client, forwardedFor: null);
-        var cookie = await CookieSignInAsync(client, forwardedFor: null);
-
-        foreach (var token in new[] { bearer, cookie })
-        {
-            var session = await CurrentSessionAsync(client, token);
-            Assert.Empty(session.GetProperty("metadata").EnumerateObject());
-        }
+        Assert.Empty(metadata.EnumerateObject());
     }
 
     [Fact]
     public async Task By_default_user_agent_and_IP_are_recorded_with_the_session()
     {
-        using var app = new SampleApp();
-        using var client = app.Client();
-        client.DefaultRequestHeaders.UserAgent.ParseAdd("TestBrowser/1.0");
+        var metadata = await SignedInMetadataAsync(settings: null);
 
-        var token = await SignInAsync(client, forwardedFor: null);
-
-        var metadata = (await CurrentSessionAsync(client, token)).GetProperty("metadata");
         Assert.Equal("TestBrowser/1.0", metadata.GetProperty("userAgent").GetString());
         Assert.Equal("127.0.0.1", metadata.GetProperty("ip").GetString());
+    }
+
+    /// <summary>
+    /// Signs in with <c>SignInAsync</c> (the handler's own capture) on a minimal host configured by <paramref name="settings"/>,
+    /// from 127.0.0.1 with a user agent, and returns the metadata <c>MapSessionEndpoints</c> lists for that session.
+    /// </summary>
+    private static async Task<JsonElement> SignedInMetadataAsync(IReadOnlyDictionary<string, string?>? settings)
+    {
+        await using var host = await TestHost.StartAsync(app =>
+        {
+            app.MapFormSignIn();
+            app.MapSessionEndpoints("/sessions");
+        }, services: s => s.AddSingleton<IStartupFilter>(new RemoteAddress("127.0.0.1")), settings: settings);
+        using var client = host.Client(cookies: true);
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("TestBrowser/1.0");
+        using (var signIn = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice" })))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+
+        var sessions = await client.GetFromJsonAsync<JsonElement>("/sessions");
+        return sessions.EnumerateArray().Single(s => s.GetProperty("current").GetBoolean()).GetProperty("metadata");
     }
 
     private static async Task<string> SignInAsync(HttpClient client, string? forwardedFor)

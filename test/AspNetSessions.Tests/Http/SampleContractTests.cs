@@ -523,6 +523,44 @@ public sealed class SampleContractTests : IClassFixture<SampleContractTests.App>
         }
     }
 
+    /// <summary>The sample's /api/login captures the request's metadata itself, honouring SessionAuth:CaptureRequestMetadata.</summary>
+    [Fact]
+    public async Task The_samples_api_login_records_user_agent_and_IP_only_while_CaptureRequestMetadata_is_on()
+    {
+        using var off = new SampleApp(new Dictionary<string, string?> { ["SessionAuth:CaptureRequestMetadata"] = "false" });
+        var recorded = await LoginMetadataAsync(_app);
+        Assert.Equal("TestBrowser/1.0", recorded.GetProperty("userAgent").GetString());
+        Assert.Equal("127.0.0.1", recorded.GetProperty("ip").GetString());
+        Assert.Empty((await LoginMetadataAsync(off)).EnumerateObject());
+    }
+
+    private static async Task<JsonElement> LoginMetadataAsync(SampleApp app)
+    {
+        using var client = app.Client();
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("TestBrowser/1.0");
+        var login = await client.LoginAsync();
+        using var response = await client.SendAsync(HttpMethod.Get, "/api/sessions", login.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sessions = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return sessions.EnumerateArray().Single(s => s.GetProperty("current").GetBoolean()).GetProperty("metadata");
+    }
+
+    /// <summary>The sample maps the library's admin endpoints at /api/admin behind its Admin policy; alice is its demo admin.</summary>
+    [Fact]
+    public async Task The_demo_admin_manages_sessions_at_api_admin_and_other_users_get_403()
+    {
+        using var client = _app.Client();
+        var alice = await client.LoginAsync("alice");
+        var bob = await client.LoginAsync("bob");
+
+        using var list = await client.SendAsync(HttpMethod.Get, "/api/admin/users/bob/sessions", alice.Token);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Contains(bob.SessionId, await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, await client.StatusAsync(HttpMethod.Get, "/api/admin/sessions", bob.Token));
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Delete, $"/api/admin/users/bob/sessions/{bob.SessionId}", alice.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", bob.Token));
+    }
+
     private static Task<HttpResponseMessage> PostKeyAsync(HttpClient client, string token) =>
         client.SendAsync(HttpMethod.Post, "/api/keys", token, r => r.Content = JsonContent.Create(new { name = "ci", scopes = new[] { "orders:read" } }));
 
@@ -569,5 +607,35 @@ public sealed class EnvironmentVariableTests
             Environment.SetEnvironmentVariable("SessionAuth__IdleTimeout", null);
             Environment.SetEnvironmentVariable("SessionAuth__Store", null);
         }
+    }
+}
+
+/// <summary>The recipe apps need most: a password change revokes every other browser session of that user.</summary>
+public sealed class PasswordChangeTests
+{
+    [Fact]
+    public async Task Changing_the_password_revokes_the_users_other_sessions_and_keeps_this_one_under_a_new_token()
+    {
+        using var app = new SampleApp();
+        using var client = app.Client();
+        var laptop = await client.LoginAsync("bob");
+        var stolen = await client.LoginAsync("bob");
+        var alice = await client.LoginAsync("alice");
+
+        using var wrong = await client.SendAsync(HttpMethod.Post, "/api/account/password", laptop.Token,
+            r => r.Content = JsonContent.Create(new { currentPassword = "guess", newPassword = "a-new-password" }));
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", stolen.Token));
+
+        using var changed = await client.SendAsync(HttpMethod.Post, "/api/account/password", laptop.Token,
+            r => r.Content = JsonContent.Create(new { currentPassword = "bob-password", newPassword = "a-new-password" }));
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var rotated = (await changed.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString()!;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", stolen.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", laptop.Token));
+        Assert.Equal(laptop.SessionId, (await client.MeAsync(rotated)).GetProperty("sessionId").GetString());
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", alice.Token));
+        await client.LoginAsync("bob", "a-new-password");
     }
 }
