@@ -13,6 +13,7 @@ internal static class SessionRowCodec
     public static SessionRow ToRow(SessionRecord record, long version)
     {
         var s = record.Session;
+        var (previousDigest, previousDigestAcceptedUntil) = PreviousDigestColumns(record.PreviousDigest);
         return new SessionRow
         {
             Kind = s.Kind,
@@ -32,8 +33,8 @@ internal static class SessionRowCodec
             Scopes = s.Scopes is { } scopes ? SessionJson.WriteStrings(scopes) : null,
             DeviceKey = DeviceKeyColumn(s.DeviceKey),
             DeviceChallenge = s.DeviceChallenge,
-            PreviousDigest = PreviousDigestColumns(record.PreviousDigest).Digest,
-            PreviousDigestAcceptedUntil = PreviousDigestColumns(record.PreviousDigest).AcceptedUntil,
+            PreviousDigest = previousDigest,
+            PreviousDigestAcceptedUntil = previousDigestAcceptedUntil,
             Version = version,
         };
     }

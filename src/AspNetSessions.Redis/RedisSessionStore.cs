@@ -351,6 +351,11 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
                 _swept[kind] = entries[^1];
             }
 
+            if (entries.Count == 0)
+            {
+                return;
+            }
+
             var db = await connection.GetDatabaseAsync(CancellationToken.None).ConfigureAwait(false);
             var exists = entries.Select(e => db.KeyExistsAsync(SessionKey(kind, e.Id))).ToArray();
             var gone = new List<string>();
