@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Issue 25: PostgreSQL's own floor per statement on this machine, and what our lookup statement costs beyond it.
-#   bench/results/postgres-hot-path/profile-2026-12-04/pgbench.sh      (~2 minutes; needs PostgreSQL with pgbench, curl)
+#   bench/results/postgres-hot-path/profile-2026-12-04/pgbench.sh      (~3 minutes; needs PostgreSQL with pgbench, curl)
 # A throwaway PostgreSQL (.ci/throwaway-postgres, as bench/http-load.sh); BenchApp sessions-postgres-bearer creates the
 # sessions table (EnsureCreated) and one session, and one authenticated GET /hello is logged (log_statement=all): that
 # logged text IS the statement the store sends between slides, and its logged parameters are the values used below.
 # The row is copied to 10,000 rows (ids 1..10000, same kind, digest and times: every lookup finds its row, none is due
 # a slide). Then pgbench -M prepared, 8 s each, interleaved ROUNDS times, 1 client and 16 clients (-j 2):
 #   (a) select: SELECT <the same columns> FROM <the table> WHERE kind = $1 AND id = $2 (a plain primary-key read)
+#   (u) update: the statement's UPDATE ... RETURNING alone (no slide is due: it writes and returns nothing)
 #   (b) lookup: the logged statement, $2 a random id of the 10,000
+# PERF=1: perf -a samples the machine during each run, and ${OUT%.txt}-perf.txt gets every postgres process's top functions.
 # PostgreSQL CPU per statement = user + system ticks of the postmaster and every process it forked (from /proc; the
 # backends pgbench ends are counted through the postmaster's reaped-children times) / transactions.
 set -euo pipefail
@@ -75,16 +77,18 @@ def typed(text):
         return f"CAST(:{names[n]} AS {types[n]})" if first else f":{names[n]}"
     return re.sub(r"\$(\d)", one, text)
 open(f"{work}/lookup.sql", "w").write(typed(sql) + ";\n")
+update = re.search(r"WITH slid AS \(\s*(UPDATE .*?RETURNING .*?)\)\s*SELECT", sql, re.S).group(1)
+open(f"{work}/update.sql", "w").write(typed(update) + ";\n")
 open(f"{work}/select.sql", "w").write(typed(f"SELECT {columns} FROM {table} WHERE {kind_col} = $1 AND {id_col} = $2") + ";\n")
 open(f"{work}/copy.sql", "w").write(
     f"INSERT INTO {table} ({columns}) SELECT " + ", ".join(f"g::text" if c.strip() == id_col else c.strip() for c in columns.split(",")) +
     f" FROM {table}, generate_series(1, 10000) g WHERE {kind_col} = '{values['1']}' AND {id_col} = '{values['2']}';"
     f" DELETE FROM {table} WHERE {id_col} = '{values['2']}'; VACUUM ANALYZE {table};\n")
 PY
-sed -i '1s/^/\\set id random(1, 10000)\n/' "$work/lookup.sql" "$work/select.sql"
+sed -i '1s/^/\\set id random(1, 10000)\n/' "$work/lookup.sql" "$work/select.sql" "$work/update.sql"
 psql -f "$work/copy.sql" > /dev/null
 { echo "# the lookup statement as PostgreSQL logged it (one authenticated GET /hello of BenchApp sessions-postgres-bearer)"; cat "$work/lookup.logged.sql"
-  echo; echo "# pgbench scripts (-M prepared; :p* from the logged parameters, -D)"; cat "$work/select.sql" "$work/lookup.sql"
+  echo; echo "# pgbench scripts (-M prepared; :p* from the logged parameters, -D)"; cat "$work/select.sql" "$work/update.sql" "$work/lookup.sql"
   echo "# rows: $(psql -c "SELECT count(*) FROM $(grep -o 'UPDATE [^ ]*' "$work/lookup.logged.sql" | cut -d' ' -f2)")"; } > "$here/statements.txt"
 
 # The postmaster's own ticks and its reaped children's (cutime, cstime: pgbench's backends exit when it ends), and the live children's.
@@ -98,17 +102,27 @@ defines=(-D "p1=$(cat "$work/p1")" -D "p3=$(cat "$work/p3")" -D "p4=$(cat "$work
 hz=$(getconf CLK_TCK)
 for round in $(seq 1 "$ROUNDS"); do
   for clients in 1 16; do
-    for script in select lookup; do
+    for script in select update lookup; do
       load=$(uptime | sed 's/.*load average: //')
       t0=$(ticks)
+      perf_pid=""
+      if [ -n "${PERF:-}" ]; then perf record -a -F 999 -o "$work/perf.data" > /dev/null 2>&1 & perf_pid=$!; sleep 0.3; fi
       "$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -n -M prepared -c "$clients" -j "$([ "$clients" = 1 ] && echo 1 || echo 2)" \
         -T "$DURATION" "${defines[@]}" -f "$work/$script.sql" bench > "$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }
       t1=$(ticks)
+      if [ -n "$perf_pid" ]; then
+        kill -TERM "$perf_pid"; wait "$perf_pid" || true
+        # Every postgres process's samples (system-wide recording, filtered by command name), as split.py store reads them.
+        perf script -i "$work/perf.data" -F comm,ip,sym,dso 2> /dev/null | awk '$1 == "postgres" { $1 = ""; print; print "" }' > "$work/pg.stacks"
+      fi
       tx=$(awk '/number of transactions actually processed/ {print $NF}' "$work/out" | cut -d/ -f1)
       tps=$(awk '/^tps/ {print $3; exit}' "$work/out")
       lat=$(awk '/latency average/ {print $4}' "$work/out")
       printf '%-6s %2s clients, round %s: %9.0f tps, latency %s ms, PostgreSQL CPU %5.1f µs per statement (load %s)\n' \
         "$script" "$clients" "$round" "$tps" "$lat" "$(echo "($t1 - $t0) / $hz / $tx * 1000000" | bc -l)" "$load" | tee -a "$OUT"
+      if [ -n "$perf_pid" ]; then
+        python3 "$here/split.py" store "$work/pg.stacks" "$tx" 999 | sed "1s|^[^:]*: |$script, $clients clients, round $round: |" >> "${OUT%.txt}-perf.txt"
+      fi
     done
   done
 done

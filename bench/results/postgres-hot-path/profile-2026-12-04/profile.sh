@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Issue 25: where a request's CPU goes, in the app AND in the store's server, for PostgreSQL direct against Redis.
-#   bench/results/postgres-hot-path/profile-2026-12-04/profile.sh        (~3 minutes; needs perf, wrk, curl, python3, redis-server, PostgreSQL)
+#   bench/results/postgres-hot-path/profile-2026-12-04/profile.sh        (~5 minutes; needs perf, wrk, curl, python3, redis-server, PostgreSQL)
 #   ROUNDS=3 OUT_PREFIX=after- VARIANTS="sessions-postgres-bearer sessions-postgres-bearer@alt" ALT_APP=/tmp/before/.../BenchApp.dll .../profile.sh
+#   Variant suffixes: NAME@alt (ALT_APP's build), NAME~N (PostgreSQL: Maximum Pool Size=N), NAME^spin0 (see below).
 # Each variant's BenchApp (one at a time) under wrk -t2 -c32: WARMUP seconds, then one 8-second wrk run during which
 # one perf samples the app process and the store's server processes (call graphs; split by pid): redis-server,
 # or PostgreSQL's postmaster and every process it forked (the backends of the app's connections included). CPU per
 # request = samples / Hz / requests wrk counted (on-CPU time: robust to other load on the machine, unlike requests/s),
-# cross-checked against the processes' user + system ticks from /proc over the same run. The variants alternate,
+# cross-checked against the processes' user + system ticks from /proc over the same run (and wrk's own CPU, from time). The variants alternate,
 # ROUNDS times; `uptime` is recorded before each run.
-# Outputs beside this script: ${OUT_PREFIX}runs.txt (per run: load, requests, /proc CPU), ${OUT_PREFIX}app-split.txt
+# Outputs beside this script: ${OUT_PREFIX}runs.txt (per run: load, requests, /proc CPU of app, store, wrk), ${OUT_PREFIX}app-split.txt
 # (split.py app), STACKS=DIR keeps the stacks (gzip), ${OUT_PREFIX}app-subtrees.txt (round 3's stacks.py), ${OUT_PREFIX}store-top.txt (split.py store).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,14 +54,16 @@ export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 for round in $(seq 1 "$ROUNDS"); do
   for v in $VARIANTS; do
     name=${v%@alt}
+    spin=()   # NAME^spin0: the app runs with DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 (idle pool threads do not spin)
+    if [[ $name == *^spin0 ]]; then spin=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); name=${name%^spin0}; fi
     pool=""   # sessions-postgres-bearer~N: the connection string says Maximum Pool Size=N (the lookup data source takes it)
     if [[ $name == *~* ]]; then pool=";Maximum Pool Size=${name#*~}"; name=${name%~*}; fi
     dll=$app
     if [[ $v == *@alt ]]; then dll=${ALT_APP:?variant $v needs ALT_APP}; fi
-    env=(DOTNET_CLI_TELEMETRY_OPTOUT=1)
+    env=(DOTNET_CLI_TELEMETRY_OPTOUT=1 "${spin[@]}")
     if [[ $name == *redis* ]]; then env+=(SessionAuth__Redis__Configuration="127.0.0.1:$redis_port"); fi
     if [[ $name == sessions-postgres* ]]; then
-      db="bench_${v//[-@~]/_}_$round"
+      db="bench_${v//[-@~^]/_}_$round"
       "$psql_bin" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qtAc "CREATE DATABASE $db" > /dev/null
       env+=(ConnectionStrings__Sessions="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$db$pool")
     fi
@@ -75,15 +78,17 @@ for round in $(seq 1 "$ROUNDS"); do
     read -r -a spids <<<"$(store_pids "$name")"
     load=$(uptime | sed 's/.*load average: //')
     a0=$(ticks "$app_pid"); s0=$(ticks "${spids[@]}")
-    perf record -F $HZ -g -p "$(IFS=,; echo "$app_pid,${spids[*]}" | sed 's/,$//')" -o "$work/all.data" -- wrk -t2 -c32 -d8s -H "$cred" "$url/hello" > "$work/wrk.txt" 2> /dev/null
+    perf record -F $HZ -g -p "$(IFS=,; echo "$app_pid,${spids[*]}" | sed 's/,$//')" -o "$work/all.data" -- /usr/bin/time -f '%U %S' -o "$work/wrk.time" wrk -t2 -c32 -d8s -H "$cred" "$url/hello" > "$work/wrk.txt" 2> /dev/null
     a1=$(ticks "$app_pid"); s1=$(ticks "${spids[@]}")
     kill "$app_pid"; wait "$app_pid" || true; measured=$app_pid app_pid=""
     requests=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
     non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt"); non2xx=${non2xx:-0}
     hz=$(getconf CLK_TCK)
-    printf '%s, round %s: load %s; %s requests in 8 s (%s non-2xx); /proc CPU per request: app %.1f µs, store %.1f µs\n' \
+    read -r wu ws < "$work/wrk.time"
+    printf '%s, round %s: load %s; %s requests in 8 s (%s non-2xx); /proc CPU per request: app %.1f µs, store %.1f µs, wrk %.1f µs\n' \
       "$v" "$round" "$load" "$requests" "$non2xx" \
       "$(echo "($a1 - $a0) / $hz / $requests * 1000000" | bc -l)" "$(echo "($s1 - $s0) / $hz / $requests * 1000000" | bc -l)" \
+      "$(echo "($wu + $ws) / $requests * 1000000" | bc -l)" \
       | tee -a "$here/${OUT_PREFIX}runs.txt" >&2
     rm -f "$work/app.stacks" "$work/store.stacks"
     # One perf for all the processes; its samples split by pid (a sample's header line, then its frames).

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Per-request CPU split of `perf script -F ip,sym,dso` output (stacks leaf first, blank-line separated).
 
-  split.py app FILE REQUESTS HZ     the app process by kind of code (managed, kernel, JIT, runtime/GC, native libs) and by the
-                                    innermost library frame that owns it (ours, Npgsql, StackExchange.Redis, ASP.NET/Kestrel, ...)
-  split.py store FILE REQUESTS HZ   a store server (recorded without call graphs): user/kernel and its top functions
+  split.py app FILE REQUESTS HZ     the app process by kind of leaf code (managed, kernel, JIT, runtime/GC, native libs), by
+                                    the innermost library frame that owns it (ours, Npgsql, StackExchange.Redis, ASP.NET/Kestrel,
+                                    ...), and its kernel time by system call (needs call graphs)
+  split.py store FILE REQUESTS HZ   a store server: user/kernel, kernel time by system call (with call graphs), top functions
 """
 import collections
 import re
