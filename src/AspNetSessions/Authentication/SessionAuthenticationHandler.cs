@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using AspNetSessions.DeviceBound;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -10,14 +11,16 @@ namespace AspNetSessions;
 /// slides the session's expiry. Signs in by creating a fresh session (and cookie), signs out by revoking it.
 /// Reading the token (<see cref="SessionTokenReader"/>), the cross-site check (<see cref="CrossSiteRequest"/>), what
 /// each failure answers (<see cref="SessionFailureReasons"/>, <see cref="SessionChallenge"/>) and the session cookie
-/// (<see cref="SessionCookie"/>) live in their own types; this class orchestrates them.
+/// (<see cref="SessionCookie"/>), rotation (<see cref="SessionRotation"/>), the DBSC endpoints
+/// (<see cref="DeviceBoundEndpoints"/>) and the log messages (<see cref="SessionHandlerLog"/>) live in their own types;
+/// this class orchestrates them.
 /// </summary>
-internal sealed partial class SessionAuthenticationHandler(
+internal sealed class SessionAuthenticationHandler(
     IOptionsMonitor<SessionAuthenticationOptions> options,
     SessionHandlerLoggerFactory logger,
     UrlEncoder encoder,
     SessionHandlerServices services)
-    : SignInAuthenticationHandler<SessionAuthenticationOptions>(options, logger, encoder)
+    : SignInAuthenticationHandler<SessionAuthenticationOptions>(options, logger, encoder), IAuthenticationRequestHandler
 {
     private SessionManager _manager = null!;
 
@@ -42,6 +45,11 @@ internal sealed partial class SessionAuthenticationHandler(
         _manager = services.Manager(Scheme.Name);
         return Task.CompletedTask;
     }
+
+    /// <summary>Serves the kind's DBSC endpoints when DBSC is on; every other request passes on.</summary>
+    public Task<bool> HandleRequestAsync() => DeviceBoundEndpoints.Serves(Request, Options.DeviceBound, out var registration)
+        ? new DeviceBoundEndpoints(Context, Options, Scheme.Name, _manager, services, Logger, TimeProvider, HandleAuthenticateOnceSafeAsync, () => _signedInOrOut = true).HandleAsync(registration)
+        : Task.FromResult(false);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -193,9 +201,9 @@ internal sealed partial class SessionAuthenticationHandler(
             await _manager.RevokeAsync(old.Id, Context.RequestAborted).ConfigureAwait(false);
         }
 
-        var request = OfferDeviceBinding(SessionPrincipal.SignInRequest(user, userId, properties, Options.CaptureRequestMetadata ? Context : null, TimeProvider.GetUtcNow()));
-        var created = await _manager.CreateAsync(request, Context.RequestAborted).ConfigureAwait(false);
-        WriteRegistrationOffer(created.Session);
+        var request = SessionPrincipal.SignInRequest(user, userId, properties, Options.CaptureRequestMetadata ? Context : null, TimeProvider.GetUtcNow());
+        var created = await _manager.CreateAsync(DeviceBoundEndpoints.Offer(request, Options, UsesCookie, TimeProvider), Context.RequestAborted).ConfigureAwait(false);
+        DeviceBoundEndpoints.WriteOffer(Context, Options, created.Session);
 
         NoCacheHeaders.Apply(Response); // the response carries the token (the cookie, or the app's body)
         if (UsesCookie)
@@ -204,7 +212,7 @@ internal sealed partial class SessionAuthenticationHandler(
         }
 
         Context.Features.Set<ISessionSignInFeature>(new SessionSignInFeature(created));
-        Log.SignedIn(Logger, Scheme.Name, created.Session.Id, userId);
+        SessionHandlerLog.SignedIn(Logger, Scheme.Name, created.Session.Id, userId);
 
         // As cookie authentication does: the RedirectUri, else on the login path a local ?ReturnUrl=.
         var onLoginPath = Options.LoginPath.HasValue && BrowserNavigation.Original(Request).Path == Options.LoginPath;
@@ -231,7 +239,7 @@ internal sealed partial class SessionAuthenticationHandler(
         if (sessionId is not null)
         {
             await _manager.RevokeAsync(sessionId, Context.RequestAborted).ConfigureAwait(false);
-            Log.SignedOut(Logger, Scheme.Name, sessionId);
+            SessionHandlerLog.SignedOut(Logger, Scheme.Name, sessionId);
         }
 
         if (UsesCookie)
@@ -242,32 +250,13 @@ internal sealed partial class SessionAuthenticationHandler(
         SignInRedirect.Apply(Context, properties?.RedirectUri, returnUrlParameter: null);
     }
 
-    /// <summary>
-    /// Gives the caller's own session a new token (<see cref="SessionHttpContextExtensions.RotateSessionAsync"/>): the old
-    /// one is dead when this returns; a cookie-authenticated request gets the new token in its cookie.
-    /// </summary>
+    /// <summary>Gives the caller's own session a new token (<see cref="SessionRotation"/>).</summary>
     internal async Task<CreatedSession?> RotateAsync()
     {
         var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
-        if (result.Principal?.FindFirst(SessionClaimTypes.SessionId)?.Value is not { } sessionId)
-        {
-            return null;
-        }
-
-        // Not cancelled by a client that goes away: once the store has the new digest, the old token is dead either way.
-        var rotated = await _manager.RotateAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
-        if (rotated is null)
-        {
-            return null;
-        }
-
-        _signedInOrOut = true; // the slide's cookie renewal would write the old token back
-        NoCacheHeaders.Apply(Response);
-        if (_authenticatedBy == SessionTokenSource.Cookie)
-        {
-            SessionCookie.Append(Context, Options, rotated.Token, rotated.Session, SessionCookie.IsPersistent(rotated.Session));
-        }
-
+        var sessionId = result.Principal?.FindFirst(SessionClaimTypes.SessionId)?.Value;
+        var rotated = await SessionRotation.RotateAsync(Context, Options, _manager, sessionId, _authenticatedBy == SessionTokenSource.Cookie).ConfigureAwait(false);
+        _signedInOrOut |= rotated is not null; // the slide's cookie renewal would write the old token back
         return rotated;
     }
 
@@ -288,7 +277,7 @@ internal sealed partial class SessionAuthenticationHandler(
     {
         if (UsesCookie && Options.RejectCrossSiteCookieRequests && CrossSiteRequest.RefusesSignIn(Request, properties))
         {
-            Log.CrossSiteRequestRefused(Logger, Scheme.Name);
+            SessionHandlerLog.CrossSiteRequestRefused(Logger, Scheme.Name);
             throw new CrossSiteSignInRefusedException(Scheme.Name);
         }
     }
@@ -302,19 +291,7 @@ internal sealed partial class SessionAuthenticationHandler(
     private AuthenticateResult Reject(SessionFailureReason reason, string? message = null)
     {
         services.Metrics.Rejected(_manager.Kind, SessionFailureReasons.MetricTag(reason));
-        switch (reason)
-        {
-            case SessionFailureReason.CrossSiteRequest:
-                Log.CrossSiteRequestRefused(Logger, Scheme.Name);
-                break;
-            case SessionFailureReason.StoreUnavailable:
-                Log.StoreUnavailable(Logger, Scheme.Name);
-                break;
-            default:
-                Log.TokenRejected(Logger, Scheme.Name, SessionFailureReasons.LogText(reason));
-                break;
-        }
-
+        SessionHandlerLog.Rejected(Logger, Scheme.Name, reason);
         return message is null ? SessionFailureReasons.Result(reason) : SessionFailureReasons.Result(reason, message);
     }
 }

@@ -17,7 +17,7 @@ public sealed class RedisClusterChannelFailoverTests
     [Fact]
     public async Task Killing_the_node_that_holds_the_subscription_leaves_revocations_closing_connections_within_a_second_once_healed()
     {
-        await using var cluster = await RedisCluster.StartAsync();
+        await using var cluster = await RedisCluster.StartAsync(RedisCluster.FastFailureDetection);
         var prefix = RedisServerFixture.NewKeyPrefix();
         using var first = RedisSampleApp.Create(cluster.ConfigurationString, prefix);
         using var second = RedisSampleApp.Create(cluster.ConfigurationString, prefix);

@@ -19,7 +19,7 @@ public sealed class RedisClusterCoverageTests
     [Fact]
     public async Task With_full_coverage_required_one_lost_shard_answers_503_to_every_user_and_without_it_only_to_that_shards()
     {
-        await using var cluster = await RedisCluster.StartAsync();
+        await using var cluster = await RedisCluster.StartAsync(RedisCluster.FastFailureDetection);
         var prefix = RedisServerFixture.NewKeyPrefix();
         using var app = RedisSampleApp.WithDemoUsers(cluster, prefix, Users);
         using var client = app.Client();

@@ -19,7 +19,7 @@ public sealed class RedisClusterFailoverTests
     [Fact]
     public async Task Killing_the_busiest_primary_answers_503_meanwhile_and_loses_nothing_written_before()
     {
-        await using var cluster = await RedisCluster.StartAsync();
+        await using var cluster = await RedisCluster.StartAsync(RedisCluster.FastFailureDetection);
         var prefix = RedisServerFixture.NewKeyPrefix();
         using var app = RedisSampleApp.WithDemoUsers(cluster, prefix, Users);
         using var client = app.Client();

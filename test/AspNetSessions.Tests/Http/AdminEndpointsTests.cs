@@ -119,6 +119,25 @@ public sealed class AdminEndpointsTests
         Assert.Equal(HttpStatusCode.BadRequest, await client.StatusAsync(HttpMethod.Get, "/admin/sessions?cursor=forged", alice.Token));
     }
 
+    [Fact]
+    public async Task The_listing_shows_a_keys_name_and_scopes()
+    {
+        await using var app = await StartAsync();
+        using var client = app.Client();
+        var alice = await AdminAsync(app);
+        await app.CreateSessionAsync("bob");
+        await app.Services.GetRequiredKeyedService<ISessionManager>(TestEndpoints.ApiKeyScheme)
+            .CreateAsync(new SessionCreateRequest { UserId = "bob", Name = "backup", Scopes = ["orders:read"] });
+
+        using var admin = await client.SendAsync(HttpMethod.Get, "/admin/users/bob/sessions", alice.Token);
+
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        using var json = JsonDocument.Parse(await admin.Content.ReadAsStringAsync());
+        var listed = json.RootElement.EnumerateArray().Where(s => s.GetProperty("kind").GetString() == TestEndpoints.ApiKeyScheme);
+        Assert.Contains(listed, s => s.GetProperty("name").GetString() == "backup"
+            && s.GetProperty("scopes").EnumerateArray().Select(x => x.GetString()).SequenceEqual(["orders:read"]));
+    }
+
     [Theory]
     [InlineData("GET", "/admin/sessions")]
     [InlineData("GET", "/admin/users/alice/sessions")]

@@ -31,6 +31,7 @@ public sealed class LiveConnectionTests : IAsyncLifetime
         {
             app.Map("/live", LiveEndpoint.RunAsync).RequireAuthorization();
             app.MapHub<LiveHub>("/hub").RequireAuthorization();
+            app.MapLogout();
         },
         services: s => s.AddSignalR().CloseOnSessionEnd(),
         kestrel: true);
@@ -49,6 +50,31 @@ public sealed class LiveConnectionTests : IAsyncLifetime
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(AtOnce));
         await Eventually.HoldsAsync(() => Connections.Count == 0);
+    }
+
+    [Fact]
+    public async Task Signing_out_closes_the_socket_with_1008_at_once_and_the_token_cannot_open_another()
+    {
+        var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        using var socket = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", alice.Token);
+        using var client = _app.Client();
+
+        Assert.Equal(HttpStatusCode.NoContent, await client.StatusAsync(HttpMethod.Post, "/logout", alice.Token));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(AtOnce));
+        Assert.Equal(HttpStatusCode.Unauthorized, await LiveSocket.RefusalAsync(_app.BaseAddress, "/live", alice.Token));
+    }
+
+    [Fact]
+    public async Task A_socket_the_session_cookie_opened_closes_when_its_session_is_revoked()
+    {
+        var alice = await _app.Sessions.CreateAsync(new SessionCreateRequest { UserId = "alice" });
+        using var socket = await LiveSocket.ConnectAsync(_app.BaseAddress, "/live", cookie: "__Host-session=" + alice.Token);
+        Assert.Equal(alice.Session.Id, socket.Hello.GetProperty("sessionId").GetString());
+
+        Assert.True(await _app.Sessions.RevokeAsync(alice.Session.Id));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync(AtOnce));
     }
 
     [Fact]

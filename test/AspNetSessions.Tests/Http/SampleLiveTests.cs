@@ -8,7 +8,9 @@ namespace AspNetSessions.Tests.Http;
 
 /// <summary>
 /// The sample's <c>GET /api/live</c> (a WebSocket, bearer or cookie) with a real client over Kestrel, and its
-/// new-device log line: the contract other checks depend on.
+/// new-device log line and device cookie: the contract other checks depend on. What the library does underneath is
+/// tested on minimal hosts: live connections closing when their session ends in <see cref="LiveConnectionTests"/>, the
+/// new-device signal of the created event in <see cref="NewDeviceTests"/>.
 /// </summary>
 public sealed class SampleLiveTests
 {

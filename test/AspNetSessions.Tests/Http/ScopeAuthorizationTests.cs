@@ -7,7 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AspNetSessions.Tests.Http;
 
-/// <summary>The three forms of the session-scope requirement (policy, attribute, endpoint builder) in an app's own wiring.</summary>
+/// <summary>
+/// The three forms of the session-scope requirement (policy, attribute, endpoint builder) in an app's own wiring, and
+/// what a key granted no scope and a caller without credentials are answered.
+/// </summary>
 public sealed class ScopeAuthorizationTests
 {
     [Fact]
@@ -42,6 +45,31 @@ public sealed class ScopeAuthorizationTests
         var role = await GetAsync(client, "/role", reader);
         Assert.Equal(HttpStatusCode.Forbidden, role.StatusCode);
         Assert.Empty(role.Headers.WwwAuthenticate);
+    }
+
+    [Fact]
+    public async Task A_key_granted_no_scope_is_refused_yet_authenticates_and_no_credentials_get_one_plain_bearer_challenge()
+    {
+        await using var app = await StartAsync();
+        using var client = app.GetTestClient();
+        var keys = app.Services.GetRequiredKeyedService<ISessionManager>("ApiKey");
+        var none = (await keys.CreateAsync(new SessionCreateRequest { UserId = "dora", Scopes = [] })).Token;
+        var unscoped = (await keys.CreateAsync(new SessionCreateRequest { UserId = "dora" })).Token; // a kind that declares scopes grants none unasked
+
+        foreach (var token in new[] { none, unscoped })
+        {
+            var refused = await GetAsync(client, "/policy", token);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal(["Bearer error=\"insufficient_scope\", scope=\"reports:read\""], refused.Headers.WwwAuthenticate.Select(h => h.ToString()));
+            // Scopes are claims too, and never the grant of another key: where no scope is asked, the key authenticates.
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, "/any", token)).StatusCode);
+        }
+
+        var anonymous = await GetAsync(client, "/policy", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.DoesNotContain(anonymous.Headers.WwwAuthenticate, h => h.ToString().Contains("insufficient_scope", StringComparison.Ordinal));
+        // One challenge for the Bearer scheme, however many session schemes (browser session, API key) answered 401.
+        Assert.Equal(["Bearer"], anonymous.Headers.WwwAuthenticate.Select(h => h.ToString()));
     }
 
     [Fact]
@@ -94,6 +122,7 @@ public sealed class ScopeAuthorizationTests
         app.MapGet("/two", (ClaimsPrincipal user) => "ok").RequireAuthorization(new RequireSessionScopeAttribute("reports:read", "reports:write") { AuthenticationSchemes = "ApiKey" });
         app.MapGet("/claim", () => "ok").RequireAuthorization("claim");
         app.MapGet("/role", () => "ok").RequireAuthorization("role");
+        app.MapGet("/any", () => "ok").RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { AuthenticationSchemes = "Session,ApiKey" });
         await app.StartAsync();
         return app;
     }

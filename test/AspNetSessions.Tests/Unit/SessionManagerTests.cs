@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using AspNetSessions.Stores;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -451,6 +452,35 @@ public sealed class SessionManagerTests : IDisposable
         var keys = Manager();
         await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync(new SessionCreateRequest { UserId = "alice", Name = name }));
         await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync(new SessionCreateRequest { UserId = "alice", Name = new string('n', 101) }));
+    }
+
+    public static TheoryData<string?, string[]?, string?, string> BadKeys => new()
+    {
+        { "", null, null, "not blank" },
+        { "   ", null, null, "not blank" },
+        { "a\u0007b", null, null, "control characters" },
+        { new string('n', 101), null, null, "1-100 characters" },
+        { null, ["orders read"], null, "is not a scope" },
+        { null, ["orders\"read"], null, "is not a scope" },
+        { null, ["orders\\read"], null, "is not a scope" },
+        { null, [""], null, "is not a scope" },
+        { null, ["orders:delete"], null, "not one of the scopes of this kind" },
+        { null, Enumerable.Repeat("orders:read", 33).ToArray(), null, "at most 32 scopes" },
+        { null, null, "00:00:00", "must be positive" },
+        { null, null, "-1.00:00:00", "must be positive" },
+        { null, null, "90.00:00:01", "AbsoluteTimeout" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadKeys))]
+    public async Task A_bad_name_scope_or_lifetime_is_refused_saying_what_is_wrong(string? name, string[]? scopes, string? lifetime, string message)
+    {
+        var keys = Manager(o => { o.Scopes = ["orders:read", "orders:write"]; o.IdleTimeout = null; o.AbsoluteTimeout = TimeSpan.FromDays(90); }, kind: "ApiKey", prefix: "key");
+        var request = new SessionCreateRequest { UserId = "alice", Name = name, Scopes = scopes, Lifetime = lifetime is null ? null : TimeSpan.Parse(lifetime, CultureInfo.InvariantCulture) };
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync(request));
+
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

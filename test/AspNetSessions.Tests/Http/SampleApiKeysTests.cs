@@ -7,16 +7,19 @@ using AspNetSessions.TestSupport;
 namespace AspNetSessions.Tests.Http;
 
 /// <summary>
-/// API keys as a product over the sample (issue #14): named, scoped keys created, listed and revoked from a browser
-/// session; <c>GET /api/orders</c> needs <c>orders:read</c> (403 with the RFC 6750 challenge otherwise); a requested
-/// lifetime never beyond the kind's; MaxSessionsPerUser evicts the oldest key.
+/// The sample's API keys (issue #14), its HTTP contract: <c>POST/GET/DELETE /api/keys</c> from a browser session (the
+/// JSON shapes, the 400 answers), <c>GET /api/orders</c> behind <c>orders:read</c>, and the sample's ApiKey kind (90
+/// days, <c>orders:read</c>/<c>orders:write</c>, ten keys a user). What the library does with keys is tested on minimal
+/// hosts: scopes and their answers in <see cref="ScopeAuthorizationTests"/>, kinds, listings, a key's lifetime and the
+/// per-user cap in <see cref="KindsTests"/> and <see cref="AdminEndpointsTests"/>, the manager's rules and messages in
+/// <see cref="Unit.SessionManagerTests"/>.
 /// </summary>
-public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
+public sealed class SampleApiKeysTests : IClassFixture<SampleApiKeysTests.App>
 {
     private const string Challenge = "Bearer error=\"insufficient_scope\", scope=\"orders:read\"";
     private readonly SampleApp _app;
 
-    public ApiKeysTests(App app) => _app = app.Instance;
+    public SampleApiKeysTests(App app) => _app = app.Instance;
 
     public sealed class App : IDisposable
     {
@@ -57,37 +60,12 @@ public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
     }
 
     [Fact]
-    public async Task Session_and_admin_listings_show_name_and_scopes_too()
-    {
-        using var client = _app.Client();
-        var bob = await client.LoginAsync("bob");
-        var alice = await client.LoginAsync("alice");
-        var key = await CreateAsync(client, bob.Token, """{"name": "backup", "scopes": ["orders:read"]}""");
-        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", key));
-
-        using (var own = await client.SendAsync(HttpMethod.Get, "/api/sessions", bob.Token))
-        {
-            var mine = Assert.Single((await own.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray(), s => s.GetProperty("current").GetBoolean());
-            Assert.False(mine.TryGetProperty("name", out _));   // a browser session: no name, unrestricted
-            Assert.False(mine.TryGetProperty("scopes", out _));
-        }
-
-        using var admin = await client.SendAsync(HttpMethod.Get, "/api/admin/users/bob/sessions", alice.Token);
-        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
-        var listed = (await admin.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Where(s => s.GetProperty("kind").GetString() == "ApiKey");
-        Assert.Contains(listed, s => s.GetProperty("name").GetString() == "backup"
-            && s.GetProperty("scopes").EnumerateArray().Select(x => x.GetString()).SequenceEqual(["orders:read"]));
-    }
-
-    [Fact]
     public async Task Orders_need_the_scope_a_key_without_it_gets_403_with_the_insufficient_scope_challenge()
     {
         using var client = _app.Client();
         var session = await client.LoginAsync("alice");
         var reader = await CreateAsync(client, session.Token, """{"name": "reader", "scopes": ["orders:read", "orders:write"]}""");
         var writer = await CreateAsync(client, session.Token, """{"name": "writer", "scopes": ["orders:write"]}""");
-        var none = await CreateAsync(client, session.Token, """{"name": "nothing", "scopes": []}""");
-        var unscoped = await CreateAsync(client, session.Token, "");
 
         using (var orders = await client.SendAsync(HttpMethod.Get, "/api/orders", reader))
         {
@@ -95,50 +73,36 @@ public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
             Assert.NotEmpty((await orders.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
         }
 
-        foreach (var token in new[] { writer, none, unscoped })
+        using (var refused = await client.SendAsync(HttpMethod.Get, "/api/orders", writer))
         {
-            using var refused = await client.SendAsync(HttpMethod.Get, "/api/orders", token);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Equal([Challenge], refused.Headers.WwwAuthenticate.Select(h => h.ToString()));
         }
 
         // A browser session is of a kind without scopes: unrestricted. No credentials: the usual 401.
         Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/orders", session.Token));
-        using var anonymous = await client.SendAsync(HttpMethod.Get, "/api/orders", null);
-        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.DoesNotContain(anonymous.Headers.WwwAuthenticate, h => h.ToString().Contains("insufficient_scope", StringComparison.Ordinal));
-        // One challenge for the Bearer scheme, however many session schemes (browser session, API key) answered 401.
-        Assert.Equal(["Bearer"], anonymous.Headers.WwwAuthenticate.Select(h => h.ToString()));
-        // Scopes are claims too, and never the grant of another key.
-        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", none));
+        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/orders", null));
     }
 
     public static TheoryData<string, string> BadRequests => new()
     {
         { """{"name": 5}""", "\"name\" must be a string" },
         { """{"name": ""}""", "not blank" },
-        { """{"name": "   "}""", "not blank" },
-        { """{"name": "a\u0007b"}""", "control characters" },
-        { "{\"name\": \"" + new string('n', 101) + "\"}", "1-100 characters" },
         { """{"scopes": "orders:read"}""", "array of strings" },
         { """{"scopes": [1]}""", "array of strings" },
         { """{"scopes": ["orders read"]}""", "is not a scope" },
-        { """{"scopes": ["orders\"read"]}""", "is not a scope" },
-        { """{"scopes": ["orders\\read"]}""", "is not a scope" },
-        { """{"scopes": [""]}""", "is not a scope" },
         { """{"scopes": ["orders:delete"]}""", "not one of the scopes of this kind" },
-        { "{\"scopes\": [" + string.Join(',', Enumerable.Repeat("\"orders:read\"", 33)) + "]}", "at most 32 scopes" },
         { """{"lifetime": "soon"}""", "\"lifetime\" must be a duration" },
         { """{"lifetime": 30}""", "\"lifetime\" must be a duration" },
         { """{"lifetime": "30"}""", "\"lifetime\" must be a duration" },
         { """{"lifetime": "00:00:00"}""", "must be positive" },
-        { """{"lifetime": "-1.00:00:00"}""", "must be positive" },
         { """{"lifetime": "90.00:00:01"}""", "AbsoluteTimeout" },
         { """{"owner": "bob"}""", "Unknown field" },
         { """{"name": "ci" """, "not valid JSON" },
         { """["ci"]""", "JSON object" },
     };
 
+    // The JSON the sample reads, and the manager's refusals passed on (its rules and messages: SessionManagerTests).
     [Theory]
     [MemberData(nameof(BadRequests))]
     public async Task A_bad_name_scope_or_lifetime_is_a_400_that_says_what_is_wrong(string json, string message)
@@ -166,7 +130,7 @@ public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
     }
 
     [Fact]
-    public async Task A_requested_lifetime_shortens_the_key_and_the_key_then_expires()
+    public async Task A_requested_lifetime_sets_the_keys_expiry()
     {
         using var client = _app.Client();
         var session = await client.LoginAsync("bob");
@@ -177,12 +141,11 @@ public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
 
         Assert.Equal(_app.Time.GetUtcNow().AddDays(1), expiresAt);
         Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/orders", token));
-        _app.Time.Advance(TimeSpan.FromDays(1));
-        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/orders", token));
+        // That the key then expires at its end is the library's: KindsTests.
     }
 
     [Fact]
-    public async Task The_eleventh_key_of_a_user_revokes_the_oldest()
+    public async Task The_sample_keeps_ten_keys_a_user_and_DELETE_api_keys_revokes_them_all()
     {
         using var app = new SampleApp();
         using var client = app.Client();
@@ -194,8 +157,7 @@ public sealed class ApiKeysTests : IClassFixture<ApiKeysTests.App>
             app.Time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/orders", tokens[0]));
-        Assert.All(tokens.Skip(1), t => Assert.Equal(HttpStatusCode.OK, client.StatusAsync(HttpMethod.Get, "/api/orders", t).Result));
+        // The eleventh revoked the oldest (the cap itself: KindsTests).
         using var list = await client.SendAsync(HttpMethod.Get, "/api/keys", session.Token);
         var names = (await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(k => k.GetProperty("name").GetString());
         Assert.Equal(Enumerable.Range(1, 10).Select(i => $"key {i}"), names);
