@@ -124,7 +124,9 @@ public static class SampleApi
     /// <summary>The token of the <c>__Host-session</c> cookie a response sets.</summary>
     public static string SessionCookie(HttpResponseMessage response)
     {
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("__Host-session=sess_", StringComparison.Ordinal));
+        var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+        var cookie = cookies.SingleOrDefault(c => c.StartsWith("__Host-session=sess_", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"No session cookie in a {(int)response.StatusCode} answer to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}; Set-Cookie: [{string.Join(" | ", cookies)}]; body: {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
         return cookie["__Host-session=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];
     }
 

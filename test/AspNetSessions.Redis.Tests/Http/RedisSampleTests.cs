@@ -24,8 +24,16 @@ public sealed class RedisSampleTests(RedisServerFixture redis)
     [Fact]
     public async Task Step_up_and_the_sign_in_state_hold_on_redis()
     {
-        using var app = RedisSampleApp.Create(redis.Server, RedisServerFixture.NewKeyPrefix());
-        await StepUpScenario.RunAsync(app);
+        var logs = new CapturingLoggerProvider();
+        using var app = RedisSampleApp.Create(redis.Server.ConfigurationString, RedisServerFixture.NewKeyPrefix(), services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        try
+        {
+            await StepUpScenario.RunAsync(app);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException(e.Message + "\n" + string.Join("\n", logs.Lines));
+        }
     }
 
     [Fact]
