@@ -59,13 +59,15 @@ internal static class RedisSessionScripts
           if e >= NEVER then redis.call('PERSIST', idx)
           elseif ttl == -2 or (ttl >= 0 and ttl < e - now) then redis.call('PEXPIRE', idx, num(math.max(1, e - now))) end
         end
-        -- The fields of a session hash in FIELDS order, each value's chunks (f, f1, f2, …) joined; false when missing.
-        -- Also how many chunks each has (1 for a whole value), so a rewrite can drop those it no longer needs. One HMGET
-        -- of every field and its second chunk (READ); a third and later chunks (values over 2 * CHUNK bytes) one HGET each.
+        -- The fields of a session hash in FIELDS order, each value's chunks (f, f1, f2, …) joined; false when missing, and ''
+        -- for an OPTIONAL field left out while empty (when any field is there). Also how many chunks each has (0 for none,
+        -- 1 for a whole value), so a rewrite can drop those it no longer needs. One HMGET of every field and its second
+        -- chunk (READ); a third and later chunks (values over 2 * CHUNK bytes) one HGET each.
         local function load(key)
-          local got, h, chunks = redis.call('HMGET', key, unpack(READ)), {}, {}
+          local got, h, chunks, any = redis.call('HMGET', key, unpack(READ)), {}, {}, false
           for i = 1, #FIELDS do
             local v, n = got[i], 1
+            if not v then n = 0 else any = true end
             if v and got[#FIELDS + i] then
               local parts = {v, got[#FIELDS + i]}
               n = 2
@@ -80,11 +82,13 @@ internal static class RedisSessionScripts
             h[i] = v
             chunks[i] = n
           end
+          if any then for i = 1, #FIELDS do if OPTIONAL[i] and not h[i] then h[i] = '' end end end
           return h, chunks
         end
         -- Appends HSET arguments for field i = v, in chunks of at most CHUNK bytes (hash-max-listpack-value: a longer
-        -- value would make the whole hash a hashtable); returns how many chunks.
+        -- value would make the whole hash a hashtable); returns how many chunks: 0 for an OPTIONAL field that is empty.
         local function put(args, i, v)
+          if v == '' and OPTIONAL[i] then return 0 end
           local n = 1
           args[#args + 1] = FIELDS[i]
           args[#args + 1] = string.sub(v, 1, CHUNK)
@@ -116,8 +120,9 @@ internal static class RedisSessionScripts
     /// KEYS: session, index. ARGV: now, id, change channel, kind, then the field values in <see cref="RedisSessionField"/>
     /// order, then optionally MaxSessionsPerUser and the session key prefix (<c>{prefix}{kind}:{G}:s:</c>). Inserts;
     /// with a cap, first evicts the user's oldest other valid sessions so that at most the cap remain (the new one
-    /// included). Announces each evicted session (a new one was never cached). Returns the evicted ids (an empty array
-    /// without a cap), or nil, writing nothing, when the session key exists already.
+    /// included). Announces each evicted session (a new one was never cached). Returns the evicted sessions, each its id then
+    /// its created-at (for the listing index; '' when damaged), an empty array without a cap, or nil, writing nothing, when
+    /// the session key exists already.
     /// </summary>
     public static readonly RedisScript Create = Common + "\n" + """
         -- Mirrors SessionEviction.Choose: the user's other valid sessions beyond max - 1 go, oldest first
@@ -129,7 +134,7 @@ internal static class RedisSessionScripts
           for _, other in ipairs(redis.call('ZRANGEBYSCORE', idx, '(' .. num(now), '+inf')) do
             if other ~= id then
               local c = redis.pcall('HGET', prefix .. other, FIELDS[CREATED_AT])
-              if type(c) == 'string' then others[#others + 1] = {tonumber(c) or -1, other}
+              if type(c) == 'string' then others[#others + 1] = {tonumber(c) or -1, other, tonumber(c) and c or ''}
               elseif type(c) ~= 'table' then redis.call('ZREM', idx, other) end
             end
           end
@@ -145,6 +150,7 @@ internal static class RedisSessionScripts
             redis.call('ZREM', idx, other)
             redis.call('DEL', prefix .. other)
             evicted[#evicted + 1] = other
+            evicted[#evicted + 1] = others[i][3]
           end
           return evicted
         end
@@ -160,7 +166,7 @@ internal static class RedisSessionScripts
         for i = 1, #FIELDS do put(args, i, ARGV[4 + i]) end
         redis.call('HSET', KEYS[1], unpack(args))
         expire(KEYS[1], e, now)
-        for _, other in ipairs(evicted) do announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], other) end
+        for i = 1, #evicted, 2 do announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], evicted[i]) end
         return evicted
         """;
 
@@ -243,7 +249,7 @@ internal static class RedisSessionScripts
               v = num(expiresAt)
             end
             h[f] = v
-            for n = put(changes, f, v), chunks[f] - 1 do stale[#stale + 1] = FIELDS[f] .. n end
+            for n = put(changes, f, v), chunks[f] - 1 do stale[#stale + 1] = n == 0 and FIELDS[f] or FIELDS[f] .. n end
           end
           if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
           if #changes > 0 then redis.call('HSET', key, unpack(changes)) end
@@ -263,7 +269,7 @@ internal static class RedisSessionScripts
 
     /// <summary>
     /// KEYS: session. ARGV: index key prefix, id, change channel, kind. Deletes the session and its index entry and
-    /// announces it; returns 1 or 0. A damaged session (no user, or not a hash) or a damaged index never stops the
+    /// announces it; returns 1 or 0 and the session's created-at ('' when unknown: for the listing index). A damaged session (no user, or not a hash) or a damaged index never stops the
     /// session itself from being deleted.
     /// </summary>
     public static readonly RedisScript Delete = Common + "\n" + """
@@ -272,7 +278,7 @@ internal static class RedisSessionScripts
         if user then redis.pcall('ZREM', ARGV[1] .. user, ARGV[2]) end
         local n = redis.call('DEL', KEYS[1])
         announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], ARGV[2])
-        return n
+        return {n, read and h[CREATED_AT] or ''}
         """;
 
     /// <summary>
@@ -301,9 +307,9 @@ internal static class RedisSessionScripts
     /// KEYS: index. ARGV: min score, max score, session key prefix, id to keep ('' for none), change channel, kind,
     /// user id, then optionally the only ids to delete (when metadata narrowed the set). Deletes atomically and
     /// announces the user when it deleted any; returns how many sessions it deleted, how many ids it read, and the
-    /// deleted ids (the store then drops them from the kind's listing index).
+    /// deleted sessions, each its id and created-at ('' when unknown; the store then drops them from the kind's listing index).
     /// </summary>
-    public static readonly RedisScript DeleteMany = RedisInvalidationMessages.LuaDeclarations + "\n" + """
+    public static readonly RedisScript DeleteMany = RedisSessionFields.LuaDeclarations + RedisInvalidationMessages.LuaDeclarations + "\n" + """
         local ids
         if #ARGV > 8 then ids = {unpack(ARGV, 9)} else ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, tonumber(ARGV[8])) end
         -- One ZREM per 500 sessions, not one per session.
@@ -311,9 +317,11 @@ internal static class RedisSessionScripts
         for _, id in ipairs(ids) do
           if id ~= ARGV[4] then
             members[#members + 1] = id
+            local c = redis.pcall('HGET', ARGV[3] .. id, FIELDS[CREATED_AT])
             if redis.call('DEL', ARGV[3] .. id) == 1 then
               n = n + 1
               deleted[#deleted + 1] = id
+              deleted[#deleted + 1] = type(c) == 'string' and c or ''
             end
           end
         end
@@ -323,40 +331,111 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>
-    /// KEYS: the kind's listing index. ARGV: created-at (Unix ms), id. Adds the id unless it is there (<c>ZADD NX</c>: a
-    /// refused duplicate create never moves it). A script rather than the command, so that it goes where the session
-    /// scripts go (a replica answers it <c>READONLY</c>, as it answers them).
+    /// The kind's listing index (<see cref="RedisSessionStore"/>'s remarks): every session id of the kind in listing order
+    /// (created-at, then id bytewise), kept in <em>buckets</em> of at most <c>MAX</c> ids so that each stays a listpack on a
+    /// default server (<c>zset-max-listpack-entries</c> is 128), about 40 bytes an id where one sorted set of millions is a
+    /// skiplist of about 145. <c>KEYS[1]</c> is the directory: a sorted set of every bucket's lower bound, all scored 0 so that
+    /// it is ordered by its members (<c>ZRANGEBYLEX</c>): the bound's created-at as 15 fixed-width digits (Unix ms offset to
+    /// stay positive over <see cref="DateTimeOffset"/>'s range), then its id. Bucket <c>m</c> is the sorted set
+    /// <c>KEYS[1] .. ':' .. m</c> of the ids from bound <c>m</c> up to the next bound, scored by created-at; the first
+    /// bucket's bound is <c>''</c>. A bucket over <c>MAX</c> splits in two; one that falls under a quarter of it merges into
+    /// the bucket before it when both fit in half of it; an empty one goes. All in the directory's slot (<c>{#}</c>).
     /// </summary>
-    public static readonly RedisScript List = """
-        return redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])
+    private const string ListingLibrary = """
+        local MAX = 120
+        local function bound(c, id) return string.format('%015.0f', c + 62135596800000) .. id end
+        -- The bound of the bucket (c, id) belongs in: the greatest bound at or before it; nil for an empty directory.
+        local function bucketOf(dir, c, id) return redis.call('ZREVRANGEBYLEX', dir, '[' .. bound(c, id), '-', 'LIMIT', 0, 1)[1] end
+        -- ZRANGE ... WITHSCORES's flat (id, score) pairs as ZADD's (score, id) arguments.
+        local function moved(entries)
+          local args = {}
+          for i = 1, #entries, 2 do
+            args[#args + 1] = entries[i + 1]
+            args[#args + 1] = entries[i]
+          end
+          return args
+        end
+        local function Add(dir, c, id)
+          local m = bucketOf(dir, c, id)
+          if not m then
+            m = ''
+            redis.call('ZADD', dir, 0, m)
+          end
+          local b = dir .. ':' .. m
+          local added = redis.call('ZADD', b, 'NX', num(c), id)
+          if added == 1 and redis.call('ZCARD', b) > MAX then
+            local upper = redis.call('ZRANGE', b, MAX / 2, -1, 'WITHSCORES')
+            local split = bound(tonumber(upper[2]), upper[1])
+            redis.call('ZADD', dir .. ':' .. split, unpack(moved(upper)))
+            redis.call('ZADD', dir, 0, split)
+            redis.call('ZREMRANGEBYRANK', b, MAX / 2, -1)
+          end
+          return added
+        end
+        local function Remove(dir, c, id)
+          local m = bucketOf(dir, c, id)
+          if not m then return 0 end
+          local b = dir .. ':' .. m
+          local n = redis.call('ZREM', b, id)
+          if n == 1 and m ~= '' then
+            local left = redis.call('ZCARD', b)
+            if left < MAX / 4 then
+              local before = redis.call('ZREVRANGEBYLEX', dir, '(' .. m, '-', 'LIMIT', 0, 1)[1]
+              if left == 0 or (before and redis.call('ZCARD', dir .. ':' .. before) + left <= MAX / 2) then
+                if left > 0 then
+                  redis.call('ZADD', dir .. ':' .. before, unpack(moved(redis.call('ZRANGE', b, 0, -1, 'WITHSCORES'))))
+                  redis.call('DEL', b)
+                end
+                redis.call('ZREM', dir, m)
+              end
+            end
+          end
+          return n
+        end
         """;
 
     /// <summary>
-    /// KEYS: the kind's listing index (<see cref="RedisSessionStore"/>: every session id of the kind, scored by created-at
-    /// in Unix milliseconds, so Redis orders it by created-at, then by id bytewise). ARGV: the cursor's created-at ('' for
-    /// the first page), the cursor's id, how many entries. Returns a flat array, id then score, of up to that many entries
-    /// strictly after the cursor, O(log n + count): when the cursor's id is still listed (the usual case: the last entry of
-    /// the previous page), a read by rank from just after it, whatever the number of ties at its millisecond; otherwise
-    /// the ties at the cursor's millisecond after its id, then a ranged read.
+    /// KEYS: the kind's listing directory (<see cref="ListingLibrary"/>). ARGV: created-at (Unix ms), id. Lists the id unless
+    /// it is there (a refused duplicate create never moves it). A script, so that it is atomic and goes where the session
+    /// scripts go (a replica answers it <c>READONLY</c>, as it answers them).
     /// </summary>
-    public static readonly RedisScript ListingPage = Common + "\n" + """
+    public static readonly RedisScript List = Common + "\n" + ListingLibrary + "\n" + """
+        return Add(KEYS[1], tonumber(ARGV[1]), ARGV[2])
+        """;
+
+    /// <summary>
+    /// KEYS: the kind's listing directory. ARGV: (created-at, id) pairs. Drops each listed id; returns how many were listed.
+    /// An id whose created-at is not its listed one is not found (a page or the sweep drops it later).
+    /// </summary>
+    public static readonly RedisScript Unlist = Common + "\n" + ListingLibrary + "\n" + """
+        local n = 0
+        for i = 1, #ARGV, 2 do n = n + Remove(KEYS[1], tonumber(ARGV[i]), ARGV[i + 1]) end
+        return n
+        """;
+
+    /// <summary>
+    /// KEYS: the kind's listing directory. ARGV: the cursor's created-at ('' for the first page), the cursor's id, how many
+    /// entries. Returns a flat array, id then created-at, of up to that many entries strictly after the cursor, in listing
+    /// order: the cursor's bucket (found in O(log n) whether or not the cursor's id is still listed, however many ids share
+    /// its millisecond), then the buckets after it. O(log n + count + MAX).
+    /// </summary>
+    public static readonly RedisScript ListingPage = Common + "\n" + ListingLibrary + "\n" + """
         local n = tonumber(ARGV[3])
-        if ARGV[1] == '' then return redis.call('ZRANGE', KEYS[1], 0, n - 1, 'WITHSCORES') end
-        local rank = redis.call('ZRANK', KEYS[1], ARGV[2])
-        if rank and tonumber(redis.call('ZSCORE', KEYS[1], ARGV[2])) == tonumber(ARGV[1]) then
-          return redis.call('ZRANGE', KEYS[1], rank + 1, rank + n, 'WITHSCORES')
-        end
+        local c, id = tonumber(ARGV[1]), ARGV[2]
         local out = {}
-        local ties = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
-        for _, id in ipairs(ties) do
-          if #out < 2 * n and ordinal(ARGV[2], id) then
-            out[#out + 1] = id
-            out[#out + 1] = ARGV[1]
+        local m
+        if c then m = bucketOf(KEYS[1], c, id) else m = redis.call('ZRANGEBYLEX', KEYS[1], '-', '+', 'LIMIT', 0, 1)[1] end
+        while m and #out < 2 * n do
+          local entries = redis.call('ZRANGE', KEYS[1] .. ':' .. m, 0, -1, 'WITHSCORES')
+          for i = 1, #entries, 2 do
+            if #out >= 2 * n then break end
+            local s = tonumber(entries[i + 1])
+            if not c or s > c or (s == c and ordinal(id, entries[i])) then
+              out[#out + 1] = entries[i]
+              out[#out + 1] = entries[i + 1]
+            end
           end
-        end
-        if #out < 2 * n then
-          local rest = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, n - #out / 2)
-          for _, v in ipairs(rest) do out[#out + 1] = v end
+          m = redis.call('ZRANGEBYLEX', KEYS[1], '(' .. m, '+', 'LIMIT', 0, 1)[1]
         end
         return out
         """;

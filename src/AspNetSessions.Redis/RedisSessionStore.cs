@@ -17,16 +17,18 @@ namespace AspNetSessions.Redis;
 /// <para>
 /// Key layout (the one place it is written down; docs/redis.md shows it to operators): a session is the hash
 /// <c>{prefix}{kind}:{G}:s:{id}</c>, its user's index the sorted set <c>{prefix}{kind}:{G}:u:{user}</c> (ids scored by
-/// expiry), both in the slot of the user group <c>G</c> (<see cref="RedisSessionScripts"/>). The kind's listing index is
-/// the sorted set <c>{prefix}{kind}:{#}:k</c>: every session id of the kind scored by created-at (Unix milliseconds), so
-/// Redis keeps it in listing order (created-at, then id bytewise) and a page starts in O(log n)
-/// (<see cref="RedisSessionScripts.ListingPage"/>). <c>#</c> is no base64url character, so it never names a user group.
+/// expiry), both in the slot of the user group <c>G</c> (<see cref="RedisSessionScripts"/>). The kind's listing index
+/// holds every session id of the kind in listing order (created-at, then id bytewise), in listpack buckets of at most
+/// 120 ids under the directory <c>{prefix}{kind}:{#}:l</c> (<see cref="RedisSessionScripts"/>' listing library), so a page
+/// starts in O(log n) (<see cref="RedisSessionScripts.ListingPage"/>). <c>#</c> is no base64url character, so it never
+/// names a user group.
 /// </para>
 /// <para>
 /// The listing index lives in one slot of its own, so in a Cluster no script can write it together with a session: it
 /// is written around them instead. A create adds the id first (<see cref="RedisSessionScripts.List"/>, one more round trip) and writes the
 /// session after, so a session is never missing from it; deletes, revoke-alls and evictions remove their ids after the
-/// fact (fire-and-forget). What that leaves behind, the ids of sessions that expired by TTL or whose removal was lost,
+/// fact (<see cref="RedisSessionScripts.Unlist"/>, not awaited: their scripts return each session's created-at, which
+/// finds its bucket). What that leaves behind, the ids of sessions that expired by TTL or whose removal was lost,
 /// is dropped by whatever passes them first: a page, or the sweep that every create advances by
 /// <see cref="SweepStep"/> ids (<see cref="SweepListingAsync"/>), so the index stays proportional to the kind's live
 /// sessions without a sweeper of its own or an admin paging. Both leave an id alone for a minute's grace, which keeps
@@ -71,7 +73,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
         RedisKey[] keys = [SessionKey(session.Kind, session.Id), IndexKey(session.Kind, session.UserId)];
         // The listing index first: a session is never missing from it (an id whose create then fails is dropped by a page).
-        await RunAsync(RedisSessionScripts.List, [ListingKey(session.Kind)], [RedisSessionCodec.Millis(session.CreatedAt), session.Id], cancellationToken).ConfigureAwait(false);
+        await ListAsync(session.Kind, new SessionPosition(session.CreatedAt, session.Id), cancellationToken).ConfigureAwait(false);
         try
         {
             // Under a cap the script may evict: then it is a revocation, acknowledged by the replicas.
@@ -94,13 +96,18 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             }
 
             var items = (RedisResult[])reply!;
-            var evicted = new string[items.Length];
-            for (var i = 0; i < items.Length; i++)
+            if (items.Length % 2 != 0)
             {
-                evicted[i] = (string?)items[i] ?? throw UnexpectedReply(reply);
+                throw UnexpectedReply(reply);
             }
 
-            await Unlist(session.Kind, evicted, cancellationToken).ConfigureAwait(false);
+            var evicted = new string[items.Length / 2];
+            for (var i = 0; i < evicted.Length; i++)
+            {
+                evicted[i] = (string?)items[2 * i] ?? throw UnexpectedReply(reply);
+            }
+
+            Unlist(session.Kind, Listed(items));
             if (Interlocked.Exchange(ref _sweeping, 1) == 0)
             {
                 Sweep = SweepListingAsync(session.Kind, now);
@@ -226,8 +233,13 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         // Acknowledged also when nothing was deleted: a retry after a 503 finds the session gone and must still learn
         // that the replicas hold the first attempt's delete.
         var reply = await RevokeAsync(RedisSessionScripts.Delete, [SessionKey(kind, id)], [IndexPrefix(kind, id), id, _channel, kind], cancellationToken).ConfigureAwait(false);
-        await Unlist(kind, [id], cancellationToken).ConfigureAwait(false);
-        return Integer(reply) == 1;
+        if (reply.Resp2Type != ResultType.Array || reply.Length != 2)
+        {
+            throw UnexpectedReply(reply);
+        }
+
+        Unlist(kind, Listed([RedisResult.Create((RedisValue)id), reply[1]]));
+        return Integer(reply[0]) == 1;
     }
 
     /// <summary>A user's page: their index, sorted (O(k log k)). A kind-wide page: the listing index from the cursor on.</summary>
@@ -242,7 +254,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         var after = SessionCursor.Read(Name, query);
         var budget = Math.Max(4 * query.Limit, 100);
         var items = new List<SessionRecord>();
-        var stale = new List<string>();
+        var stale = new List<SessionPosition>();
         var (examined, more) = (0, true);
         SessionPosition? last = null;
         while (more && items.Count < query.Limit && examined < budget)
@@ -263,7 +275,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
                     // Gone (expired by TTL, or its removal was lost): dropped, unless it may be a create in flight.
                     if (batch[i].CreatedAt < query.Now - ListingGrace)
                     {
-                        stale.Add(batch[i].Id);
+                        stale.Add(batch[i]);
                     }
                 }
                 else if (query.Matches(record.Session))
@@ -273,7 +285,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
             }
         }
 
-        await Unlist(query.Kind, stale, cancellationToken).ConfigureAwait(false);
+        Unlist(query.Kind, Listed(stale));
         return new SessionPage<SessionRecord>(items, more && last is { } at ? SessionCursor.Issue(Name, query, at) : null);
     }
 
@@ -358,16 +370,16 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
             var db = await connection.GetDatabaseAsync(CancellationToken.None).ConfigureAwait(false);
             var exists = entries.Select(e => db.KeyExistsAsync(SessionKey(kind, e.Id))).ToArray();
-            var gone = new List<string>();
+            var gone = new List<SessionPosition>();
             for (var i = 0; i < entries.Count; i++)
             {
                 if (!await exists[i].WaitAsync(connection.CommandTimeout).ConfigureAwait(false) && entries[i].CreatedAt < now - ListingGrace)
                 {
-                    gone.Add(entries[i].Id);
+                    gone.Add(entries[i]);
                 }
             }
 
-            await Unlist(kind, gone, CancellationToken.None).ConfigureAwait(false);
+            await UnlistAsync(kind, Listed(gone)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SessionStoreUnavailableException || RedisFailures.IsUnavailable(e, CancellationToken.None))
         {
@@ -379,17 +391,81 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
         }
     }
 
-    /// <summary>Drops ids from the kind's listing index, fire-and-forget: one that stays is dropped by the next page or sweep step that passes it.</summary>
-    private async ValueTask Unlist(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    /// <summary>Lists a session in the kind's listing index (a create's first step).</summary>
+    internal Task ListAsync(string kind, SessionPosition position, CancellationToken cancellationToken) =>
+        RunAsync(RedisSessionScripts.List, [ListingKey(kind)], [RedisSessionCodec.Millis(position.CreatedAt), position.Id], cancellationToken);
+
+    // Unlistings under way (Unlist does not await them): what SettledAsync waits for.
+    private readonly ConcurrentDictionary<Task, bool> _unlisting = new();
+
+    /// <summary>
+    /// Drops sessions from the kind's listing index (<paramref name="listed"/>: created-at then id, as
+    /// <see cref="Listed(RedisResult[])"/> and <see cref="Listed(IEnumerable{SessionPosition})"/> make them), without the
+    /// caller waiting: a revocation is done when its own script is, and one that stays listed is dropped by the next page or
+    /// sweep step that passes it.
+    /// </summary>
+    private void Unlist(string kind, RedisValue[] listed)
     {
-        if (ids.Count == 0)
+        if (listed.Length == 0)
         {
             return;
         }
 
-        var db = await Guard(connection.GetDatabaseAsync(cancellationToken)).ConfigureAwait(false);
-        _ = db.SortedSetRemoveAsync(ListingKey(kind), [.. ids.Select(id => (RedisValue)id)], CommandFlags.FireAndForget);
+        var task = UnlistAsync(kind, listed);
+        if (!task.IsCompleted && _unlisting.TryAdd(task, true))
+        {
+            _ = task.ContinueWith(t => _unlisting.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
+
+    /// <summary>The <see cref="RedisSessionScripts.Unlist"/> script; never throws (what it fails to drop is dropped later).</summary>
+    private async Task UnlistAsync(string kind, RedisValue[] listed)
+    {
+        if (listed.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await RunAsync(RedisSessionScripts.Unlist, [ListingKey(kind)], listed, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SessionStoreUnavailableException)
+        {
+            // Redis is not answering now: a later page or sweep step drops these.
+        }
+        catch (RedisWrongTypeException e)
+        {
+            Damaged(ListingKey(kind), e.Message);
+        }
+    }
+
+    /// <summary>Waits for the listing sweep step and the unlistings under way (tests: before counting Redis's commands).</summary>
+    internal async Task SettledAsync()
+    {
+        await Sweep.ConfigureAwait(false);
+        await Task.WhenAll(_unlisting.Keys).ConfigureAwait(false);
+    }
+
+    /// <summary>A script's (id, created-at) pairs as <see cref="RedisSessionScripts.Unlist"/>'s arguments, without those whose created-at is unknown.</summary>
+    private static RedisValue[] Listed(RedisResult[] pairs)
+    {
+        var listed = new List<RedisValue>(pairs.Length);
+        for (var i = 0; i + 1 < pairs.Length; i += 2)
+        {
+            var createdAt = (RedisValue)pairs[i + 1];
+            if (createdAt.TryParse(out long _))
+            {
+                listed.Add(createdAt);
+                listed.Add((RedisValue)pairs[i]);
+            }
+        }
+
+        return [.. listed];
+    }
+
+    private static RedisValue[] Listed(IEnumerable<SessionPosition> positions) =>
+        [.. positions.SelectMany(p => new RedisValue[] { RedisSessionCodec.Millis(p.CreatedAt), p.Id })];
 
     /// <summary>Every session of the query (kind-wide: walking every user index on every primary), for counts.</summary>
     private async ValueTask<List<SessionRecord>> QueryAllAsync(SessionQuery query, CancellationToken cancellationToken)
@@ -470,7 +546,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
                     var batchDeleted = Integer(reply[0]);
                     read = Integer(reply[1]);
                     deleted += batchDeleted;
-                    await Unlist(query.Kind, [.. ((RedisResult[])reply[2]!).Select(id => (string)id!)], cancellationToken).ConfigureAwait(false);
+                    Unlist(query.Kind, Listed((RedisResult[])reply[2]!));
                     if (batchDeleted == 0)
                     {
                         break;
@@ -763,7 +839,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
 
     private string IndexPrefix(string kind, string id) => string.Concat(keyPrefix, kind, ":{", SessionIds.UserGroupOfSession(id), "}:u:");
 
-    private string ListingKey(string kind) => string.Concat(keyPrefix, kind, ":{#}:k");
+    private string ListingKey(string kind) => string.Concat(keyPrefix, kind, ":{#}:l");
 
     internal string IndexKey(string kind, string userId) => string.Concat(keyPrefix, kind, ":{", SessionIds.UserGroupOfUser(userId), "}:u:", userId);
 

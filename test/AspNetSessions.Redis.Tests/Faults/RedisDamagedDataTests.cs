@@ -33,10 +33,10 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         { "metadata of the wrong shape", ["HSET", "{key}", "m", "[1,2]"] },
         { "metadata values not strings", ["HSET", "{key}", "m", "{\"ip\":1}"] },
         { "authentication time not a number", ["HSET", "{key}", "t", "recently"] },
-        { "authentication time missing", ["HDEL", "{key}", "t"] },
-        { "authentication items missing", ["HDEL", "{key}", "p"] },
-        { "name missing", ["HDEL", "{key}", "n"] },
+        // Fields whose loss would widen the session (no absolute cap, unrestricted, not device-bound) are required.
+        { "absolute expiry missing", ["HDEL", "{key}", "a"] },
         { "scopes missing", ["HDEL", "{key}", "sc"] },
+        { "device key missing", ["HDEL", "{key}", "dk"] },
         { "authentication items not JSON", ["HSET", "{key}", "p", "{\".Token.access_token\":"] },
         { "authentication items of the wrong shape", ["HSET", "{key}", "p", "[\"at\"]"] },
         { "scopes not JSON", ["HSET", "{key}", "sc", "orders:read"] },
@@ -75,6 +75,32 @@ public sealed class RedisDamagedDataTests(RedisServerFixture redis)
         Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", kept.Token));
         Assert.Equal(HttpStatusCode.Unauthorized, await client.StatusAsync(HttpMethod.Get, "/api/me", damaged.Token));
         Assert.True(damage.Length > 0);
+    }
+
+    /// <summary>Fields left out while empty (<c>RedisSessionFields.Required</c>): losing one only narrows the session.</summary>
+    [Theory]
+    [InlineData("cl")]
+    [InlineData("da")]
+    [InlineData("m")]
+    [InlineData("t")]
+    [InlineData("p")]
+    [InlineData("n")]
+    [InlineData("dc")]
+    [InlineData("pd")]
+    public async Task An_optional_field_that_is_missing_reads_as_empty_not_damaged(string field)
+    {
+        var logs = new CapturingLoggerProvider();
+        var prefix = RedisServerFixture.NewKeyPrefix();
+        using var app = RedisSampleApp.Create(redis.Server.ConfigurationString, prefix, services: s => s.AddSingleton<ILoggerProvider>(logs));
+        using var client = app.Client();
+        var login = await client.LoginAsync("alice");
+        var key = $"{prefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{login.SessionId}";
+        await redis.Server.ExecuteAsync("HDEL", key, field);
+
+        Assert.Equal(HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/me", login.Token));
+        // alice is the sample's admin: her role claim is in "cl", so without it the admin listing is forbidden.
+        Assert.Equal(field == "cl" ? HttpStatusCode.Forbidden : HttpStatusCode.OK, await client.StatusAsync(HttpMethod.Get, "/api/admin/sessions", login.Token));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("damaged", StringComparison.Ordinal));
     }
 
     [Fact]

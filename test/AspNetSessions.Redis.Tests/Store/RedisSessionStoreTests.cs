@@ -1,7 +1,6 @@
 using System.Globalization;
 using AspNetSessions.Redis.Tests.Infrastructure;
 using AspNetSessions.Stores;
-using AspNetSessions.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -131,19 +130,19 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         _time.Advance(TimeSpan.FromMilliseconds(5));
         var b = await manager.CreateAsync(new SessionCreateRequest { UserId = "bob" });
         var c = await manager.CreateAsync(new SessionCreateRequest { UserId = "carol" });
-        var listing = $"{_store.KeyPrefix}Session:{{#}}:k";
-        Assert.Equal("zset", await Server.ExecuteAsync("TYPE", listing));
-        Assert.Equal(a.Session.CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), await Server.ExecuteAsync("ZSCORE", listing, a.Session.Id));
+        Assert.Equal("zset", await Server.ExecuteAsync("TYPE", RedisListing.Key(_store.KeyPrefix)));
+        Assert.True(await Listed(a.Session.Id));
 
-        // A revocation takes its id out (after the fact, fire-and-forget).
+        // A revocation takes its id out (after the fact, not awaited).
         Assert.True(await manager.RevokeAsync(c.Session.Id));
-        await Eventually.ReturnsAsync(() => Server.ExecuteAsync("ZSCORE", listing, c.Session.Id), null);
+        await _store.Store.SettledAsync();
+        Assert.False(await Listed(c.Session.Id));
 
         // As if Redis had expired a's hash by its TTL, and a create were between its two steps (id listed, no hash yet).
         await Server.ExecuteAsync("DEL", $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{a.Session.Id}");
         var inFlight = SessionIds.New("dave");
         _time.Advance(TimeSpan.FromMinutes(2));
-        await Server.ExecuteAsync("ZADD", listing, _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), inFlight);
+        await _store.Store.ListAsync("Session", new SessionPosition(_time.GetUtcNow(), inFlight), default);
         var scans = await CommandCallsAsync("scan");
 
         var page = await manager.ListPageAsync(filter: null, limit: 10);
@@ -152,15 +151,15 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         Assert.Null(page.Next);
         Assert.Equal(scans, await CommandCallsAsync("scan"));
         // a's id is older than the grace: dropped; the create in flight is not.
-        await Eventually.ReturnsAsync(() => Server.ExecuteAsync("ZSCORE", listing, a.Session.Id), null);
-        Assert.NotNull(await Server.ExecuteAsync("ZSCORE", listing, inFlight));
+        await _store.Store.SettledAsync();
+        Assert.False(await Listed(a.Session.Id));
+        Assert.True(await Listed(inFlight));
     }
 
     [Fact]
     public async Task Creates_sweep_the_kind_listing_index_of_sessions_gone_by_ttl_without_anyone_paging()
     {
         var manager = Manager();
-        var listing = $"{_store.KeyPrefix}Session:{{#}}:k";
         var gone = new List<string>();
         for (var i = 0; i < 6; i++)
         {
@@ -173,14 +172,14 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         await _store.Store.Sweep;
         _time.Advance(TimeSpan.FromMinutes(2));
         var inFlight = SessionIds.New("dave"); // a create between its two steps: listed, no hash yet
-        await Server.ExecuteAsync("ZADD", listing, _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), inFlight);
+        await _store.Store.ListAsync("Session", new SessionPosition(_time.GetUtcNow(), inFlight), default);
         var live = new List<string>();
         async Task<int> ListedAsync(IEnumerable<string> ids)
         {
             var n = 0;
             foreach (var id in ids)
             {
-                n += await Server.ExecuteAsync("ZSCORE", listing, id) is null ? 0 : 1;
+                n += await Listed(id) ? 1 : 0;
             }
 
             return n;
@@ -195,11 +194,11 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
 
         Assert.Equal(0, await ListedAsync(gone));
         Assert.Equal(live.Count, await ListedAsync(live)); // a live session is never dropped
-        Assert.NotNull(await Server.ExecuteAsync("ZSCORE", listing, inFlight)); // nor a create in flight (its grace)
+        Assert.True(await Listed(inFlight)); // nor a create in flight (its grace)
     }
 
     [Fact]
-    public async Task Pages_through_sessions_created_in_one_millisecond_read_by_rank_not_every_tie()
+    public async Task Pages_through_sessions_created_in_one_millisecond_in_id_order_from_listpack_buckets()
     {
         var manager = Manager(o => o.MaxSessionsPerUser = 0);
         var created = new List<string>();
@@ -208,22 +207,82 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
             created.Add((await manager.CreateAsync(new SessionCreateRequest { UserId = "user" + (i % 7) })).Session.Id); // one instant: 300 ties
         }
 
-        var tieReads = await CommandCallsAsync("zrangebyscore");
+        var listed = await ListEveryPageAsync(manager, limit: 40);
+
+        // Every session once, in id order (the ties' order), though the millisecond's ties span several buckets: each page
+        // starts in the bucket of the previous page's last id, found by its (created-at, id) bound.
+        Assert.Equal(created.Order(StringComparer.Ordinal), listed);
+        var (ids, buckets, listpacks) = await RedisListing.ShapeAsync(Server, _store.KeyPrefix);
+        Assert.Equal(300, ids);
+        Assert.InRange(buckets, 3, 5);
+        Assert.Equal(buckets, listpacks);
+    }
+
+    [Fact]
+    public async Task The_listing_index_splits_into_listpack_buckets_and_merges_them_as_sessions_go()
+    {
+        var manager = Manager(o => o.MaxSessionsPerUser = 0);
+        var sessions = new List<(string Id, string User)>();
+        for (var i = 0; i < 1_000; i++)
+        {
+            var user = "user" + (i % 10).ToString(CultureInfo.InvariantCulture);
+            sessions.Add(((await manager.CreateAsync(new SessionCreateRequest { UserId = user })).Session.Id, user));
+            _time.Advance(TimeSpan.FromMilliseconds(i % 3)); // runs of ties and steps, as sign-ins come
+        }
+
+        var (ids, buckets, listpacks) = await RedisListing.ShapeAsync(Server, _store.KeyPrefix);
+        Assert.Equal(1_000, ids);
+        Assert.InRange(buckets, 1_000 / 120 + 1, 1_000 / 60 + 1); // each between half full and full
+        Assert.Equal(buckets, listpacks);
+
+        // Revocations one by one (half of user0..4's sessions) and revoke-alls (user5..9) leave 250 sessions.
+        var kept = new List<string>();
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var id = sessions[i].Id;
+            if (i % 10 >= 5)
+            {
+                continue;
+            }
+
+            if (i / 10 % 2 == 0)
+            {
+                Assert.True(await manager.RevokeAsync(id));
+            }
+            else
+            {
+                kept.Add(id);
+            }
+        }
+
+        for (var u = 5; u < 10; u++)
+        {
+            Assert.Equal(100, await manager.RevokeAllAsync("user" + u.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        await _store.Store.SettledAsync();
+        (ids, var fewer, listpacks) = await RedisListing.ShapeAsync(Server, _store.KeyPrefix);
+        Assert.Equal(kept.Count, ids);
+        Assert.True(fewer < buckets, $"{fewer} buckets for {ids} ids, {buckets} before");
+        Assert.Equal(fewer, listpacks);
+        Assert.Equal(kept.Order(StringComparer.Ordinal), (await ListEveryPageAsync(manager, limit: 33)).Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<List<string>> ListEveryPageAsync(SessionManager manager, int limit)
+    {
         var listed = new List<string>();
         string? cursor = null;
         do
         {
-            var page = await manager.ListPageAsync(filter: null, limit: 40, cursor: cursor);
+            var page = await manager.ListPageAsync(filter: null, limit: limit, cursor: cursor);
             listed.AddRange(page.Items.Select(s => s.Id));
             cursor = page.Next;
         }
         while (cursor is not null);
-
-        // Every session once, in id order (the ties' order), and no page read the whole millisecond's ties: each page after
-        // the first starts by rank after the previous page's last id, which is still listed.
-        Assert.Equal(created.Order(StringComparer.Ordinal), listed);
-        Assert.Equal(tieReads, await CommandCallsAsync("zrangebyscore"));
+        return listed;
     }
+
+    private Task<bool> Listed(string id) => RedisListing.ContainsAsync(Server, _store.KeyPrefix, id);
 
     [Fact]
     public async Task No_token_or_secret_is_ever_written_to_redis()
@@ -284,17 +343,49 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         var now = _time.GetUtcNow();
         var created = await Manager().CreateAsync(new SessionCreateRequest { UserId = "alice" });
         var key = $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:s:{created.Session.Id}";
-        Assert.Equal("0", await Server.ExecuteAsync("HSTRLEN", key, "pd"));
+        Assert.Equal("0", await Server.ExecuteAsync("HEXISTS", key, "pd")); // empty: left out
+        var fields = await Server.ExecuteAsync("HLEN", key);
 
         var patch = new SessionPatch { Digest = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), PreviousDigestAcceptedUntil = now.AddSeconds(30) };
         await _store.Store.UpdateAsync("Session", created.Session.Id, patch, now, default);
 
         // Unix milliseconds (13 digits), a space, 32 digest bytes.
         Assert.Equal("46", await Server.ExecuteAsync("HSTRLEN", key, "pd"));
-        Assert.Equal(RedisSessionFields.Count, long.Parse((await Server.ExecuteAsync("HLEN", key))!, CultureInfo.InvariantCulture));
+        Assert.Equal(long.Parse(fields!, CultureInfo.InvariantCulture) + 1, long.Parse((await Server.ExecuteAsync("HLEN", key))!, CultureInfo.InvariantCulture));
         Assert.Equal("listpack", await Server.ExecuteAsync("OBJECT", "ENCODING", key));
         await _store.Store.UpdateAsync("Session", created.Session.Id, patch with { PreviousDigestAcceptedUntil = null }, now, default);
-        Assert.Equal("0", await Server.ExecuteAsync("HSTRLEN", key, "pd"));
+        Assert.Equal("0", await Server.ExecuteAsync("HEXISTS", key, "pd")); // emptied: removed
+        Assert.Equal(fields, await Server.ExecuteAsync("HLEN", key));
+    }
+
+    [Fact]
+    public async Task Empty_fields_are_left_out_of_the_hash_and_read_back_empty()
+    {
+        var now = _time.GetUtcNow();
+        var record = new SessionRecord(new Session
+        {
+            Id = SessionIds.New("alice"),
+            Kind = "Session",
+            UserId = "alice",
+            CreatedAt = now,
+            LastSeenAt = now,
+            ExpiresAt = now.AddMinutes(30),
+            AuthenticatedAt = now,
+        }, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var key = _store.Store.SessionKey("Session", record.Session.Id);
+        await _store.Store.CreateAsync(record, 0, now, default);
+
+        // Only the required fields: no claims, data, metadata, name, authentication time (the creation's), challenge or previous digest.
+        Assert.Equal(RedisSessionFields.Required.Count.ToString(CultureInfo.InvariantCulture), await Server.ExecuteAsync("HLEN", key));
+        var read = (await _store.Store.GetAsync("Session", record.Session.Id, now, default))!.Session;
+        Assert.Equal((record.Session.UserId, record.Session.CreatedAt, record.Session.ExpiresAt, record.Session.AuthenticatedAt), (read.UserId, read.CreatedAt, read.ExpiresAt, read.AuthenticatedAt));
+        Assert.Null(read.AbsoluteExpiresAt);
+        Assert.Empty(read.Claims);
+        Assert.Empty(read.Metadata);
+
+        // A required field missing is still damage: refused, not read as empty.
+        await Server.ExecuteAsync("HDEL", key, RedisSessionFields.Name(RedisSessionField.UserId));
+        Assert.Null(await _store.Store.GetAsync("Session", record.Session.Id, now, default));
     }
 
     [Fact]
@@ -319,7 +410,9 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         await _store.Store.CreateAsync(record, 0, now, default);
 
         Assert.Equal("listpack", await Server.ExecuteAsync("OBJECT", "ENCODING", key));
-        Assert.True(long.Parse((await Server.ExecuteAsync("HLEN", key))!, CultureInfo.InvariantCulture) > RedisSessionFields.Count + 4);
+        Assert.Equal("1", await Server.ExecuteAsync("HEXISTS", key, "u1")); // 105 bytes: two chunks
+        Assert.Equal("1", await Server.ExecuteAsync("HEXISTS", key, "da4")); // 315 bytes of JSON: five chunks
+        var fields = long.Parse((await Server.ExecuteAsync("HLEN", key))!, CultureInfo.InvariantCulture);
         var read = await _store.Store.GetAsync("Session", record.Session.Id, now, default);
         Assert.Equal(user, read!.Session.UserId);
         Assert.Equal(data, read.Session.Data);
@@ -329,7 +422,7 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
 
         Assert.Equal("short", updated!.Session.Data["note"]);
         Assert.Equal("short", (await _store.Store.GetAsync("Session", record.Session.Id, now, default))!.Session.Data["note"]);
-        Assert.Equal(RedisSessionFields.Count + 1, long.Parse((await Server.ExecuteAsync("HLEN", key))!, CultureInfo.InvariantCulture));
+        Assert.Equal(fields - 4, long.Parse((await Server.ExecuteAsync("HLEN", key))!, CultureInfo.InvariantCulture)); // da1..da4 dropped
         Assert.True(await _store.Store.DeleteAsync("Session", record.Session.Id, default));
         Assert.Equal("0", await Server.ExecuteAsync("ZCARD", index));
     }
