@@ -17,13 +17,13 @@ internal enum RedisSessionField
     /// <summary><c>c</c>: created, Unix milliseconds.</summary>
     CreatedAt,
 
-    /// <summary><c>l</c>: last seen, Unix milliseconds.</summary>
+    /// <summary><c>l</c>: last seen (stored in milliseconds after <c>c</c>: <see cref="RedisSessionFields.AfterCreation"/>).</summary>
     LastSeenAt,
 
-    /// <summary><c>e</c>: expires, Unix milliseconds (the hash's TTL and the index score).</summary>
+    /// <summary><c>e</c>: expires (the hash's TTL and the index score; stored in milliseconds after <c>c</c>).</summary>
     ExpiresAt,
 
-    /// <summary><c>a</c>: absolute expiry, Unix milliseconds, or '' for none.</summary>
+    /// <summary><c>a</c>: absolute expiry (stored in milliseconds after <c>c</c>), or '' for none.</summary>
     AbsoluteExpiresAt,
 
     /// <summary><c>cl</c>: claims, a JSON array of [type, value] pairs (well-known types as numbers: <c>SessionJson.NumberedClaimTypes</c>), or '' for none.</summary>
@@ -35,7 +35,7 @@ internal enum RedisSessionField
     /// <summary><c>m</c>: metadata, a JSON object of strings, or '' for none.</summary>
     Metadata,
 
-    /// <summary><c>t</c>: when the user last authenticated, Unix milliseconds, or '' for the creation (also written for an instant before 1970).</summary>
+    /// <summary><c>t</c>: when the user last authenticated (stored in milliseconds after <c>c</c>), or '' for the creation (also written for an instant before 1970).</summary>
     AuthenticatedAt,
 
     /// <summary><c>p</c>: the authentication properties items, a JSON object of strings, or '' for none.</summary>

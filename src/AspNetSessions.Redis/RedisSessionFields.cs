@@ -26,6 +26,18 @@ internal static class RedisSessionFields
     };
 
     /// <summary>
+    /// The instants stored as milliseconds after the creation (<c>c</c>, stored as Unix milliseconds) rather than as Unix
+    /// milliseconds: a listpack keeps an integer in as few bytes as it needs (a fresh session's last seen, 0, in one; 30
+    /// minutes in three; a week in four, where a Unix millisecond takes eight), which keeps a typical session hash in a
+    /// smaller allocation. The scripts convert on every read and write (<c>load</c>, <c>put</c>); what they return, and
+    /// what the codec sees, is Unix milliseconds.
+    /// </summary>
+    public static readonly IReadOnlySet<RedisSessionField> AfterCreation = new HashSet<RedisSessionField>
+    {
+        RedisSessionField.LastSeenAt, RedisSessionField.ExpiresAt, RedisSessionField.AbsoluteExpiresAt, RedisSessionField.AuthenticatedAt,
+    };
+
+    /// <summary>
     /// The longest value one hash field holds, in bytes: Redis's default <c>hash-max-listpack-value</c>. A longer value
     /// (claims, metadata, a long user id) is stored in chunks of at most this many bytes: the field's own name holds
     /// the first, <c>{name}1</c>, <c>{name}2</c>, … the rest (the scripts join them). Every value within it keeps a
@@ -41,7 +53,8 @@ internal static class RedisSessionFields
     /// Lua declarations every script starts with: <c>FIELDS</c>, the names in <see cref="RedisSessionField"/> order,
     /// one 1-based index per field named after it (<c>USER_ID</c>, <c>EXPIRES_AT</c>, …), <c>CHUNK</c> (<see cref="ChunkBytes"/>),
     /// <c>READ</c>: the names and then each one's second chunk (<c>u</c>, …, <c>u1</c>, …), what one <c>HMGET</c> reads, and
-    /// <c>OPTIONAL</c>: per field, whether it is left out while empty (not in <see cref="Required"/>).
+    /// <c>OPTIONAL</c>: per field, whether it is left out while empty (not in <see cref="Required"/>), and <c>AFTER_CREATION</c>:
+    /// per field, whether it is stored relative to the creation (<see cref="AfterCreation"/>).
     /// </summary>
     public static readonly string LuaDeclarations = BuildLuaDeclarations();
 
@@ -61,7 +74,8 @@ internal static class RedisSessionFields
 
         var text = new StringBuilder("local CHUNK = ").Append(ChunkBytes).Append("\nlocal FIELDS = {");
         text.AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'")).Append("}\n");
-        text.Append("local OPTIONAL = {").AppendJoin(", ", fields.Select(f => Required.Contains(f) ? "false" : "true")).Append("}\n");        text.Append("local READ = {").AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'").Concat(fields.Select(f => "'" + Name(f) + "1'"))).Append("}\n");
+        text.Append("local OPTIONAL = {").AppendJoin(", ", fields.Select(f => Required.Contains(f) ? "false" : "true")).Append("}\n");
+        text.Append("local AFTER_CREATION = {").AppendJoin(", ", fields.Select(f => AfterCreation.Contains(f) ? "true" : "false")).Append("}\n");        text.Append("local READ = {").AppendJoin(", ", fields.Select(f => "'" + Name(f) + "'").Concat(fields.Select(f => "'" + Name(f) + "1'"))).Append("}\n");
         foreach (var field in fields)
         {
             text.Append("local ").Append(LuaName(field)).Append(" = ").Append(LuaIndex(field)).Append('\n');

@@ -83,12 +83,19 @@ internal static class RedisSessionScripts
             chunks[i] = n
           end
           if any then for i = 1, #FIELDS do if OPTIONAL[i] and not h[i] then h[i] = '' end end end
+          local c = tonumber(h[CREATED_AT])
+          for i = 1, #FIELDS do
+            local after = AFTER_CREATION[i] and c and tonumber(h[i])
+            if after then h[i] = num(c + after) end
+          end
           return h, chunks
         end
         -- Appends HSET arguments for field i = v, in chunks of at most CHUNK bytes (hash-max-listpack-value: a longer
         -- value would make the whole hash a hashtable); returns how many chunks: 0 for an OPTIONAL field that is empty.
-        local function put(args, i, v)
+        -- An AFTER_CREATION instant is stored as milliseconds after c, the session's creation (Unix ms).
+        local function put(args, i, v, c)
           if v == '' and OPTIONAL[i] then return 0 end
+          if AFTER_CREATION[i] and tonumber(v) then v = num(tonumber(v) - c) end
           local n = 1
           args[#args + 1] = FIELDS[i]
           args[#args + 1] = string.sub(v, 1, CHUNK)
@@ -163,7 +170,7 @@ internal static class RedisSessionScripts
         end
         index(KEYS[2], ARGV[2], e, now)
         local args = {}
-        for i = 1, #FIELDS do put(args, i, ARGV[4 + i]) end
+        for i = 1, #FIELDS do put(args, i, ARGV[4 + i], tonumber(ARGV[4 + CREATED_AT])) end
         redis.call('HSET', KEYS[1], unpack(args))
         expire(KEYS[1], e, now)
         for i = 1, #evicted, 2 do announce(ARGV[3], ANNOUNCE_SESSION, ARGV[4], evicted[i]) end
@@ -183,15 +190,16 @@ internal static class RedisSessionScripts
           if not IsWriteDue(tonumber(h[LAST_SEEN_AT]), now, granularity) then return end
           local e = tonumber(h[EXPIRES_AT])
           local slid = Slide(e, slideTo, absolute(h))
+          local c, args = tonumber(h[CREATED_AT]), {}
           h[LAST_SEEN_AT] = num(now)
+          put(args, LAST_SEEN_AT, h[LAST_SEEN_AT], c)
           if slid ~= e then
             index(indexKey, id, slid, now)
             h[EXPIRES_AT] = num(slid)
-            redis.call('HSET', key, FIELDS[LAST_SEEN_AT], h[LAST_SEEN_AT], FIELDS[EXPIRES_AT], h[EXPIRES_AT])
-            expire(key, slid, now)
-          else
-            redis.call('HSET', key, FIELDS[LAST_SEEN_AT], h[LAST_SEEN_AT])
+            put(args, EXPIRES_AT, h[EXPIRES_AT], c)
           end
+          redis.call('HSET', key, unpack(args))
+          if slid ~= e then expire(key, slid, now) end
         end
         -- Mirrors SessionRecord.Match: the current digest, or the previous one (PREVIOUS_DIGEST: the grace end in Unix ms,
         -- a space, the digest) while now is before its grace end; nil when neither.
@@ -249,7 +257,7 @@ internal static class RedisSessionScripts
               v = num(expiresAt)
             end
             h[f] = v
-            for n = put(changes, f, v), chunks[f] - 1 do stale[#stale + 1] = n == 0 and FIELDS[f] or FIELDS[f] .. n end
+            for n = put(changes, f, v, tonumber(h[CREATED_AT])), chunks[f] - 1 do stale[#stale + 1] = n == 0 and FIELDS[f] or FIELDS[f] .. n end
           end
           if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
           if #changes > 0 then redis.call('HSET', key, unpack(changes)) end
@@ -372,12 +380,11 @@ internal static class RedisSessionScripts
           end
           return added
         end
-        local function Remove(dir, c, id)
-          local m = bucketOf(dir, c, id)
-          if not m then return 0 end
-          local b = dir .. ':' .. m
-          local n = redis.call('ZREM', b, id)
-          if n == 1 and m ~= '' then
+        -- Drops ids from bucket m; a bucket left under a quarter full merges into the one before it when both fit in half.
+        local function Shrink(dir, m, ids)
+          local b, n = dir .. ':' .. m, 0
+          for j = 1, #ids, 500 do n = n + redis.call('ZREM', b, unpack(ids, j, math.min(j + 499, #ids))) end
+          if n > 0 and m ~= '' then
             local left = redis.call('ZCARD', b)
             if left < MAX / 4 then
               local before = redis.call('ZREVRANGEBYLEX', dir, '(' .. m, '-', 'LIMIT', 0, 1)[1]
@@ -404,12 +411,24 @@ internal static class RedisSessionScripts
         """;
 
     /// <summary>
-    /// KEYS: the kind's listing directory. ARGV: (created-at, id) pairs. Drops each listed id; returns how many were listed.
-    /// An id whose created-at is not its listed one is not found (a page or the sweep drops it later).
+    /// KEYS: the kind's listing directory. ARGV: (created-at, id) pairs in listing order. Drops each listed id, a bucket at a
+    /// time (O(log n) per bucket, not per id); returns how many were listed. An id whose created-at is not its listed one is
+    /// not found (a page or the sweep drops it later).
     /// </summary>
     public static readonly RedisScript Unlist = Common + "\n" + ListingLibrary + "\n" + """
-        local n = 0
-        for i = 1, #ARGV, 2 do n = n + Remove(KEYS[1], tonumber(ARGV[i]), ARGV[i + 1]) end
+        -- One bucket at a time: its bound and the next one found once for all the ids between them.
+        local n, i = 0, 1
+        while i <= #ARGV do
+          local m = bucketOf(KEYS[1], tonumber(ARGV[i]), ARGV[i + 1])
+          if not m then return n end
+          local after = redis.call('ZRANGEBYLEX', KEYS[1], '(' .. m, '+', 'LIMIT', 0, 1)[1]
+          local ids = {}
+          repeat
+            ids[#ids + 1] = ARGV[i + 1]
+            i = i + 2
+          until i > #ARGV or (after and not ordinal(bound(tonumber(ARGV[i]), ARGV[i + 1]), after))
+          n = n + Shrink(KEYS[1], m, ids)
+        end
         return n
         """;
 

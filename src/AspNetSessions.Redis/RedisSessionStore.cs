@@ -450,22 +450,21 @@ internal sealed class RedisSessionStore(RedisConnection connection, string keyPr
     /// <summary>A script's (id, created-at) pairs as <see cref="RedisSessionScripts.Unlist"/>'s arguments, without those whose created-at is unknown.</summary>
     private static RedisValue[] Listed(RedisResult[] pairs)
     {
-        var listed = new List<RedisValue>(pairs.Length);
+        var listed = new List<SessionPosition>(pairs.Length / 2);
         for (var i = 0; i + 1 < pairs.Length; i += 2)
         {
-            var createdAt = (RedisValue)pairs[i + 1];
-            if (createdAt.TryParse(out long _))
+            if (long.TryParse((string?)pairs[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var millis) && millis >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && millis <= RedisSessionScripts.Never && (string?)pairs[i] is { } id)
             {
-                listed.Add(createdAt);
-                listed.Add((RedisValue)pairs[i]);
+                listed.Add(new SessionPosition(DateTimeOffset.FromUnixTimeMilliseconds(millis), id));
             }
         }
 
-        return [.. listed];
+        return Listed(listed);
     }
 
+    /// <summary>Positions as <see cref="RedisSessionScripts.Unlist"/>'s arguments: (created-at, id) pairs in listing order.</summary>
     private static RedisValue[] Listed(IEnumerable<SessionPosition> positions) =>
-        [.. positions.SelectMany(p => new RedisValue[] { RedisSessionCodec.Millis(p.CreatedAt), p.Id })];
+        [.. positions.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).SelectMany(p => new RedisValue[] { RedisSessionCodec.Millis(p.CreatedAt), p.Id })];
 
     /// <summary>Every session of the query (kind-wide: walking every user index on every primary), for counts.</summary>
     private async ValueTask<List<SessionRecord>> QueryAllAsync(SessionQuery query, CancellationToken cancellationToken)

@@ -54,6 +54,11 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
             await Server.ExecuteAsync("ZSCORE", $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser("alice")}}}:u:alice", created.Session.Id));
         // The TTL is relative to the app's clock: 20 minutes left of the absolute 40.
         Assert.InRange(long.Parse((await Server.ExecuteAsync("PTTL", sessionKey))!, CultureInfo.InvariantCulture), 19 * 60_000, 20 * 60_000);
+        // Stored as milliseconds after the creation (small integers in the listpack); read back as instants above.
+        Assert.Equal(created.Session.CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), await Server.ExecuteAsync("HGET", sessionKey, "c"));
+        Assert.Equal("1200000", await Server.ExecuteAsync("HGET", sessionKey, "l"));
+        Assert.Equal("2400000", await Server.ExecuteAsync("HGET", sessionKey, "e"));
+        Assert.Equal("2400000", await Server.ExecuteAsync("HGET", sessionKey, "a"));
     }
 
     [Fact]
