@@ -38,7 +38,9 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "aspnetsessions-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
         var port = FreePort();
-        Script("start", directory, port.ToString(CultureInfo.InvariantCulture));
+        // BENCH_POSTGRES_SETTINGS: server settings as "-c name=value" words, e.g. "-c shared_buffers=1GB" (bench/scale.sh's SHARED_BUFFERS).
+        var settings = (Environment.GetEnvironmentVariable("BENCH_POSTGRES_SETTINGS") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Script(["start", directory, port.ToString(CultureInfo.InvariantCulture), .. settings]);
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;{connectionOptions}";
         var services = new ServiceCollection();
         services.AddLogging();

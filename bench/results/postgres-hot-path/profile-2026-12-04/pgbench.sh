@@ -10,12 +10,16 @@
 #   (u) update: the statement's UPDATE ... RETURNING alone (no slide is due: it writes and returns nothing)
 #   (b) lookup: the logged statement, $2 a random id of the 10,000
 # PERF=1: perf -a samples the machine during each run, and ${OUT%.txt}-perf.txt gets every postgres process's top functions.
+# ROWS (10000): how many rows the table holds; the statements still pick among 10,000 of them, spread evenly over the
+# table (every ROWS/10000-th id: the scale benchmark's "10,000 in use"). CLIENTS ("1 16") and SCRIPTS ("select update
+# lookup") narrow a run. Issue 27: ROWS=1000000 SCRIPTS="select lookup" CLIENTS=16, against ROWS=10000.
 # PostgreSQL CPU per statement = user + system ticks of the postmaster and every process it forked (from /proc; the
 # backends pgbench ends are counted through the postmaster's reaped-children times) / transactions.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../../../.."
 ROUNDS=${ROUNDS:-2}
+ROWS=${ROWS:-10000}
 DURATION=${DURATION:-8}
 OUT=${OUT:-$here/pgbench.txt}
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -26,7 +30,7 @@ cleanup() { [ -z "$app_pid" ] || kill "$app_pid" 2>/dev/null || true; [ -z "$pg_
 trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 pg_dir=$(mktemp -d)
-.ci/throwaway-postgres start "$pg_dir" "$port"
+.ci/throwaway-postgres start "$pg_dir" "$port" ${PG_SETTINGS:-} # e.g. PG_SETTINGS="-c shared_buffers=1GB"
 psql() { "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d "${DB:-bench}" -qtAX "$@"; }
 DB=postgres psql -c "CREATE DATABASE bench"
 
@@ -45,9 +49,9 @@ psql -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" > /dev/n
 kill "$app_pid"; wait "$app_pid" || true; app_pid=""
 tail -n +"$((before + 1))" "$pg_dir/server.log" > "$work/log"
 # The lookup as logged: "LOG:  execute <name>: WITH slid AS (...", continued on the following lines, then "DETAIL:  parameters: $1 = '...', ...".
-python3 - "$work/log" "$work" "$bin/psql" "$port" <<'PY'
+python3 - "$work/log" "$work" "$bin/psql" "$port" "$ROWS" <<'PY'
 import re, subprocess, sys
-log, work, psql, port = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3], sys.argv[4]
+log, work, psql, port, rows = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 m = re.search(r"LOG:  execute [^:]*: (WITH slid AS .*?)\n[^\n]*DETAIL:  Parameters: (.*?)\n", log, re.S | re.I)
 sql, params = m.group(1), m.group(2)
 values = dict(re.findall(r"\$(\d+) = (?:'((?:[^']|'')*)'|NULL)", params))
@@ -82,10 +86,10 @@ open(f"{work}/update.sql", "w").write(typed(update) + ";\n")
 open(f"{work}/select.sql", "w").write(typed(f"SELECT {columns} FROM {table} WHERE {kind_col} = $1 AND {id_col} = $2") + ";\n")
 open(f"{work}/copy.sql", "w").write(
     f"INSERT INTO {table} ({columns}) SELECT " + ", ".join(f"g::text" if c.strip() == id_col else c.strip() for c in columns.split(",")) +
-    f" FROM {table}, generate_series(1, 10000) g WHERE {kind_col} = '{values['1']}' AND {id_col} = '{values['2']}';"
+    f" FROM {table}, generate_series(1, {rows}) g WHERE {kind_col} = '{values['1']}' AND {id_col} = '{values['2']}';"
     f" DELETE FROM {table} WHERE {id_col} = '{values['2']}'; VACUUM ANALYZE {table};\n")
 PY
-sed -i '1s/^/\\set id random(1, 10000)\n/' "$work/lookup.sql" "$work/select.sql" "$work/update.sql"
+sed -i "1s/^/\\\\set id 1 + random(0, 9999) * $((ROWS / 10000))\\n/" "$work/lookup.sql" "$work/select.sql" "$work/update.sql"
 psql -f "$work/copy.sql" > /dev/null
 { echo "# the lookup statement as PostgreSQL logged it (one authenticated GET /hello of BenchApp sessions-postgres-bearer)"; cat "$work/lookup.logged.sql"
   echo; echo "# pgbench scripts (-M prepared; :p* from the logged parameters, -D)"; cat "$work/select.sql" "$work/update.sql" "$work/lookup.sql"
@@ -101,8 +105,8 @@ ticks() {
 defines=(-D "p1=$(cat "$work/p1")" -D "p3=$(cat "$work/p3")" -D "p4=$(cat "$work/p4")" -D "p5=$(cat "$work/p5")" -D "p6=$(cat "$work/p6")")
 hz=$(getconf CLK_TCK)
 for round in $(seq 1 "$ROUNDS"); do
-  for clients in 1 16; do
-    for script in select update lookup; do
+  for clients in ${CLIENTS:-1 16}; do
+    for script in ${SCRIPTS:-select update lookup}; do
       load=$(uptime | sed 's/.*load average: //')
       t0=$(ticks)
       perf_pid=""
