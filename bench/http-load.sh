@@ -25,7 +25,7 @@
 # server process, e.g. runtime knobs; empty by default), ALT_APP (the BenchApp.dll of another build, e.g. an older
 # commit's: a variant written NAME@alt runs variant NAME of that build, measured interleaved with this build's),
 # IN_USE (10000: the sessions a NAME+N variant's load is spread over; see below), START_WAIT (seconds a variant may take
-# to start: 30, plus one per 20,000 sessions it preloads),
+# to start: 30, plus one per 5,000 sessions it preloads),
 # QUIET (20: before each measurement, wait up to QUIET_WAIT=120 seconds for the machine's CPU use, ours idle, to fall
 # below QUIET percent; what was seen is recorded).
 # A variant written NAME+N (a sessions-*-bearer one) stores N sessions of the sample's sign-in shape before it listens
@@ -141,7 +141,7 @@ start_variant() {
   vpid[$v]=$!
   pids+=("${vpid[$v]}")
   local waited=0
-  while [ "$waited" -lt $(( ${START_WAIT:-$(( 30 + preload / 20000 ))} * 10 )) ] && kill -0 "${vpid[$v]}" 2>/dev/null; do
+  while [ "$waited" -lt $(( ${START_WAIT:-$(( 30 + preload / 5000 ))} * 10 )) ] && kill -0 "${vpid[$v]}" 2>/dev/null; do
     if grep -qs "listening on" "$work/$v.log"; then
       url[$v]=$(grep -o "listening on .*" "$work/$v.log" | head -n 1 | cut -d' ' -f3)
       return 0

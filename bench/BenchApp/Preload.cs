@@ -8,7 +8,7 @@ namespace BenchApp;
 /// <summary>
 /// <c>--preload N</c> (or <c>BENCH_PRELOAD=N</c>): before the app listens, N sessions of <see cref="SignInShape"/> are
 /// created through <see cref="ISessionManager.CreateAsync"/> (what N sign-ins leave in the variant's store, by its own
-/// create path), <see cref="SignInShape.SessionsPerUser"/> per user, <see cref="InFlight"/> at a time (pipelined for a
+/// create path), <see cref="SignInShape.SessionsPerUser"/> per user, <c>inFlight</c> at a time (pipelined for a
 /// remote store). <c>--in-use M</c> (or <c>BENCH_IN_USE=M</c>; 10,000 by default, at most N): the bearer headers of M
 /// of them, every (N / M)-th created so they are spread over the whole store, are kept for <c>GET /credentials</c>,
 /// one a line, which the load spreads its requests over.
@@ -17,17 +17,24 @@ internal static class Preload
 {
     public const int DefaultInUse = 10_000;
 
-    private const int InFlight = 256;
+    /// <summary>Creates at a time: enough to pipeline a remote store.</summary>
+    public const int InFlight = 256;
+
+    /// <summary>
+    /// Creates at a time on PostgreSQL: each holds one of the pool's connections, which stay open afterwards, and two
+    /// preloaded apps share one server's 100 connections with the load script's own.
+    /// </summary>
+    public const int PostgresInFlight = 32;
 
     /// <summary>Creates <paramref name="count"/> sessions and answers the headers of <paramref name="inUse"/> of them.</summary>
-    public static async Task<string[]> RunAsync(ISessionManager sessions, int count, int inUse, CancellationToken cancellationToken)
+    public static async Task<string[]> RunAsync(ISessionManager sessions, int count, int inUse, int inFlight, CancellationToken cancellationToken)
     {
         inUse = Math.Clamp(inUse, 1, count);
         var stride = count / inUse;
         var headers = new string[inUse];
         var clock = Stopwatch.StartNew();
         long created = 0;
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = InFlight, CancellationToken = cancellationToken }, async (i, ct) =>
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var session = await sessions.CreateAsync(SignInShape.Request(SignInShape.UserId(i / SignInShape.SessionsPerUser), i), ct);
             if (i % stride == 0 && i / stride < inUse)

@@ -122,7 +122,8 @@ if (preload > 0)
         return 2;
     }
 
-    preloaded = await Preload.RunAsync(app.Services.GetRequiredService<ISessionManager>(), preload, inUse, app.Lifetime.ApplicationStopping);
+    preloaded = await Preload.RunAsync(app.Services.GetRequiredService<ISessionManager>(), preload, inUse,
+        variant.StartsWith("sessions-postgres-", StringComparison.Ordinal) ? Preload.PostgresInFlight : Preload.InFlight, app.Lifetime.ApplicationStopping);
 }
 
 if (scheme == SessionAuthenticationDefaults.AuthenticationScheme)
