@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using AspNetSessions;
@@ -17,8 +18,12 @@ using Microsoft.EntityFrameworkCore;
 //   dotnet BenchApp.dll --variant sessions-memory-bearer --urls http://127.0.0.1:0
 // POST /credential signs "alice" in through the variant's own sign-in and answers the one request header that
 // authenticates her (e.g. "Authorization: Bearer sess_..." or "Cookie: ..."), which wrk then sends on every request.
+// --preload N (a sessions-*-bearer variant): N sessions of the sample's sign-in shape are stored before the app listens,
+// and GET /credentials answers the headers of --in-use of them (Preload), for a load over many sessions.
 var builder = WebApplication.CreateBuilder(args);
 var variant = builder.Configuration["variant"] ?? Environment.GetEnvironmentVariable("BENCH_VARIANT") ?? "none";
+var preload = int.Parse(builder.Configuration["preload"] ?? Environment.GetEnvironmentVariable("BENCH_PRELOAD") ?? "0", CultureInfo.InvariantCulture);
+var inUse = int.Parse(builder.Configuration["in-use"] ?? Environment.GetEnvironmentVariable("BENCH_IN_USE") ?? Preload.DefaultInUse.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 builder.Logging.SetMinimumLevel(LogLevel.Warning); // no per-request logging in any variant
 
 string? scheme = null;
@@ -108,6 +113,19 @@ if (variant.StartsWith("sessions-postgres-", StringComparison.Ordinal))
     await using var context = await app.Services.GetRequiredService<IDbContextFactory<SessionDbContext>>().CreateDbContextAsync();
     await context.Database.EnsureCreatedAsync();
 }
+string[]? preloaded = null;
+if (preload > 0)
+{
+    if (scheme != SessionAuthenticationDefaults.AuthenticationScheme || !variant.EndsWith("-bearer", StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine($"--preload needs a sessions-*-bearer variant, not '{variant}'.");
+        return 2;
+    }
+
+    preloaded = await Preload.RunAsync(app.Services.GetRequiredService<ISessionManager>(), preload, inUse,
+        variant.StartsWith("sessions-postgres-", StringComparison.Ordinal) ? Preload.PostgresInFlight : Preload.InFlight, app.Lifetime.ApplicationStopping);
+}
+
 if (scheme == SessionAuthenticationDefaults.AuthenticationScheme)
 {
     app.UseSessionAuth();
@@ -163,6 +181,12 @@ app.MapPost("/credential", async (HttpContext context) =>
     context.Response.Headers.Remove("Content-Type");
     return Results.Text(header);
 }).AllowAnonymous();
+
+// The preloaded sessions' headers in use, one a line (404 without --preload).
+app.MapGet("/credentials", () => preloaded is null ? Results.NotFound() : Results.Text(string.Join('\n', preloaded) + "\n")).AllowAnonymous();
+
+// What the garbage collector is and has done (the scale load reports it beside p99: a large heap's collections show there).
+app.MapGet("/gc", () => Results.Text(Preload.Collector())).AllowAnonymous();
 
 // Signs the presented session out (the revocation-lag measurement signs out on one instance, then asks another).
 app.MapPost("/signout", async (HttpContext context) =>

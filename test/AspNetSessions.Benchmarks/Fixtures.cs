@@ -1,6 +1,6 @@
-using System.Security.Claims;
 using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
+using BenchApp;
 
 namespace AspNetSessions.Benchmarks;
 
@@ -9,28 +9,12 @@ internal static class Fixtures
 {
     public const string Kind = "Session";
 
-    /// <summary>How many sessions each generated user owns.</summary>
-    public const int SessionsPerUser = 10;
-
     /// <summary>A fixed instant, whole milliseconds, like the manager's clock readings.</summary>
     public static readonly DateTimeOffset Now = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>
-    /// What sign-in records for a browser session (<see cref="SessionRequestMetadata"/>): a desktop Firefox user agent
-    /// and an IPv4 address (the <paramref name="i"/>-th of a documentation range), each a string of its own, as read
-    /// from a request.
-    /// </summary>
-    public static Dictionary<string, string> SignInMetadata(int i) => new()
-    {
-        [SessionMetadataKeys.UserAgent] = new string("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0".AsSpan()),
-        [SessionMetadataKeys.IpAddress] = "203.0.113." + (i % 250).ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
-
-    public static string UserId(int user) => "user-" + user.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>
     /// A new record for <paramref name="userId"/> with an idle expiry of 30 minutes and an absolute one of 7 days,
-    /// one role claim, and the digest of fresh key material (written to <paramref name="keyMaterial"/>).
+    /// <see cref="SignInShape"/>'s claims, and the digest of fresh key material (written to <paramref name="keyMaterial"/>).
     /// </summary>
     public static SessionRecord NewRecord(string userId, TokenHasher hasher, Span<byte> keyMaterial, out byte[] digest) =>
         NewRecord(userId, hasher, keyMaterial, out digest, metadata: null);
@@ -49,7 +33,7 @@ internal static class Fixtures
             LastSeenAt = Now,
             ExpiresAt = Now.AddMinutes(30),
             AbsoluteExpiresAt = Now.AddDays(7),
-            Claims = [new SessionClaim(ClaimTypes.Role, "user")],
+            Claims = SignInShape.Claims(),
         };
         return new SessionRecord(metadata is null ? session : session with { Metadata = metadata }, digest);
     }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using BenchApp;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,7 +36,7 @@ public class ManagerBenchmarks
         var every = Math.Max(1, StoredSessions / 4096);
         for (var i = 0; i < StoredSessions; i++)
         {
-            var other = await _manager.CreateAsync(new SessionCreateRequest { UserId = Fixtures.UserId(i / Fixtures.SessionsPerUser) });
+            var other = await _manager.CreateAsync(new SessionCreateRequest { UserId = SignInShape.UserId(i / SignInShape.SessionsPerUser) });
             if (i % every == 0 && spread.Count < 4096)
             {
                 spread.Add(other.Token.AsMemory());

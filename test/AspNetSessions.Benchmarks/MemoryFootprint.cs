@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Security.Claims;
 using AspNetSessions.Stores;
+using BenchApp;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AspNetSessions.Benchmarks;
@@ -19,18 +19,18 @@ internal static class MemoryFootprint
         Console.WriteLine("| Session shape | Retained bytes/session | Allocated bytes/create |");
         Console.WriteLine("|---|---:|---:|");
         await MeasureAsync(count, "bare (user id only)", static _ => null, static _ => null);
-        await MeasureAsync(count, "one role claim", static _ => [new SessionClaim(ClaimTypes.Role, "user")], static _ => null);
-        await MeasureAsync(count, "role claim + metadata (user agent, IP)", static _ => [new SessionClaim(ClaimTypes.Role, "user")], static i => Fixtures.SignInMetadata(i));
+        await MeasureAsync(count, "one role claim", static _ => SignInShape.Claims(), static _ => null);
+        await MeasureAsync(count, "role claim + metadata (user agent, IP)", static _ => SignInShape.Claims(), static i => SignInShape.Metadata(i));
         return 0;
     }
 
     private static async Task MeasureAsync(
         int count, string shape, Func<int, IReadOnlyList<SessionClaim>?> claims, Func<int, IReadOnlyDictionary<string, string>?> metadata)
     {
-        var users = new string[Math.Max(1, count / Fixtures.SessionsPerUser)];
+        var users = new string[Math.Max(1, count / SignInShape.SessionsPerUser)];
         for (var i = 0; i < users.Length; i++)
         {
-            users[i] = Fixtures.UserId(i); // user ids belong to the app; they are not counted
+            users[i] = SignInShape.UserId(i); // user ids belong to the app; they are not counted
         }
 
         using var store = new MemorySessionStore(TimeProvider.System, NullLogger<MemorySessionStore>.Instance, TimeSpan.FromDays(1));

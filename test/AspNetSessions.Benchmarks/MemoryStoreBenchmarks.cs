@@ -1,5 +1,6 @@
 using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
+using BenchApp;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -35,10 +36,10 @@ public class MemoryStoreBenchmarks
         Span<byte> keyMaterial = stackalloc byte[SessionTokenCodec.KeyMaterialBytes];
         var ids = new string[Sessions];
         var digests = new byte[Sessions][];
-        var users = Sessions / Fixtures.SessionsPerUser;
+        var users = Sessions / SignInShape.SessionsPerUser;
         for (var i = 0; i < Sessions; i++)
         {
-            var record = Fixtures.NewRecord(Fixtures.UserId(i % users), hasher, keyMaterial, out digests[i]);
+            var record = Fixtures.NewRecord(SignInShape.UserId(i % users), hasher, keyMaterial, out digests[i]);
             ids[i] = record.Session.Id;
             _store.CreateAsync(record, 0, Fixtures.Now, default).AsTask().GetAwaiter().GetResult();
         }
@@ -55,10 +56,10 @@ public class MemoryStoreBenchmarks
             _reads[i] = new SessionLookup(Fixtures.Kind, ids[n], digests[n], Fixtures.Now, slideTo, TimeSpan.FromMinutes(1));
             // Granularity zero: every lookup writes a new LastSeenAt/ExpiresAt (a new immutable record).
             _writes[i] = new SessionLookup(Fixtures.Kind, ids[n], digests[n], Fixtures.Now.AddSeconds(1), slideTo, TimeSpan.Zero);
-            _lists[i] = new SessionQuery { Kind = Fixtures.Kind, Now = Fixtures.Now, UserId = Fixtures.UserId(random.Next(users)) };
+            _lists[i] = new SessionQuery { Kind = Fixtures.Kind, Now = Fixtures.Now, UserId = SignInShape.UserId(random.Next(users)) };
         }
 
-        if (_store.FindAndSlideAsync(_reads[0], default).Result is null || _store.QueryAsync(_lists[0], default).Result.Items.Count != Fixtures.SessionsPerUser)
+        if (_store.FindAndSlideAsync(_reads[0], default).Result is null || _store.QueryAsync(_lists[0], default).Result.Items.Count != SignInShape.SessionsPerUser)
         {
             throw new InvalidOperationException("The store does not hold what was loaded.");
         }

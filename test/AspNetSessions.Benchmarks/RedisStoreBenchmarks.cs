@@ -1,6 +1,7 @@
 using AspNetSessions.Redis;
 using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
+using BenchApp;
 using BenchmarkDotNet.Attributes;
 
 namespace AspNetSessions.Benchmarks;
@@ -87,7 +88,7 @@ public class RedisListBenchmarks
         _server = await RedisServerProcess.StartAsync();
         _store = _server.CreateStore("bench:");
         (_, _queries) = await RedisFixtures.LoadAsync(_store, Sessions, TimeSpan.FromMinutes(1));
-        if ((await _store.QueryAsync(_queries[0], default)).Items.Count != Fixtures.SessionsPerUser)
+        if ((await _store.QueryAsync(_queries[0], default)).Items.Count != SignInShape.SessionsPerUser)
         {
             throw new InvalidOperationException("The loaded sessions are not listed.");
         }
@@ -114,7 +115,7 @@ internal static class RedisFixtures
     {
         var hasher = new TokenHasher([]);
         var keyMaterial = new byte[SessionTokenCodec.KeyMaterialBytes];
-        var users = count / Fixtures.SessionsPerUser;
+        var users = count / SignInShape.SessionsPerUser;
         var random = new Random(42);
         var probeAt = new HashSet<int>();
         while (probeAt.Count < Math.Min(Probes, count))
@@ -127,7 +128,7 @@ internal static class RedisFixtures
         var slideTo = Fixtures.Now.AddMinutes(30);
         for (var i = 0; i < count; i++)
         {
-            var record = Fixtures.NewRecord(Fixtures.UserId(i % users), hasher, keyMaterial, out var digest);
+            var record = Fixtures.NewRecord(SignInShape.UserId(i % users), hasher, keyMaterial, out var digest);
             batch.Add(record);
             if (probeAt.Contains(i))
             {
@@ -144,7 +145,7 @@ internal static class RedisFixtures
         var queries = new SessionQuery[Probes];
         for (var i = 0; i < queries.Length; i++)
         {
-            queries[i] = new SessionQuery { Kind = Fixtures.Kind, Now = Fixtures.Now, UserId = Fixtures.UserId(random.Next(users)) };
+            queries[i] = new SessionQuery { Kind = Fixtures.Kind, Now = Fixtures.Now, UserId = SignInShape.UserId(random.Next(users)) };
         }
 
         return ([.. lookups], queries);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AspNetSessions.Stores;
 using AspNetSessions.Tokens;
+using BenchApp;
 
 namespace AspNetSessions.Benchmarks.Scale;
 
@@ -152,9 +153,9 @@ internal static class ScaleBenchmark
             var query = new SessionQuery { Kind = Fixtures.Kind, Now = Fixtures.Now, UserId = users[random.Next(users.Length)] };
             var clock = Stopwatch.StartNew();
             var found = await target.Store.QueryAsync(query, default);
-            if (found.Items.Count != Fixtures.SessionsPerUser)
+            if (found.Items.Count != SignInShape.SessionsPerUser)
             {
-                throw new InvalidOperationException($"Listed {found.Items.Count} sessions of a user with {Fixtures.SessionsPerUser}.");
+                throw new InvalidOperationException($"Listed {found.Items.Count} sessions of a user with {SignInShape.SessionsPerUser}.");
             }
 
             if (i >= 0)
@@ -210,7 +211,7 @@ internal static class ScaleBenchmark
     private static void Report(int count, List<Result> results, TimeSpan elapsed)
     {
         var n = count.ToString("N0", CultureInfo.InvariantCulture);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Scale: {n} sessions per store (a role claim, user agent and IP metadata, {Fixtures.SessionsPerUser} per user); .NET {Environment.Version}, {Environment.ProcessorCount} cores; {elapsed.TotalMinutes:F1} min"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Scale: {n} sessions per store (a role claim, user agent and IP metadata, {SignInShape.SessionsPerUser} per user); .NET {Environment.Version}, {Environment.ProcessorCount} cores; {elapsed.TotalMinutes:F1} min"));
         Console.WriteLine();
         Console.WriteLine("**Bytes per session** (the store's growth / sessions stored; the slope is the growth per session between 100,000 and the full count, and extrapolates to 10 M):");
         Console.WriteLine();
@@ -250,7 +251,7 @@ internal static class ScaleBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"**Admin listing** (every session of the kind, {Pages} pages of {PageSize} from the first, each after the previous page's cursor; target: p99 ≤ 50 ms per page), **a user's listing** (one user's {Fixtures.SessionsPerUser} sessions, {Listings} calls), one call at a time with {n} stored, and **revoke-all** (one user with {RevokedSessions:N0} sessions among {n}; {RevokeRuns} runs; target ≤ 100 ms):"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"**Admin listing** (every session of the kind, {Pages} pages of {PageSize} from the first, each after the previous page's cursor; target: p99 ≤ 50 ms per page), **a user's listing** (one user's {SignInShape.SessionsPerUser} sessions, {Listings} calls), one call at a time with {n} stored, and **revoke-all** (one user with {RevokedSessions:N0} sessions among {n}; {RevokeRuns} runs; target ≤ 100 ms):"));
         Console.WriteLine();
         Console.WriteLine("| Store | admin page p50 | admin page p99 | user listing p50 | user listing p99 | revoke-all median | revoke-all max |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -291,7 +292,7 @@ internal static class ScaleBenchmark
         public Plan(string userPrefix, int count)
         {
             Count = count;
-            Users = new string[count / Fixtures.SessionsPerUser];
+            Users = new string[count / SignInShape.SessionsPerUser];
             for (var u = 0; u < Users.Length; u++)
             {
                 Users[u] = userPrefix + "-" + u.ToString(CultureInfo.InvariantCulture);
@@ -338,7 +339,7 @@ internal static class ScaleBenchmark
             var probe = 0;
             for (var i = 0; i < plan.Count; i++)
             {
-                var record = Fixtures.NewRecord(plan.Users[i % plan.Users.Length], _hasher, _keyMaterial, out var digest, plan.Metadata ? Fixtures.SignInMetadata(_next++) : null);
+                var record = Fixtures.NewRecord(plan.Users[i % plan.Users.Length], _hasher, _keyMaterial, out var digest, plan.Metadata ? SignInShape.Metadata(_next++) : null);
                 // Created one millisecond apart, the last at the fixtures' instant, as sign-ins over time are (created-at
                 // orders the admin listing; a million in one millisecond would be one tie).
                 var created = Fixtures.Now.AddMilliseconds(i - plan.Count);
@@ -368,6 +369,6 @@ internal static class ScaleBenchmark
         }
 
         public SessionRecord[] Records(string user, int count) =>
-            [.. Enumerable.Range(0, count).Select(_ => Fixtures.NewRecord(user, _hasher, _keyMaterial, out byte[] _, Fixtures.SignInMetadata(_next++)))];
+            [.. Enumerable.Range(0, count).Select(_ => Fixtures.NewRecord(user, _hasher, _keyMaterial, out byte[] _, SignInShape.Metadata(_next++)))];
     }
 }
