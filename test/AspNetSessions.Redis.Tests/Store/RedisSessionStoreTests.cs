@@ -66,15 +66,7 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
     {
         // More than two batches of one user's sessions: every script stays small, and the loop still reaches them all.
         var now = _time.GetUtcNow();
-        var records = Enumerable.Range(0, (2 * RedisSessionStore.DeleteBatch) + 500).Select(_ => new SessionRecord(new Session
-        {
-            Id = SessionIds.New("alice"),
-            Kind = "Session",
-            UserId = "alice",
-            CreatedAt = now,
-            LastSeenAt = now,
-            ExpiresAt = now.AddMinutes(30),
-        }, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))).ToArray();
+        var records = Enumerable.Range(0, (2 * RedisSessionStore.DeleteBatch) + 500).Select(_ => MinimalRecord("alice", now)).ToArray();
         foreach (var batch in records.Chunk(500))
         {
             await Task.WhenAll(batch.Select(r => _store.Store.CreateAsync(r, 0, now, default).AsTask()));
@@ -287,6 +279,17 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         return listed;
     }
 
+    /// <summary>A session of <paramref name="userId"/> created at <paramref name="now"/> with nothing but its identity and a 30-minute expiry.</summary>
+    private static SessionRecord MinimalRecord(string userId, DateTimeOffset now) => new(new Session
+    {
+        Id = SessionIds.New(userId),
+        Kind = "Session",
+        UserId = userId,
+        CreatedAt = now,
+        LastSeenAt = now,
+        ExpiresAt = now.AddMinutes(30),
+    }, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private Task<bool> Listed(string id) => RedisListing.ContainsAsync(Server, _store.KeyPrefix, id);
 
     [Fact]
@@ -367,16 +370,8 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
     public async Task Empty_fields_are_left_out_of_the_hash_and_read_back_empty()
     {
         var now = _time.GetUtcNow();
-        var record = new SessionRecord(new Session
-        {
-            Id = SessionIds.New("alice"),
-            Kind = "Session",
-            UserId = "alice",
-            CreatedAt = now,
-            LastSeenAt = now,
-            ExpiresAt = now.AddMinutes(30),
-            AuthenticatedAt = now,
-        }, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var record = MinimalRecord("alice", now);
+        record = record with { Session = record.Session with { AuthenticatedAt = now } };
         var key = _store.Store.SessionKey("Session", record.Session.Id);
         await _store.Store.CreateAsync(record, 0, now, default);
 
@@ -400,16 +395,8 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : IAsyncLif
         // A user id of 105 UTF-8 bytes: two chunks, the border inside a 'ü' (the index key is built from the joined value).
         var user = "user-" + new string('ü', 50);
         var data = new Dictionary<string, string> { ["note"] = new string('x', 300) };
-        var record = new SessionRecord(new Session
-        {
-            Id = SessionIds.New(user),
-            Kind = "Session",
-            UserId = user,
-            CreatedAt = now,
-            LastSeenAt = now,
-            ExpiresAt = now.AddMinutes(30),
-            Data = data,
-        }, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var record = MinimalRecord(user, now);
+        record = record with { Session = record.Session with { Data = data } };
         var key = $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser(user)}}}:s:{record.Session.Id}";
         var index = $"{_store.KeyPrefix}Session:{{{SessionIds.UserGroupOfUser(user)}}}:u:{user}";
         await _store.Store.CreateAsync(record, 0, now, default);
