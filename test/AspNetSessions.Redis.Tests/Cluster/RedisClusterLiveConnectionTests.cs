@@ -10,8 +10,8 @@ namespace AspNetSessions.Redis.Tests.Cluster;
 /// so the announcements of a revocation are published on that shard's primary, while B's subscription is on whichever
 /// node the channel's slot names.
 /// </summary>
-[Collection(RedisClusterCollection.Name)]
-public sealed class RedisClusterLiveConnectionTests(RedisClusterFixture redis) : RedisLiveConnectionTests
+[Collection(WallClockCollection.Name)] // a connection closed within 1 s: run alone, with its own servers
+public sealed class RedisClusterLiveConnectionTests(RedisClusterFixture redis) : RedisLiveConnectionTests, IClassFixture<RedisClusterFixture>
 {
     protected override string Configuration => redis.Cluster.ConfigurationString;
 
