@@ -103,7 +103,7 @@ for store in "${stores[@]}"; do
         port=$(free_port)
         mkdir -p "$work/cluster-$i"
         (cd "$work/cluster-$i" && exec redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no \
-          --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 1000) >"$work/cluster-$i.log" 2>&1 &
+          --cluster-enabled yes --cluster-config-file nodes.conf --cluster-port "$(free_port)" --cluster-node-timeout 1000) >"$work/cluster-$i.log" 2>&1 &
         pids+=("$!")
         for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
         nodes+=("127.0.0.1:$port")

@@ -45,7 +45,8 @@ public sealed class RedisCluster : IAsyncDisposable
                 nodes.Add(await RedisServer.StartAsync(new RedisServerOptions
                 {
                     // No 5 s wait (Redis 7's default) before a replica's diskless first sync: WaitForReplicationAsync returns sooner.
-                    ExtraArguments = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", nodeTimeoutMs, "--repl-diskless-sync-delay", "0"],
+                    ClusterNode = true,
+                    ExtraArguments = ["--cluster-node-timeout", nodeTimeoutMs, "--repl-diskless-sync-delay", "0"],
                 }));
             }
 

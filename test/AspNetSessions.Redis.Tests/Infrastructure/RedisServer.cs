@@ -49,16 +49,16 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly string _executable;
     private readonly List<string> _log = [];
     private Process? _process;
+    private bool _started;
 
-    private RedisServer(RedisServerOptions options, string executable, int port, string directory)
+    private RedisServer(RedisServerOptions options, string executable, string directory)
     {
         _options = options;
         _executable = executable;
-        Port = port;
         DataDirectory = directory;
+        ChoosePorts();
         if (options.Tls)
         {
-            TlsPort = GetFreePort();
             TlsCertificate = CreateCertificate(directory);
         }
     }
@@ -67,10 +67,16 @@ public sealed class RedisServer : IAsyncDisposable
     public string Host => "127.0.0.1";
 
     /// <summary>The TCP port (kept across <see cref="RestartAsync"/>).</summary>
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>The TLS port when <see cref="RedisServerOptions.Tls"/> is set, otherwise 0.</summary>
-    public int TlsPort { get; }
+    public int TlsPort { get; private set; }
+
+    /// <summary>
+    /// The cluster bus port when <see cref="RedisServerOptions.ClusterNode"/> is set, otherwise 0. A port of its own
+    /// (<c>cluster-port</c>), not Redis's default of <see cref="Port"/> + 10000, which nothing had checked was free.
+    /// </summary>
+    public int ClusterBusPort { get; private set; }
 
     /// <summary>The server's self-signed certificate when <see cref="RedisServerOptions.Tls"/> is set.</summary>
     public X509Certificate2? TlsCertificate { get; }
@@ -113,7 +119,7 @@ public sealed class RedisServer : IAsyncDisposable
         var executable = FindExecutable() ?? throw new InvalidOperationException(NotFoundMessage);
         var directory = Path.Combine(Path.GetTempPath(), "aspnetsessions-redis-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var server = new RedisServer(options ?? new RedisServerOptions(), executable, GetFreePort(), directory);
+        var server = new RedisServer(options ?? new RedisServerOptions(), executable, directory);
         try
         {
             await server.StartProcessAsync(cancellationToken);
@@ -247,6 +253,14 @@ public sealed class RedisServer : IAsyncDisposable
         return null;
     }
 
+    // Before the first start only: a restart keeps its ports, as clients and cluster peers know them.
+    private void ChoosePorts()
+    {
+        Port = GetFreePort();
+        TlsPort = _options.Tls ? GetFreePort() : 0;
+        ClusterBusPort = _options.ClusterNode ? GetFreePort() : 0;
+    }
+
     private static int GetFreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -323,6 +337,15 @@ public sealed class RedisServer : IAsyncDisposable
             args.AddRange(["--user", _options.AclUser, "on", ">" + (_options.AclPassword ?? string.Empty), "~*", "&*", "+@all"]);
         }
 
+        if (_options.ClusterNode)
+        {
+            args.AddRange([
+                "--cluster-enabled", "yes",
+                "--cluster-config-file", "nodes.conf",
+                "--cluster-port", ClusterBusPort.ToString(CultureInfo.InvariantCulture),
+            ]);
+        }
+
         if (_options.Tls)
         {
             args.AddRange([
@@ -374,6 +397,7 @@ public sealed class RedisServer : IAsyncDisposable
 
                 if (await IsReadyAsync(cancellationToken))
                 {
+                    _started = true;
                     return;
                 }
 
@@ -387,7 +411,13 @@ public sealed class RedisServer : IAsyncDisposable
                     $"redis-server did not answer PING on port {Port} within {StartDeadline.TotalSeconds} s. Log:{Environment.NewLine}{GetLog()}");
             }
 
-            // Exited early (e.g. the port was briefly taken): try again until the deadline.
+            // Exited early (e.g. a port was taken between choosing it and binding it): try again until the deadline,
+            // on fresh ports while this server has never run.
+            if (!_started)
+            {
+                ChoosePorts();
+            }
+
             await Task.Delay(100, cancellationToken);
         }
     }

@@ -27,6 +27,12 @@ public sealed class RedisServerOptions
     /// </summary>
     public int SentinelFor { get; init; }
 
+    /// <summary>
+    /// Runs as a Redis Cluster node (<c>cluster-enabled</c>, state in <c>nodes.conf</c>) with its bus on
+    /// <see cref="RedisServer.ClusterBusPort"/>.
+    /// </summary>
+    public bool ClusterNode { get; init; }
+
     /// <summary>More <c>redis-server</c> arguments, e.g. <c>["--rename-command", "HELLO", ""]</c>.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }
