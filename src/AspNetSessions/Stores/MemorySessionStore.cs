@@ -25,6 +25,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     private readonly ConcurrentDictionary<string, KindTable> _kinds = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger<MemorySessionStore> _logger;
+    private readonly TimeSpan _sweepInterval;
     private readonly ITimer _sweeper;
 
     // MaxSessionsPerUser: capped creations of one user serialize on one of these stripes (by kind and user), so the
@@ -35,8 +36,8 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     {
         _time = time;
         _logger = logger;
-        var interval = sweepInterval ?? DefaultSweepInterval;
-        _sweeper = time.CreateTimer(static state => ((MemorySessionStore)state!).Sweep(), this, interval, interval);
+        _sweepInterval = sweepInterval ?? DefaultSweepInterval;
+        _sweeper = time.CreateTimer(static state => ((MemorySessionStore)state!).Sweep(), this, _sweepInterval, _sweepInterval);
     }
 
     public string Name => "Memory";
@@ -63,7 +64,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         var session = record.Session;
         if (maxSessionsPerUser <= 0)
         {
-            Add(record);
+            Add(record, now);
             return ValueTask.FromResult<IReadOnlyList<string>>([]);
         }
 
@@ -90,7 +91,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
                 Remove(session.Kind, id);
             }
 
-            Add(record);
+            Add(record, now);
             return ValueTask.FromResult(evicted);
         }
     }
@@ -164,8 +165,14 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
             }
 
             var patched = patch.ApplyTo(stored);
-            if (table.Sessions.TryUpdate(id, new Entry(patched), current))
+            var entry = new Entry(patched);
+            if (table.Sessions.TryUpdate(id, entry, current))
             {
+                if (entry.ExpiresAtTicks < current.ExpiresAtTicks)
+                {
+                    table.Expiring.Add(id, entry.ExpiresAtTicks, now.UtcTicks); // filed later than it now expires
+                }
+
                 return ValueTask.FromResult<SessionRecord?>(patched);
             }
         }
@@ -244,21 +251,37 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
     public void Dispose() => _sweeper.Dispose();
 
-    /// <summary>Removes every expired record; runs on the sweep timer.</summary>
+    /// <summary>
+    /// Removes every expired record; runs on the sweep timer. It visits the sessions filed as due
+    /// (<see cref="MemoryExpirySchedule"/>), not all of them: those that slid since are filed again.
+    /// </summary>
     internal int Sweep()
     {
         var now = _time.GetUtcNow();
         var removed = 0;
-        foreach (var (kind, table) in _kinds)
+        foreach (var (_, table) in _kinds)
         {
-            foreach (var pair in table.Sessions)
+            foreach (var ids in table.Expiring.TakeDue(now.UtcTicks))
             {
-                // Only the expired record seen here: one replaced meanwhile (e.g. by a slide) stays.
-                if (!pair.Value.IsValidAt(now) && table.Sessions.TryRemove(pair))
+                foreach (var id in ids)
                 {
-                    RemoveFromIndex(table, pair.Value.UserId, pair.Key);
-                    table.Ordered.Remove(new MemoryListingOrder.Position(pair.Value.CreatedAtTicks, pair.Key));
-                    removed++;
+                    while (table.Sessions.TryGetValue(id, out var entry))
+                    {
+                        if (entry.IsValidAt(now))
+                        {
+                            table.Expiring.Add(id, entry.ExpiresAtTicks, now.UtcTicks);
+                            break;
+                        }
+
+                        // Only the expired record seen here: one that replaced it meanwhile (e.g. by a slide) is looked at again.
+                        if (table.Sessions.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
+                        {
+                            RemoveFromIndex(table, entry.UserId, id);
+                            table.Ordered.Remove(new MemoryListingOrder.Position(entry.CreatedAtTicks, id));
+                            removed++;
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -271,9 +294,9 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         return removed;
     }
 
-    private KindTable Table(string kind) => _kinds.GetOrAdd(kind, static kind => new KindTable(kind));
+    private KindTable Table(string kind) => _kinds.GetOrAdd(kind, static (kind, interval) => new KindTable(kind, interval), _sweepInterval);
 
-    private void Add(SessionRecord record)
+    private void Add(SessionRecord record, DateTimeOffset now)
     {
         var session = record.Session;
         var table = Table(session.Kind);
@@ -290,6 +313,9 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
             throw Exists(session);
         }
+
+        // After the add: a sweep that came between would find no session and drop the id.
+        table.Expiring.Add(session.Id, session.ExpiresAt.UtcTicks, now.UtcTicks);
     }
 
     private static InvalidOperationException Exists(Session session) =>
@@ -412,7 +438,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
     }
 
     /// <summary>One kind's sessions by id, and its users' indexes (user id → the ids of their sessions).</summary>
-    private sealed class KindTable(string kind)
+    private sealed class KindTable(string kind, TimeSpan sweepInterval)
     {
         public string Kind { get; } = kind;
 
@@ -423,6 +449,9 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
         /// <summary>Every id in listing order, for kind-wide pages.</summary>
         public MemoryListingOrder Ordered { get; } = new();
+
+        /// <summary>Every id by when it expires, for the sweep.</summary>
+        public MemoryExpirySchedule Expiring { get; } = new(sweepInterval);
     }
 
     /// <summary>
@@ -457,6 +486,8 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         public string UserId { get; } = record.Session.UserId;
 
         public long CreatedAtTicks => _createdAt;
+
+        public long ExpiresAtTicks => _expiresAt;
 
         public byte[] Digest { get; } = record.Digest;
 

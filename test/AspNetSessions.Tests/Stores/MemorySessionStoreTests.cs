@@ -39,6 +39,69 @@ public sealed class MemorySessionStoreTests
     }
 
     [Fact]
+    public async Task A_session_slid_past_the_expiry_it_was_filed_at_survives_that_sweep_and_goes_at_its_new_expiry()
+    {
+        var time = new FakeTimeProvider();
+        using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance, TimeSpan.FromMinutes(1));
+        var now = time.GetUtcNow();
+        var record = Record("alice", now, now.AddSeconds(90));
+        await store.CreateAsync(record, 0, now, default);
+
+        time.Advance(TimeSpan.FromSeconds(80));
+        var lookup = new SessionLookup("k", record.Session.Id, new byte[32], time.GetUtcNow(), time.GetUtcNow().AddMinutes(10), TimeSpan.Zero);
+        Assert.Equal(now.AddSeconds(80).AddMinutes(10), Find(store, lookup)?.Session.ExpiresAt);
+
+        // The sweeps at 2 and 3 minutes visit it where it was filed (90 s) and file it again; it lives until 10 min 80 s.
+        time.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(1, store.Count);
+        Assert.NotNull(await store.GetAsync("k", record.Session.Id, time.GetUtcNow(), default));
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(0, store.Count);
+    }
+
+    [Fact]
+    public async Task An_update_that_brings_the_expiry_forward_is_swept_at_the_new_expiry()
+    {
+        var time = new FakeTimeProvider();
+        using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance, TimeSpan.FromMinutes(1));
+        var now = time.GetUtcNow();
+        var record = Record("alice", now, now.AddHours(1));
+        await store.CreateAsync(record, 0, now, default);
+        Assert.NotNull(await store.UpdateAsync("k", record.Session.Id, new SessionPatch { ExpiresAt = now.AddSeconds(30) }, now, default));
+
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, store.Count);
+        Assert.Empty((await store.QueryAsync(new SessionQuery { Kind = "k", Now = time.GetUtcNow(), Status = SessionStatus.All }, default)).Items);
+    }
+
+    [Fact]
+    public async Task A_sweep_removes_what_expired_among_many_sessions_filed_over_a_year_and_keeps_the_rest()
+    {
+        var time = new FakeTimeProvider();
+        using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance, TimeSpan.FromMinutes(1));
+        var now = time.GetUtcNow();
+        var records = Enumerable.Range(0, 400).Select(i => Record("user" + (i % 7), now, now.AddHours(i * 22))).ToArray();
+        foreach (var record in records)
+        {
+            await store.CreateAsync(record, 0, now, default);
+        }
+
+        // A deleted one's filing goes with its slot: the sweep finds no session for it.
+        await store.DeleteAsync("k", records[1].Session.Id, default);
+        for (var day = 1; day <= 30; day++)
+        {
+            time.Advance(TimeSpan.FromDays(1));
+            var at = time.GetUtcNow();
+            var expected = records.Where(r => r.Session.ExpiresAt > at && r != records[1]).Select(r => r.Session.Id).Order().ToList();
+            Assert.Equal(expected.Count, store.Count);
+            var listed = (await store.QueryAsync(new SessionQuery { Kind = "k", Now = at, Status = SessionStatus.All, Limit = 500 }, default)).Items;
+            Assert.Equal(expected, listed.Select(r => r.Session.Id).Order());
+        }
+    }
+
+    [Fact]
     public async Task An_emptied_user_index_is_removed_and_recreated()
     {
         var time = new FakeTimeProvider();
