@@ -10,7 +10,8 @@ namespace AspNetSessions.Stores;
 /// </summary>
 /// <remarks>
 /// Filing is lazy: a slide moves an expiry later and files nothing (the sweep files the session again when its old
-/// slot comes), and a removal leaves the id where it is (the sweep finds no session and drops it). Only an expiry
+/// slot comes), and a removal leaves the id where it is (the sweep finds no session and drops it: a revoked session's
+/// id string outlives it by at most its remaining lifetime or a horizon, about 80 bytes). Only an expiry
 /// moved earlier is filed again (<see cref="MemorySessionStore.UpdateAsync"/>); an id filed twice is harmless. An id is
 /// filed at most <see cref="Horizon"/> ahead, so there are at most horizon / interval slots however far off expiries
 /// are (an API key's year); a session that outlives the horizon is visited and filed again once a horizon.
