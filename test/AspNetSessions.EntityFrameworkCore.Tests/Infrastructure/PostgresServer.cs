@@ -15,12 +15,31 @@ public sealed class PostgresServer : IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "aspnetsessions-pg-" + Guid.NewGuid().ToString("N")[..8]);
     private int _databases;
 
-    public int Port { get; } = FreePort();
+    /// <summary>The server's port: kept across <see cref="Stop"/> and <see cref="Start"/>, which the tests' connection strings name.</summary>
+    public int Port { get; private set; } = FreePort();
 
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=15;Command Timeout=15";
 
-    public Task InitializeAsync() => Task.Run(Start);
+    /// <summary>
+    /// The first start. A port chosen free can be taken before PostgreSQL binds it (e.g. as another connection's
+    /// ephemeral port), so a start that fails for that tries again on a fresh one, twice at most.
+    /// </summary>
+    public Task InitializeAsync() => Task.Run(() =>
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Start();
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && PortWasTaken())
+            {
+                Port = FreePort();
+            }
+        }
+    });
 
     public async Task DisposeAsync()
     {
@@ -66,6 +85,12 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         return values;
+    }
+
+    private bool PortWasTaken()
+    {
+        var log = Path.Combine(_directory, "server.log");
+        return File.Exists(log) && File.ReadAllText(log).Contains("Address already in use", StringComparison.Ordinal);
     }
 
     /// <summary>The test's own connections are not pooled, so a server restart by another test never hands them a dead one.</summary>
