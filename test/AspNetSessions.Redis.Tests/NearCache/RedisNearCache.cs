@@ -17,7 +17,7 @@ internal sealed class RedisNearCache : IAsyncDisposable
     public RedisNearCache(string configuration, string? keyPrefix = null, FakeTimeProvider? time = null)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero));
-        _store = new RedisStoreUnderTest(new RedisSessionStoreOptions { Configuration = configuration, KeyPrefix = keyPrefix ?? RedisServerFixture.NewKeyPrefix() });
+        _store = new RedisStoreUnderTest(new RedisSessionStoreOptions { Configuration = configuration, KeyPrefix = keyPrefix ?? RedisServerFixture.NewKeyPrefix(), CommandTimeout = RedisStoreUnderTest.UnhurriedCommandTimeout });
         Cache = new NearCacheSessionStore(_store.Store, _store.ChangeFeed(), new SessionNearCacheOptions { Enabled = true, MaxStaleness = MaxStaleness }, Time, new NearCacheMetrics(_meters));
     }
 
