@@ -276,8 +276,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
                         // Only the expired record seen here: one that replaced it meanwhile (e.g. by a slide) is looked at again.
                         if (table.Sessions.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
                         {
-                            RemoveFromIndex(table, entry.UserId, id);
-                            table.Ordered.Remove(new MemoryListingOrder.Position(entry.CreatedAtTicks, id));
+                            Unindex(table, id, entry);
                             removed++;
                             break;
                         }
@@ -328,9 +327,15 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
             return false;
         }
 
+        Unindex(table, id, entry);
+        return true;
+    }
+
+    /// <summary>Takes a removed session out of its user's index and the listing order (its expiry filing goes at its sweep).</summary>
+    private static void Unindex(KindTable table, string id, Entry entry)
+    {
         RemoveFromIndex(table, entry.UserId, id);
         table.Ordered.Remove(new MemoryListingOrder.Position(entry.CreatedAtTicks, id));
-        return true;
     }
 
     private List<SessionRecord> Find(SessionQuery query)
