@@ -30,6 +30,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
     // MaxSessionsPerUser: capped creations of one user serialize on one of these stripes (by kind and user), so the
     // count-then-evict step is atomic against every other capped creation; nothing else adds sessions to a capped kind.
+    // A user's listing and count read under the same stripe, so they never see a capped creation half done.
     private readonly object[] _capLocks = [.. Enumerable.Range(0, 64).Select(_ => new object())];
 
     public MemorySessionStore(TimeProvider time, ILogger<MemorySessionStore> logger, TimeSpan? sweepInterval = null)
@@ -68,8 +69,7 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
             return ValueTask.FromResult<IReadOnlyList<string>>([]);
         }
 
-        var stripe = _capLocks[(int)((uint)HashCode.Combine(session.Kind, session.UserId) % (uint)_capLocks.Length)];
-        lock (stripe)
+        lock (CapLock(session.Kind, session.UserId))
         {
             var table = Table(session.Kind);
             if (table.Sessions.ContainsKey(session.Id))
@@ -293,6 +293,9 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
         return removed;
     }
 
+    /// <summary>The stripe that a user's capped creations, listings and counts of a kind take (see <see cref="_capLocks"/>).</summary>
+    private object CapLock(string kind, string userId) => _capLocks[(int)((uint)HashCode.Combine(kind, userId) % (uint)_capLocks.Length)];
+
     private KindTable Table(string kind) => _kinds.GetOrAdd(kind, static (kind, interval) => new KindTable(kind, interval), _sweepInterval);
 
     private void Add(SessionRecord record, DateTimeOffset now)
@@ -348,13 +351,18 @@ internal sealed partial class MemorySessionStore : ISessionStore, IDisposable
 
         if (query.UserId is not null)
         {
-            if (table.Users.TryGetValue(query.UserId, out var index))
+            // Under the user's stripe: read without it, the index could be read before a capped creation's eviction and
+            // the sessions after, and a user who has the cap's sessions at every instant would count fewer, even none.
+            lock (CapLock(query.Kind, query.UserId))
             {
-                foreach (var id in UserIds.Snapshot(index))
+                if (table.Users.TryGetValue(query.UserId, out var index))
                 {
-                    if (table.Sessions.TryGetValue(id, out var entry) && entry.ToRecord(table.Kind, id) is var record && query.Matches(record.Session))
+                    foreach (var id in UserIds.Snapshot(index))
                     {
-                        found.Add(record);
+                        if (table.Sessions.TryGetValue(id, out var entry) && entry.ToRecord(table.Kind, id) is var record && query.Matches(record.Session))
+                        {
+                            found.Add(record);
+                        }
                     }
                 }
             }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AspNetSessions.Stores;
 using AspNetSessions.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -150,6 +151,48 @@ public sealed class MemorySessionStoreTests
 
             Assert.Equal(expected, listed.Order());
         }
+    }
+
+    [Fact]
+    public async Task A_users_count_and_listing_never_see_a_capped_creation_half_done()
+    {
+        // A capped creation evicts the oldest session, then adds the new one. A count or listing that read the user's
+        // index before an eviction and the sessions after it once counted none (CI, SessionRaceContract over the near-cache).
+        const int cap = 3;
+        var time = new FakeTimeProvider();
+        using var store = new MemorySessionStore(time, NullLogger<MemorySessionStore>.Instance);
+        var now = time.GetUtcNow();
+        for (var i = 0; i < cap; i++)
+        {
+            await store.CreateAsync(Record("alice", now.AddTicks(i), now.AddHours(1)), cap, now, default);
+        }
+
+        var creating = 2;
+        var seen = new ConcurrentBag<long>();
+        var creators = Enumerable.Range(0, creating).Select(c => Task.Factory.StartNew(() =>
+        {
+            for (var i = 0; i < 3000; i++)
+            {
+                _ = store.CreateAsync(Record("alice", now.AddTicks(cap + (2 * i) + c), now.AddHours(1)), cap, now, default).Result;
+            }
+
+            Interlocked.Decrement(ref creating);
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        var query = new SessionQuery { Kind = "k", UserId = "alice", Now = now, Limit = 10 };
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Factory.StartNew(() =>
+        {
+            var reads = 0;
+            while (Volatile.Read(ref creating) > 0 || reads == 0)
+            {
+                seen.Add(r == 0 ? store.CountAsync(query, default).Result : store.QueryAsync(query, default).Result.Items.Count);
+                reads++;
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        await Task.WhenAll([.. creators, .. readers]);
+
+        Assert.NotEmpty(seen);
+        Assert.All(seen, count => Assert.Equal(cap, count));
+        Assert.Equal(cap, await store.CountAsync(query, default));
     }
 
     [Fact]
