@@ -12,7 +12,8 @@
 # PERF=1: perf -a samples the machine during each run, and ${OUT%.txt}-perf.txt gets every postgres process's top functions.
 # ROWS (10000): how many rows the table holds; the statements still pick among 10,000 of them, spread evenly over the
 # table (every ROWS/10000-th id: the scale benchmark's "10,000 in use"). CLIENTS ("1 16") and SCRIPTS ("select update
-# lookup") narrow a run. Issue 27: ROWS=1000000 SCRIPTS="select lookup" CLIENTS=16, against ROWS=10000.
+# lookup") narrow a run. Issue 27: ROWS=1000000 SCRIPTS="select lookup" CLIENTS=16, against ROWS=10000. STRIDE (ROWS/10000):
+# every STRIDE-th id is in use; STRIDE=1 puts the first 10,000 rows inserted in use (dense: as many to a page as in a 10,000-row table).
 # PostgreSQL CPU per statement = user + system ticks of the postmaster and every process it forked (from /proc; the
 # backends pgbench ends are counted through the postmaster's reaped-children times) / transactions.
 set -euo pipefail
@@ -89,7 +90,7 @@ open(f"{work}/copy.sql", "w").write(
     f" FROM {table}, generate_series(1, {rows}) g WHERE {kind_col} = '{values['1']}' AND {id_col} = '{values['2']}';"
     f" DELETE FROM {table} WHERE {id_col} = '{values['2']}'; VACUUM ANALYZE {table};\n")
 PY
-sed -i "1s/^/\\\\set id 1 + random(0, 9999) * $((ROWS / 10000))\\n/" "$work/lookup.sql" "$work/select.sql" "$work/update.sql"
+sed -i "1s/^/\\\\set id 1 + random(0, 9999) * ${STRIDE:-$((ROWS / 10000))}\\n/" "$work/lookup.sql" "$work/select.sql" "$work/update.sql"
 psql -f "$work/copy.sql" > /dev/null
 { echo "# the lookup statement as PostgreSQL logged it (one authenticated GET /hello of BenchApp sessions-postgres-bearer)"; cat "$work/lookup.logged.sql"
   echo; echo "# pgbench scripts (-M prepared; :p* from the logged parameters, -D)"; cat "$work/select.sql" "$work/update.sql" "$work/lookup.sql"
