@@ -9,6 +9,9 @@
 #
 #   bench/scale.sh                               # 1,000,000 sessions, all three stores
 #   COUNT=100000 STORES=redis bench/scale.sh     # a quick look
+#   BENCH_POSTGRES_SETTINGS="-c shared_buffers=1GB -c huge_pages=on" STORES=postgres bench/scale.sh
+#                                                # PostgreSQL server settings; huge_pages=on needs vm.nr_hugepages of
+#                                                # 3 x 537 for three such servers (bench/results/2026-12-04-scale, "Huge pages")
 #
 # Writes $OUT/scale.md (OUT defaults to bench/results/<today>-scale) with the command, the machine's load and the tables.
 set -euo pipefail
@@ -28,7 +31,7 @@ log "building test/AspNetSessions.Benchmarks (Release)"
 dotnet build test/AspNetSessions.Benchmarks/AspNetSessions.Benchmarks.csproj -c Release -nologo -v quiet >&2
 mkdir -p "$OUT"
 {
-  echo "Command: \`COUNT=$COUNT STORES=$STORES bench/scale.sh\` (commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src test || echo ', with local changes'))"
+  echo "Command: \`${BENCH_POSTGRES_SETTINGS:+BENCH_POSTGRES_SETTINGS=\"$BENCH_POSTGRES_SETTINGS\" }COUNT=$COUNT STORES=$STORES bench/scale.sh\` (commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src test || echo ', with local changes'))"
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(redis-server --version | cut -d' ' -f3); PostgreSQL $(/usr/lib/postgresql/*/bin/postgres --version | awk '{print $3}' | tail -n 1)"
   echo
   dotnet test/AspNetSessions.Benchmarks/bin/Release/net10.0/AspNetSessions.Benchmarks.dll --scale "$COUNT" "$STORES" 2> >(tee "$OUT/scale.log" >&2)

@@ -38,7 +38,7 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "aspnetsessions-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
         var port = FreePort();
-        // BENCH_POSTGRES_SETTINGS: server settings as "-c name=value" words, e.g. "-c shared_buffers=1GB" (bench/scale.sh's SHARED_BUFFERS).
+        // BENCH_POSTGRES_SETTINGS: server settings as "-c name=value" words, e.g. "-c shared_buffers=1GB -c huge_pages=on" (bench/scale.sh passes it through).
         var settings = (Environment.GetEnvironmentVariable("BENCH_POSTGRES_SETTINGS") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Script(["start", directory, port.ToString(CultureInfo.InvariantCulture), .. settings]);
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;{connectionOptions}";

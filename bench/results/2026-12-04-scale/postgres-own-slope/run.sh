@@ -7,6 +7,8 @@
 #   A control, "dense": the 1,000,000-row table with its first 10,000 rows in use (the same rows per page as the small
 #   table), which tells the table's size apart from how widely the rows in use are spread over memory.
 #   bench/results/2026-12-04-scale/postgres-own-slope/run.sh     (~3 minutes; needs PostgreSQL with pgbench)
+# HUGE_PAGES (try): PostgreSQL's huge_pages; "on" needs vm.nr_hugepages of at least 540 (1 GB of shared memory in
+#   2 MB pages; as root: echo 540 > /proc/sys/vm/nr_hugepages). OUT (pgbench.txt): where the results go.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../../../.."
@@ -17,7 +19,7 @@ bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 pg_dir=$(mktemp -d)
 trap '.ci/throwaway-postgres destroy "$pg_dir" || true' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-.ci/throwaway-postgres start "$pg_dir" "$port" -c shared_buffers=1GB
+.ci/throwaway-postgres start "$pg_dir" "$port" -c shared_buffers=1GB -c huge_pages="${HUGE_PAGES:-try}"
 psql() { "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qtAX "$@"; }
 psql -d postgres -c "CREATE DATABASE small" -c "CREATE DATABASE large"
 "$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -i -q -s 1 small > /dev/null 2>&1
@@ -32,7 +34,7 @@ for db in small large; do
   # Read every row in use once, so both start with them in shared buffers.
   psql -d "$db" -c "SELECT sum(abalance) FROM pgbench_accounts WHERE aid % $((rows / 10000)) = 1 % $((rows / 10000))" > /dev/null
 done
-{ echo "# $(date -u +%FT%TZ), $(nproc) cores, PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), shared_buffers 1GB, 16 clients, ${DURATION} s each"
+{ echo "# $(date -u +%FT%TZ), $(nproc) cores, PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), shared_buffers 1GB, huge_pages $(psql -d postgres -c "SHOW huge_pages")/$(grep -m1 HugePages_Rsvd /proc/meminfo | awk "{print \$2}") reserved, 16 clients, ${DURATION} s each"
   cat "$work/large.sql"; } | tee "$OUT"
 for round in $(seq 1 "$ROUNDS"); do
   for run in small large large-dense; do
